@@ -1,0 +1,96 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Config } from './config.js';
+import type { AppDeps } from './deps.js';
+import { createApp } from './app.js';
+import { AuthService } from './features/auth/auth.service.js';
+import { seedDemo } from './features/demo/demo.seed.js';
+import { connectEngine, type EngineConnection } from './platform/camunda.js';
+import { openDatabase } from './platform/db.js';
+import type { Logger } from './platform/logger.js';
+import { migrateLatest } from './platform/migrate.js';
+import { startEmbeddedEngine, type EmbeddedEngine } from './engine/index.js';
+
+export interface RunningOkno {
+  deps: AppDeps;
+  /** Base URL the HTTP server listens on, e.g. http://127.0.0.1:3000 */
+  url: string;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Database schema to use (tests use one per file). */
+  schema?: string;
+}
+
+/** Starts the whole product: database (+migrations), engine, demo seed, HTTP server. */
+export async function startOkno(config: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningOkno> {
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX, schema: opts.schema });
+  let embedded: EmbeddedEngine | undefined;
+  let engine: EngineConnection | undefined;
+  let server: http.Server | undefined;
+  try {
+    const applied = await migrateLatest(db.knex, db.schema);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+
+    if (config.ENGINE === 'embedded') {
+      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }) });
+    }
+    engine = connectEngine({
+      mode: config.ENGINE,
+      grpcAddress: embedded?.grpcAddress ?? config.ZEEBE_GRPC_ADDRESS,
+      restAddress: embedded?.restAddress ?? config.ZEEBE_REST_ADDRESS,
+      sdkConfig: config.ENGINE === 'external' ? { CAMUNDA_AUTH_STRATEGY: config.CAMUNDA_AUTH_STRATEGY } : undefined,
+    });
+
+    const auth = new AuthService(db.knex, {
+      sessionTtlHours: config.SESSION_TTL_HOURS,
+      loginMaxAttempts: config.LOGIN_MAX_ATTEMPTS,
+      loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
+    });
+    const deps: AppDeps = { config, db, logger, engine, auth };
+
+    if (config.SEED_DEMO) {
+      const seeded = await seedDemo(db.knex);
+      if (seeded) logger.info('demo data seeded');
+    }
+
+    const app = createApp(deps);
+    server = http.createServer(app.callback());
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(config.PORT, config.HOST, () => resolve());
+    });
+    const { port } = server.address() as AddressInfo;
+    const host = config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST;
+    const url = `http://${host}:${port}`;
+    const sessionSweep = setInterval(() => {
+      auth.purgeExpiredSessions().catch((err: unknown) => logger.warn({ err }, 'session purge failed'));
+    }, 3600_000);
+    sessionSweep.unref();
+
+    let stopped = false;
+    return {
+      deps,
+      url,
+      async stop() {
+        if (stopped) return;
+        stopped = true;
+        clearInterval(sessionSweep);
+        await new Promise<void>((resolve) => {
+          server!.close(() => resolve());
+          server!.closeAllConnections();
+        });
+        await engine!.close();
+        await embedded?.stop();
+        await db.close();
+      },
+    };
+  } catch (err) {
+    if (server?.listening) server.close();
+    await engine?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    await db.close().catch(() => undefined);
+    throw err;
+  }
+}

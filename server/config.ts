@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+/** Every environment variable Okno reads; `.env.example` documents the same list. */
+export const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
+    .optional(),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  SEED_DEMO: bool.optional(),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  COOKIE_SECURE: bool.optional(),
+  LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
+  LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
+  ENGINE: z.enum(['embedded', 'external', 'none']).default('embedded'),
+  ENGINE_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(26500),
+  ENGINE_REST_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  ZEEBE_GRPC_ADDRESS: z.string().optional(),
+  ZEEBE_REST_ADDRESS: z.string().optional(),
+  CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'BEARER', 'COOKIE']).optional(),
+  CLIENT_DIST: z.string().default('dist/client'),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'COOKIE_SECURE'> {
+  SEED_DEMO: boolean;
+  COOKIE_SECURE: boolean;
+  isProduction: boolean;
+  version: string;
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Parses and validates configuration from an environment object (defaults to process.env). */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  const raw = parsed.data;
+  const isProduction = raw.NODE_ENV === 'production';
+  return {
+    ...raw,
+    SEED_DEMO: raw.SEED_DEMO ?? !isProduction,
+    COOKIE_SECURE: raw.COOKIE_SECURE ?? isProduction,
+    isProduction,
+    version: env.npm_package_version ?? '0.1.0',
+  };
+}

@@ -1,0 +1,14 @@
+import type { Config } from './config.js';
+import type { AuthService } from './features/auth/auth.service.js';
+import type { Database } from './platform/db.js';
+import type { EngineConnection } from './platform/camunda.js';
+import type { Logger } from './platform/logger.js';
+
+/** Everything routes and workers are given; built once in main.ts (or a test) and passed in. */
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  logger: Logger;
+  engine: EngineConnection;
+  auth: AuthService;
+}

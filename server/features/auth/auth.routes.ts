@@ -1,0 +1,59 @@
+import Router from '@koa/router';
+import { actorOf, type AppState } from '../../platform/http/context.js';
+import { allow } from '../../platform/http/policy.js';
+import { SESSION_COOKIE } from '../../platform/http/session.js';
+import { parse } from '../../platform/http/validate.js';
+import type { AppDeps } from '../../deps.js';
+import { changePasswordSchema, loginSchema, registerSchema, updateMeSchema } from './auth.schemas.js';
+
+/** /api/auth: sign in and out, register, who am I. */
+export function authRoutes({ auth, config }: AppDeps): Router<AppState> {
+  const router = new Router<AppState>({ prefix: '/api/auth' });
+  const cookieOptions = (expires?: Date) => ({
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.COOKIE_SECURE,
+    path: '/',
+    expires,
+    overwrite: true,
+  });
+
+  router.post('/login', allow.public(), async (ctx) => {
+    const input = parse(loginSchema, ctx.request.body);
+    const result = await auth.login(input, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
+    ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result.expiresAt));
+    ctx.body = { user: result.user, csrfToken: result.csrfToken };
+  });
+
+  router.post('/register', allow.public(), async (ctx) => {
+    const input = parse(registerSchema, ctx.request.body);
+    const user = await auth.register(input, { ip: ctx.ip, requestId: ctx.state.requestId });
+    const result = await auth.login({ login: input.email ?? input.phone!, password: input.password }, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
+    ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result.expiresAt));
+    ctx.status = 201;
+    ctx.body = { user, csrfToken: result.csrfToken };
+  });
+
+  router.post('/logout', allow.authenticated(), async (ctx) => {
+    await auth.logout(ctx.state.sessionIdHash!, actorOf(ctx));
+    ctx.cookies.set(SESSION_COOKIE, '', cookieOptions(new Date(0)));
+    ctx.status = 204;
+  });
+
+  router.get('/me', allow.authenticated(), (ctx) => {
+    ctx.body = { user: ctx.state.user, csrfToken: ctx.state.csrfToken };
+  });
+
+  router.patch('/me', allow.authenticated(), async (ctx) => {
+    const patch = parse(updateMeSchema, ctx.request.body);
+    ctx.body = { user: await auth.updateMe(ctx.state.user!.id, patch, actorOf(ctx)) };
+  });
+
+  router.post('/password', allow.authenticated(), async (ctx) => {
+    const input = parse(changePasswordSchema, ctx.request.body);
+    await auth.changePassword(ctx.state.user!.id, input.currentPassword, input.newPassword, actorOf(ctx), ctx.state.sessionIdHash);
+    ctx.status = 204;
+  });
+
+  return router;
+}

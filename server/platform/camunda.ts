@@ -1,0 +1,66 @@
+import { Camunda8 } from '@camunda8/sdk';
+
+export type EngineMode = 'embedded' | 'external' | 'none';
+export type EngineStatus = 'up' | 'down' | 'disabled';
+
+export interface EngineConnectionOptions {
+  mode: EngineMode;
+  /** host:port of the Zeebe gateway (gRPC). */
+  grpcAddress?: string;
+  /** http(s)://host:port of the Orchestration Cluster REST API. */
+  restAddress?: string;
+  /** SDK settings passed through unchanged (CAMUNDA_AUTH_STRATEGY, ...). */
+  sdkConfig?: Record<string, string | undefined>;
+}
+
+/** The server's one handle on the process engine: the official SDK, configured for embedded or cluster. */
+export interface EngineConnection {
+  readonly mode: EngineMode;
+  /** The SDK factory; undefined when the engine is disabled. */
+  sdk(): Camunda8 | undefined;
+  /** 'up' when the gateway answers Topology within the timeout. */
+  status(timeoutMs?: number): Promise<EngineStatus>;
+  close(): Promise<void>;
+}
+
+/** Creates an engine connection; clients are made lazily on first use. */
+export function connectEngine(opts: EngineConnectionOptions): EngineConnection {
+  let c8: Camunda8 | undefined;
+  const sdk = (): Camunda8 | undefined => {
+    if (opts.mode === 'none' || !opts.grpcAddress) return undefined;
+    c8 ??= new Camunda8({
+      ZEEBE_GRPC_ADDRESS: opts.grpcAddress,
+      ZEEBE_REST_ADDRESS: opts.restAddress,
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+      CAMUNDA_SECURE_CONNECTION: false,
+      ...Object.fromEntries(Object.entries(opts.sdkConfig ?? {}).filter(([, v]) => v !== undefined)),
+    } as ConstructorParameters<typeof Camunda8>[0]);
+    return c8;
+  };
+  return {
+    mode: opts.mode,
+    sdk,
+    async status(timeoutMs = 2000) {
+      const client = sdk();
+      if (!client) return 'disabled';
+      const zeebe = client.getZeebeGrpcApiClient();
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        await Promise.race([
+          zeebe.topology(),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+          }),
+        ]);
+        return 'up';
+      } catch {
+        return 'down';
+      } finally {
+        clearTimeout(timer);
+      }
+    },
+    async close() {
+      if (c8) await c8.getZeebeGrpcApiClient().close();
+    },
+  };
+}

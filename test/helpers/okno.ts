@@ -1,0 +1,54 @@
+import crypto from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfig, type Config } from '../../server/config.js';
+import { startOkno, type RunningOkno } from '../../server/bootstrap.js';
+import { createLogger } from '../../server/platform/logger.js';
+import { ApiClient } from './api.js';
+
+export interface TestOkno extends RunningOkno {
+  /** A client without a session. */
+  anonymous(): ApiClient;
+  /** A client signed in as the given login (demo password by default). */
+  signIn(login: string, password?: string): Promise<ApiClient>;
+}
+
+/**
+ * Starts a real Okno (HTTP, database, engine) in its own database schema, so test files run in parallel.
+ * Uses DATABASE_URL when set (CI: real PostgreSQL), else an embedded PGlite in a temp dir.
+ */
+export async function startTestOkno(overrides: Record<string, string> = {}): Promise<TestOkno> {
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const config: Config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATA_DIR: path.join(os.tmpdir(), `okno-test-${schema}`),
+    DATABASE_URL: process.env.DATABASE_URL,
+    ENGINE: 'embedded',
+    ENGINE_GRPC_PORT: '0',
+    ENGINE_REST_PORT: '0',
+    SEED_DEMO: 'true',
+    LOGIN_MAX_ATTEMPTS: '5',
+    CLIENT_DIST: process.env.OKNO_CLIENT_DIST ?? 'dist/client',
+    ...overrides,
+  });
+  const okno = await startOkno(config, createLogger(config.LOG_LEVEL), { schema });
+  const stop = okno.stop.bind(okno);
+  return {
+    ...okno,
+    async stop() {
+      const knex = okno.deps.db.knex;
+      if (okno.deps.db.kind === 'postgres') {
+        await knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
+      }
+      await stop();
+    },
+    anonymous: () => new ApiClient(okno.url),
+    async signIn(login: string, password = 'okno-demo-2026') {
+      const client = new ApiClient(okno.url);
+      await client.signIn(login, password);
+      return client;
+    },
+  };
+}
