@@ -40,7 +40,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       mode: config.ENGINE,
       grpcAddress: embedded?.grpcAddress ?? config.ZEEBE_GRPC_ADDRESS,
       restAddress: embedded?.restAddress ?? config.ZEEBE_REST_ADDRESS,
-      sdkConfig: config.ENGINE === 'external' ? { CAMUNDA_AUTH_STRATEGY: config.CAMUNDA_AUTH_STRATEGY } : undefined,
+      sdkConfig: config.ENGINE === 'external' ? config.sdkEnv : undefined,
     });
 
     const auth = new AuthService(db.knex, {

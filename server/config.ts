@@ -28,6 +28,9 @@ export const configSchema = z.object({
   ZEEBE_REST_ADDRESS: z.string().optional(),
   CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'BEARER', 'COOKIE']).optional(),
   CLIENT_DIST: z.string().default('dist/client'),
+}).refine((c) => c.ENGINE !== 'external' || !!c.ZEEBE_GRPC_ADDRESS, {
+  message: 'ENGINE=external needs ZEEBE_GRPC_ADDRESS (host:port of the Zeebe gateway)',
+  path: ['ZEEBE_GRPC_ADDRESS'],
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -37,6 +40,8 @@ export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'COOKIE_SECURE'> {
   COOKIE_SECURE: boolean;
   isProduction: boolean;
   version: string;
+  /** Every ZEEBE_* and CAMUNDA_* variable, passed unchanged to @camunda8/sdk for ENGINE=external. */
+  sdkEnv: Record<string, string>;
 }
 
 export class ConfigError extends Error {
@@ -62,5 +67,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     COOKIE_SECURE: raw.COOKIE_SECURE ?? isProduction,
     isProduction,
     version: env.npm_package_version ?? '0.1.0',
+    sdkEnv: Object.fromEntries(
+      Object.entries(env).filter((e): e is [string, string] => /^(ZEEBE|CAMUNDA)_/.test(e[0]) && e[1] !== undefined),
+    ),
   };
 }

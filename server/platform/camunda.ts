@@ -31,8 +31,11 @@ export function connectEngine(opts: EngineConnectionOptions): EngineConnection {
     c8 ??= new Camunda8({
       ZEEBE_GRPC_ADDRESS: opts.grpcAddress,
       ZEEBE_REST_ADDRESS: opts.restAddress,
-      CAMUNDA_AUTH_STRATEGY: 'NONE',
-      CAMUNDA_SECURE_CONNECTION: false,
+      // The SDK logs to stdout on its own; keep it to errors unless the operator asks for more.
+      ZEEBE_CLIENT_LOG_LEVEL: 'ERROR',
+      CAMUNDA_LOG_LEVEL: 'error',
+      // The embedded engine listens on loopback without TLS or auth; a cluster brings its own settings.
+      ...(opts.mode === 'embedded' ? { CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_SECURE_CONNECTION: false } : {}),
       ...Object.fromEntries(Object.entries(opts.sdkConfig ?? {}).filter(([, v]) => v !== undefined)),
     } as ConstructorParameters<typeof Camunda8>[0]);
     return c8;

@@ -41,7 +41,7 @@ export class ApiClient {
 
   async request<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...extraHeaders };
-    let payload: BodyInit | undefined;
+    let payload: string | FormData | undefined;
     if (body !== undefined) {
       headers['content-type'] ??= 'application/json';
       payload = typeof body === 'string' ? body : JSON.stringify(body);
@@ -49,7 +49,7 @@ export class ApiClient {
     return this.send<T>(method, path, payload, headers);
   }
 
-  private async send<T>(method: string, path: string, payload: BodyInit | undefined, headers: Record<string, string>): Promise<ApiResponse<T>> {
+  private async send<T>(method: string, path: string, payload: string | FormData | undefined, headers: Record<string, string>): Promise<ApiResponse<T>> {
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.csrfToken && method !== 'GET') headers['x-csrf-token'] ??= this.csrfToken;
     const res = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: 'manual' });

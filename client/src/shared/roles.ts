@@ -1,0 +1,43 @@
+/** Roles a user may hold (several at once). */
+export const ROLES = ['admin', 'analyst', 'operator', 'specialist', 'manager', 'citizen'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Top-level sections of the application, in navigation order. */
+export const SECTIONS = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
+export type Section = (typeof SECTIONS)[number];
+
+/** Which roles may open each section. */
+export const SECTION_ROLES: Record<Section, readonly Role[]> = {
+  admin: ['admin'],
+  constructor: ['analyst', 'admin'],
+  tasks: ['operator', 'specialist'],
+  monitoring: ['manager'],
+  scorecard: ['operator', 'specialist', 'manager'],
+  portal: ['citizen'],
+};
+
+/** Home page per role; the first role in this order that a user holds decides their home. */
+export const HOME_BY_ROLE: readonly (readonly [Role, string])[] = [
+  ['admin', '/admin'],
+  ['analyst', '/constructor'],
+  ['operator', '/tasks'],
+  ['specialist', '/tasks'],
+  ['manager', '/monitoring'],
+  ['citizen', '/portal'],
+];
+
+/** The page a user lands on after signing in. */
+export function homePathFor(roles: readonly Role[]): string {
+  for (const [role, path] of HOME_BY_ROLE) if (roles.includes(role)) return path;
+  return '/403';
+}
+
+/** The sections a user with these roles sees in the navigation. */
+export function sectionsFor(roles: readonly Role[]): Section[] {
+  return SECTIONS.filter((s) => SECTION_ROLES[s].some((r) => roles.includes(r)));
+}
+
+/** Whether the roles allow one of the required roles (no requirement: allowed). */
+export function hasAnyRole(roles: readonly Role[], required: readonly Role[] | undefined): boolean {
+  return !required || required.length === 0 || required.some((r) => roles.includes(r));
+}
