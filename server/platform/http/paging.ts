@@ -9,8 +9,8 @@ export interface Page<T> {
   pageSize: number;
 }
 
-/** A sortable field: a column name (camelCase, mapped to SQL) or a raw SQL expression. */
-export type SortColumn = string | { raw: string };
+/** A sortable field: a column name (camelCase, mapped to SQL) or raw SQL expressions (snake_case). */
+export type SortColumn = string | { raw: string[] };
 
 /** Query parameters shared by every list: page, pageSize, sort (whitelisted) and q. */
 export function listQuerySchema(sortFields: readonly string[], defaultSort: string) {
@@ -29,6 +29,11 @@ export function listQuerySchema(sortFields: readonly string[], defaultSort: stri
       .optional()
       .transform((v) => v || undefined),
   });
+}
+
+/** The query string without empty parameters (`?unitId=&q=` means "no filter"). */
+export function queryOf(ctx: { query: Record<string, string | string[] | undefined> }): Record<string, string | string[]> {
+  return Object.fromEntries(Object.entries(ctx.query).filter((e): e is [string, string | string[]] => e[1] !== undefined && e[1] !== ''));
 }
 
 /** A boolean query parameter: true/false (also 1/0). */
@@ -51,7 +56,7 @@ export function applySort(qb: Knex.QueryBuilder, sort: string, columns: Record<s
   const column = columns[desc ? sort.slice(1) : sort];
   const dir = desc ? 'desc' : 'asc';
   if (typeof column === 'string') qb.orderBy(column, dir, desc ? 'last' : 'first');
-  else qb.orderByRaw(`${column.raw} ${dir}${desc ? ' nulls last' : ' nulls first'}`);
+  else qb.orderByRaw(column.raw.map((e) => `${e} ${dir}`).join(', '));
   qb.orderBy(tiebreaker, dir);
 }
 
