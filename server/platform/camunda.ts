@@ -28,39 +28,47 @@ export function connectEngine(opts: EngineConnectionOptions): EngineConnection {
   let c8: Camunda8 | undefined;
   const sdk = (): Camunda8 | undefined => {
     if (opts.mode === 'none' || !opts.grpcAddress) return undefined;
+    const embedded = opts.mode === 'embedded';
     c8 ??= new Camunda8({
-      ZEEBE_GRPC_ADDRESS: opts.grpcAddress,
+      // grpc:// tells the SDK the embedded gateway on loopback has no TLS.
+      ZEEBE_GRPC_ADDRESS: embedded && !opts.grpcAddress.includes('://') ? `grpc://${opts.grpcAddress}` : opts.grpcAddress,
       ZEEBE_REST_ADDRESS: opts.restAddress,
       // The SDK logs to stdout on its own; keep it to errors unless the operator asks for more.
       ZEEBE_CLIENT_LOG_LEVEL: 'ERROR',
       CAMUNDA_LOG_LEVEL: 'error',
       // The embedded engine listens on loopback without TLS or auth; a cluster brings its own settings.
-      ...(opts.mode === 'embedded' ? { CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_SECURE_CONNECTION: false } : {}),
+      ...(embedded ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
       ...Object.fromEntries(Object.entries(opts.sdkConfig ?? {}).filter(([, v]) => v !== undefined)),
     } as ConstructorParameters<typeof Camunda8>[0]);
     return c8;
   };
+  // Health checks come often; one Topology call answers every caller within a second.
+  let cached: { at: number; status: Promise<EngineStatus> } | undefined;
+  const probe = async (timeoutMs: number): Promise<EngineStatus> => {
+    const client = sdk();
+    if (!client) return 'disabled';
+    const zeebe = client.getZeebeGrpcApiClient();
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        zeebe.topology(),
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+        }),
+      ]);
+      return 'up';
+    } catch {
+      return 'down';
+    } finally {
+      clearTimeout(timer);
+    }
+  };
   return {
     mode: opts.mode,
     sdk,
-    async status(timeoutMs = 2000) {
-      const client = sdk();
-      if (!client) return 'disabled';
-      const zeebe = client.getZeebeGrpcApiClient();
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        await Promise.race([
-          zeebe.topology(),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
-          }),
-        ]);
-        return 'up';
-      } catch {
-        return 'down';
-      } finally {
-        clearTimeout(timer);
-      }
+    status(timeoutMs = 2000) {
+      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), status: probe(timeoutMs) };
+      return cached.status;
     },
     async close() {
       if (c8) await c8.getZeebeGrpcApiClient().close();
