@@ -20,9 +20,9 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
 export const HOME_BY_ROLE: readonly (readonly [Role, string])[] = [
   ['admin', '/admin'],
   ['analyst', '/constructor'],
+  ['manager', '/monitoring'],
   ['operator', '/tasks'],
   ['specialist', '/tasks'],
-  ['manager', '/monitoring'],
   ['citizen', '/portal'],
 ];
 

@@ -68,7 +68,7 @@ const en: MessageSchema = {
     loginTitle: 'Sign in',
     loginSubtitle: 'Sign in with your e-mail or phone number',
     login: 'E-mail or phone',
-    loginPlaceholder: 'name@example.org or +…',
+    loginPlaceholder: "name{'@'}example.org or +…",
     password: 'Password',
     signIn: 'Sign in',
     noAccount: 'No account yet?',
@@ -123,7 +123,7 @@ const en: MessageSchema = {
   },
   admin: {
     title: 'Administration',
-    import: 'Import',
+    importButton: 'Import',
     kinds: {
       department: 'Department',
       division: 'Division',
@@ -154,6 +154,9 @@ const en: MessageSchema = {
       showEmployees: 'Employees of this unit',
     },
     employees: {
+      deleteTitle: 'Delete this employee?',
+      deleteText: '{name} will be removed from the directory. If other records refer to them, they will be marked as no longer employed instead.',
+      deletedInstead: 'Other records refer to this employee, so they were marked as no longer employed',
       title: 'Employees',
       add: 'Add employee',
       newTitle: 'New employee',
@@ -216,6 +219,8 @@ const en: MessageSchema = {
       noOffices: 'There is no service office. Add a unit of kind “Service office” in the org structure.',
     },
     users: {
+      lastLogin: 'Last sign-in',
+      never: 'Never',
       title: 'Users',
       add: 'Add staff user',
       newTitle: 'New user',
@@ -243,6 +248,8 @@ const en: MessageSchema = {
       rolesRequired: 'Choose at least one role',
     },
     import: {
+      columns: 'File columns',
+      requiredHint: '* required column; hover for a description',
       title: 'Import from CSV / XLSX',
       entity: 'What to import',
       entities: {
@@ -266,6 +273,16 @@ const en: MessageSchema = {
       noFile: 'Choose a file',
     },
     audit: {
+      changedOnly: 'Changed fields only',
+      allFields: 'All fields',
+      asTable: 'As a table',
+      entities: {
+        org_unit: 'Unit',
+        employee: 'Employee',
+        staff_group: 'Group',
+        window: 'Service window',
+        user: 'User',
+      },
       title: 'Audit log',
       at: 'When',
       actor: 'Who',
@@ -288,7 +305,7 @@ const en: MessageSchema = {
     email: 'Enter a valid e-mail address',
     phone: 'Enter a phone number with 10 to 15 digits',
     number: 'Enter a non-negative number',
-    code: 'Latin letters, digits, hyphens and underscores only',
+    code: '2 to 64 characters: lower-case latin letters, digits and hyphens',
   },
 };
 

@@ -68,7 +68,7 @@ const uk: MessageSchema = {
     loginTitle: 'Вхід до системи',
     loginSubtitle: 'Увійдіть за e-mail або номером телефону',
     login: 'E-mail або телефон',
-    loginPlaceholder: 'name@example.ua або +380…',
+    loginPlaceholder: "name{'@'}example.ua або +380…",
     password: 'Пароль',
     signIn: 'Увійти',
     noAccount: 'Немає облікового запису?',
@@ -123,7 +123,7 @@ const uk: MessageSchema = {
   },
   admin: {
     title: 'Адміністрування',
-    import: 'Імпорт',
+    importButton: 'Імпорт',
     kinds: {
       department: 'Департамент / управління',
       division: 'Відділ',
@@ -154,6 +154,9 @@ const uk: MessageSchema = {
       showEmployees: 'Працівники підрозділу',
     },
     employees: {
+      deleteTitle: 'Видалити працівника?',
+      deleteText: '{name} буде видалено з довідника. Якщо на працівника посилаються інші записи, його буде позначено як такого, що не працює.',
+      deletedInstead: 'На працівника посилаються інші записи, тому його позначено як такого, що не працює',
       title: 'Працівники',
       add: 'Додати працівника',
       newTitle: 'Новий працівник',
@@ -216,6 +219,8 @@ const uk: MessageSchema = {
       noOffices: 'Немає жодного офісу прийому. Додайте підрозділ типу «Офіс прийому» в оргструктурі.',
     },
     users: {
+      lastLogin: 'Останній вхід',
+      never: 'Не входив',
       title: 'Користувачі',
       add: 'Додати користувача-працівника',
       newTitle: 'Новий користувач',
@@ -243,6 +248,8 @@ const uk: MessageSchema = {
       rolesRequired: 'Виберіть хоча б одну роль',
     },
     import: {
+      columns: 'Стовпці файлу',
+      requiredHint: '* обов’язковий стовпець; наведіть курсор, щоб побачити опис',
       title: 'Імпорт з CSV / XLSX',
       entity: 'Що завантажуємо',
       entities: {
@@ -266,6 +273,16 @@ const uk: MessageSchema = {
       noFile: 'Виберіть файл',
     },
     audit: {
+      changedOnly: 'Лише змінені поля',
+      allFields: 'Усі поля',
+      asTable: 'Таблицею',
+      entities: {
+        org_unit: 'Підрозділ',
+        employee: 'Працівник',
+        staff_group: 'Група',
+        window: 'Вікно прийому',
+        user: 'Користувач',
+      },
       title: 'Журнал аудиту',
       at: 'Коли',
       actor: 'Хто',
@@ -288,7 +305,7 @@ const uk: MessageSchema = {
     email: 'Введіть коректний e-mail',
     phone: 'Введіть телефон: від 10 до 15 цифр',
     number: 'Введіть невід’ємне число',
-    code: 'Лише латиниця, цифри, дефіс і підкреслення',
+    code: 'Від 2 до 64 символів: мала латиниця, цифри та дефіс',
   },
 };
 
