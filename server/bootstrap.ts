@@ -5,6 +5,7 @@ import type { AppDeps } from './deps.js';
 import { createApp } from './app.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { seedDemo } from './features/demo/demo.seed.js';
+import { seedServicesDemo } from './features/services/services.seed.js';
 import { connectEngine, type EngineConnection } from './platform/camunda.js';
 import { openDatabase } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
@@ -52,7 +53,8 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
 
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db.knex);
-      if (seeded) logger.info('demo data seeded');
+      const services = await seedServicesDemo(db.knex);
+      if (seeded || services.length) logger.info({ services }, 'demo data seeded');
     }
 
     const app = createApp(deps);

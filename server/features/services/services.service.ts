@@ -1,0 +1,506 @@
+import type { Knex } from 'knex';
+import type { Answers } from '../../okno-moddle/index.js';
+import { evaluate, matchVariants } from '../../okno-moddle/questionnaire.js';
+import { audit } from '../../platform/audit.js';
+import type { EngineConnection } from '../../platform/camunda.js';
+import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
+import type { Actor } from '../../platform/http/context.js';
+import { attrs, buildBpmn, userTaskExtensions } from './bpmn.builder.js';
+import { generatePackage, type PackageMemberSource } from './package.template.js';
+import { TASK_CREATED_JOB_TYPE } from './services.jobs.js';
+import { message, type Locale } from './services.messages.js';
+import { extensionsOf, parseBpmn, toXml, walkFlowElements, type ModdleElement, type ParsedBpmn, type ServiceModel } from './services.moddle.js';
+import type { Bundle, CreateInput, DraftInput, ListQuery, PackageInput } from './services.schemas.js';
+import { traceRoute } from './services.route.js';
+import { STRUCTURAL_CODES, validateService, type FormDoc, type Problem, type ValidationContext, type ValidationResult } from './services.validation.js';
+
+/** What the catalogue keeps of a published version: the parts of the model citizens and operators see. */
+export type ServiceCard = Pick<ServiceModel, 'meta' | 'situations' | 'questions' | 'documents' | 'variants' | 'members'>;
+
+interface ServiceRow {
+  id: number;
+  code: string;
+  title: string;
+  department: string;
+  kind: string;
+  draftXml: string;
+  draftForms: FormDoc[];
+  draftRevision: number;
+  latestVersion: number | null;
+  publishedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface VersionRow {
+  id: number;
+  serviceId: number;
+  version: number;
+  draftRevision: number;
+  xml: string;
+  deployedXml: string;
+  forms: FormDoc[];
+  card: ServiceCard;
+  comment: string | null;
+  publishedBy: number | null;
+  publishedAt: Date;
+  deploymentKey: string;
+  processDefinitionKey: string;
+  processVersion: number;
+}
+
+/** A 400 carrying model problems (element id, field, code, message). */
+export class ServiceInvalidError extends AppError {
+  constructor(msg: string, problems: Problem[]) {
+    super(400, 'service_invalid', msg, { problems });
+  }
+}
+
+const SUMMARY_COLUMNS = ['id', 'code', 'title', 'department', 'kind', 'draftRevision', 'latestVersion', 'publishedAt', 'createdAt', 'updatedAt'] as const;
+const DEPLOY_TIMEOUT_MS = 30_000;
+
+/** The service constructor: drafts, validation, publish to the engine, versions, clone, import/export, packages, catalogue. */
+export class ServicesService {
+  constructor(
+    private readonly knex: Knex,
+    private readonly engine: EngineConnection,
+  ) {}
+
+  /** What validation needs from the org structure and the catalogue. */
+  async context(locale: Locale, forPackage?: ServiceModel | null): Promise<ValidationContext> {
+    const [groups, units, published] = await Promise.all([
+      this.knex('staff_groups').pluck('code') as Promise<string[]>,
+      this.knex('org_units').where({ isActive: true }).pluck('code') as Promise<string[]>,
+      this.knex('services').whereNotNull('latestVersion').pluck('code') as Promise<string[]>,
+    ]);
+    let memberUsedSituations: Set<string> | undefined;
+    if (forPackage?.meta?.kind === 'package' && forPackage.members.length) {
+      memberUsedSituations = new Set();
+      for (const card of (await this.publishedCards(forPackage.members.map((m) => m.service))).values()) {
+        for (const v of card.variants) for (const c of [...v.requires, ...v.requiresAny, ...v.excludes]) memberUsedSituations.add(c);
+        for (const d of card.documents) if (d.requiredFor !== 'always') for (const c of d.requiredFor) memberUsedSituations.add(c);
+      }
+    }
+    return { staffGroups: new Set(groups), departments: new Set(units), publishedServices: new Set(published), locale, memberUsedSituations };
+  }
+
+  /** Latest published cards of the given services, by code. */
+  private async publishedCards(codes: string[]): Promise<Map<string, ServiceCard & { version: number; title: string }>> {
+    const rows = (await this.knex('services as s')
+      .join('service_versions as v', function () {
+        this.on('v.serviceId', 's.id').andOn('v.version', 's.latestVersion');
+      })
+      .whereIn('s.code', codes)
+      .select('s.code', 's.title', 'v.version', 'v.card')) as { code: string; title: string; version: number; card: ServiceCard }[];
+    return new Map(rows.map((r) => [r.code, { ...r.card, version: r.version, title: r.title }]));
+  }
+
+  /** Validates XML and forms with everything Okno knows. */
+  async validate(xml: string, forms: FormDoc[], locale: Locale): Promise<ValidationResult & { parsed: ParsedBpmn | null }> {
+    let model: ServiceModel | null;
+    try {
+      model = (await parseBpmn(xml)).model;
+    } catch {
+      model = null;
+    }
+    return validateService(xml, forms, await this.context(locale, model));
+  }
+
+  /** Validates and rejects input a draft cannot hold: unreadable XML, unknown elements, FEEL syntax, broken tree, code mismatch. */
+  private async checkSavable(code: string, xml: string, forms: FormDoc[], locale: Locale): Promise<ValidationResult & { parsed: ParsedBpmn | null }> {
+    const result = await this.validate(xml, forms, locale);
+    const structural = result.problems.filter((p) => STRUCTURAL_CODES.has(p.code) && p.severity === 'error');
+    const found = result.model?.meta?.code;
+    if (found !== undefined && found !== code) {
+      structural.push({ elementId: result.model!.processId || '(process)', field: 'okno:service.code', code: 'code_mismatch', severity: 'error', message: message('code_mismatch', locale, { found, expected: code }) });
+    }
+    if (structural.length) throw new ServiceInvalidError(message('service_invalid', locale, { count: structural.length, detail: structural[0].message }), structural);
+    return result;
+  }
+
+  /** Lists services with search, department, status and kind filters. */
+  async list(q: ListQuery): Promise<{ items: unknown[]; total: number; page: number; pageSize: number }> {
+    const base = this.knex('services');
+    if (q.search) base.where((w) => w.whereILike('code', `%${q.search}%`).orWhereILike('title', `%${q.search}%`));
+    if (q.department) base.where('department', q.department);
+    if (q.kind) base.where('kind', q.kind);
+    if (q.status === 'draft') base.whereNull('latestVersion');
+    if (q.status === 'published') base.whereNotNull('latestVersion');
+    const [{ n }] = (await base.clone().count({ n: '*' })) as { n: number }[];
+    const rows = (await base
+      .clone()
+      .select(...SUMMARY_COLUMNS)
+      .orderBy('title')
+      .orderBy('id')
+      .limit(q.pageSize)
+      .offset((q.page - 1) * q.pageSize)) as ServiceRow[];
+    return { items: rows.map(summary), total: Number(n), page: q.page, pageSize: q.pageSize };
+  }
+
+  private async row(code: string, trx: Knex | Knex.Transaction = this.knex): Promise<ServiceRow> {
+    const row = (await trx('services').where({ code }).first()) as ServiceRow | undefined;
+    if (!row) throw new NotFoundError('Service');
+    return row;
+  }
+
+  /** One service with its draft and its versions' summary. */
+  async get(code: string): Promise<Record<string, unknown>> {
+    const row = await this.row(code);
+    const latest = row.latestVersion ? await this.versionRow(row.id, row.latestVersion) : undefined;
+    return {
+      ...summary(row),
+      draft: { xml: row.draftXml, forms: row.draftForms, revision: row.draftRevision },
+      hasUnpublishedChanges: !latest || latest.draftRevision !== row.draftRevision,
+    };
+  }
+
+  /** Creates a draft service from XML, or from a minimal skeleton when none is given. */
+  async create(input: CreateInput, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+    const xml = input.xml ?? skeleton(input.code, input.title, input.department);
+    const result = await this.checkSavable(input.code, xml, input.forms as FormDoc[], locale);
+    await this.knex.transaction(async (trx) => {
+      if (await trx('services').where({ code: input.code }).first('id')) throw new ConflictError(`Service ${input.code} already exists`, { fields: [{ path: 'code', message: 'This code is taken' }] });
+      const meta = result.model?.meta;
+      const [row] = await trx('services')
+        .insert({
+          code: input.code,
+          title: meta?.title || input.title,
+          department: meta?.department || input.department,
+          kind: meta?.kind === 'package' ? 'package' : 'service',
+          draftXml: xml,
+          draftForms: JSON.stringify(input.forms),
+          createdBy: actor.userId,
+          updatedBy: actor.userId,
+        })
+        .returning('id');
+      await audit(trx, actor, { action: 'create', entity: 'service', entityId: (row as { id: number }).id, after: { code: input.code, title: input.title } });
+    });
+    return this.get(input.code);
+  }
+
+  /** Saves a draft (BPMN XML + forms); structural problems give 400 and nothing is saved. */
+  async updateDraft(code: string, input: DraftInput, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+    const result = await this.checkSavable(code, input.xml, input.forms as FormDoc[], locale);
+    await this.knex.transaction(async (trx) => {
+      const row = (await trx('services').where({ code }).forUpdate().first()) as ServiceRow | undefined;
+      if (!row) throw new NotFoundError('Service');
+      if (input.revision !== undefined && input.revision !== row.draftRevision) {
+        throw new ConflictError('The draft was changed by someone else; reload it', { revision: row.draftRevision });
+      }
+      const meta = result.model?.meta;
+      await trx('services')
+        .where({ id: row.id })
+        .update({
+          draftXml: input.xml,
+          draftForms: JSON.stringify(input.forms),
+          draftRevision: row.draftRevision + 1,
+          title: meta?.title || row.title,
+          department: meta?.department || row.department,
+          kind: meta?.kind === 'package' ? 'package' : 'service',
+          updatedBy: actor.userId,
+          updatedAt: trx.fn.now(),
+        });
+      await audit(trx, actor, { action: 'update_draft', entity: 'service', entityId: row.id, after: { revision: row.draftRevision + 1 } });
+    });
+    return this.get(code);
+  }
+
+  /** Validates the stored draft, or the given XML/forms, of a service. */
+  async validateDraft(code: string, body: { xml?: string; forms?: FormDoc[] }, locale: Locale): Promise<{ valid: boolean; problems: Problem[]; coverage: unknown }> {
+    const row = await this.row(code);
+    const r = await this.validate(body.xml ?? row.draftXml, body.forms ?? row.draftForms, locale);
+    return { valid: r.valid, problems: r.problems, coverage: r.coverage };
+  }
+
+  /** Publishes the draft: validate, deploy BPMN and forms through the SDK, then record the version. All or nothing. */
+  async publish(code: string, comment: string, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+    const row = await this.row(code);
+    const result = await this.validate(row.draftXml, row.draftForms, locale);
+    if (!result.valid || !result.parsed) {
+      const errors = result.problems.filter((p) => p.severity === 'error');
+      throw new ServiceInvalidError(message('service_invalid', locale, { count: errors.length, detail: errors[0]?.message ?? '' }), result.problems);
+    }
+    const deployedXml = await withTaskListeners(result.parsed);
+    const sdk = this.engine.sdk();
+    if (!sdk) throw new AppError(503, 'engine_unavailable', 'The process engine is not configured; the service cannot be published');
+    // Deploy outside any transaction: the engine writes through its own connections.
+    const resources = [
+      { name: `${code}.bpmn`, process: Buffer.from(deployedXml, 'utf8') },
+      ...row.draftForms.map((f) => ({ name: `${f.id}.form`, form: Buffer.from(JSON.stringify(f), 'utf8') })),
+    ];
+    let deployment: { key: string; deployments: unknown[] };
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      deployment = await Promise.race([
+        sdk.getZeebeGrpcApiClient().deployResources(resources),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no answer within ${DEPLOY_TIMEOUT_MS / 1000} s`)), DEPLOY_TIMEOUT_MS);
+        }),
+      ]);
+    } catch (err) {
+      const detail = err instanceof Error ? err.message.replace(/\s+/g, ' ').trim().slice(0, 1000) : 'unknown error';
+      // Zeebe lists rejected elements as "Element: <id> - ERROR: <reason>"; hand them back as problems.
+      const problems = [...detail.matchAll(/Element: (\S+) - ERROR: (.*?)(?= - Element: |$)/g)].map((m) => ({ elementId: m[1], field: 'engine', code: 'engine_rejected', severity: 'error', message: m[2].trim() }));
+      throw new AppError(502, 'engine_deploy_failed', `The engine refused the deployment: ${detail}`, { problems });
+    } finally {
+      clearTimeout(timer);
+    }
+    const process = deployment.deployments
+      .map((d) => (d as { process?: { bpmnProcessId: string; version: number; processDefinitionKey: string } }).process)
+      .find((p) => p?.bpmnProcessId === code);
+    if (!process) throw new AppError(502, 'engine_deploy_failed', 'The engine did not return the deployed process');
+    const model = result.model!;
+    const card: ServiceCard = { meta: model.meta, situations: model.situations, questions: model.questions, documents: model.documents, variants: model.variants, members: model.members };
+    return this.knex.transaction(async (trx) => {
+      const current = (await trx('services').where({ id: row.id }).forUpdate().first('draftRevision', 'latestVersion')) as Pick<ServiceRow, 'draftRevision' | 'latestVersion'>;
+      if (current.draftRevision !== row.draftRevision) throw new ConflictError('The draft changed while publishing; publish again');
+      const version = (current.latestVersion ?? 0) + 1;
+      await trx('service_versions').insert({
+        serviceId: row.id,
+        version,
+        draftRevision: row.draftRevision,
+        xml: row.draftXml,
+        deployedXml,
+        forms: JSON.stringify(row.draftForms),
+        card: JSON.stringify(card),
+        comment: comment || null,
+        publishedBy: actor.userId,
+        deploymentKey: String(deployment.key),
+        processDefinitionKey: String(process.processDefinitionKey),
+        processVersion: process.version,
+      });
+      await trx('services').where({ id: row.id }).update({ latestVersion: version, publishedAt: trx.fn.now(), updatedAt: trx.fn.now() });
+      await audit(trx, actor, { action: 'publish', entity: 'service', entityId: row.id, after: { version, comment, processDefinitionKey: process.processDefinitionKey, processVersion: process.version } });
+      return { code, version, processDefinitionKey: String(process.processDefinitionKey), processVersion: process.version, warnings: result.problems };
+    });
+  }
+
+  private async versionRow(serviceId: number, version: number): Promise<VersionRow | undefined> {
+    return (await this.knex('service_versions').where({ serviceId, version }).first()) as VersionRow | undefined;
+  }
+
+  /** Published versions of a service, newest first, with who/when/comment and the engine's keys. */
+  async versions(code: string): Promise<unknown[]> {
+    const row = await this.row(code);
+    const rows = (await this.knex('service_versions as v')
+      .leftJoin('users as u', 'u.id', 'v.publishedBy')
+      .where('v.serviceId', row.id)
+      .orderBy('v.version', 'desc')
+      .select('v.version', 'v.comment', 'v.publishedAt', 'v.publishedBy', 'u.fullName as publishedByName', 'v.processDefinitionKey', 'v.processVersion', 'v.deploymentKey')) as Record<string, unknown>[];
+    return rows;
+  }
+
+  /** One published version with its XML, forms and card. */
+  async version(code: string, version: number): Promise<Record<string, unknown>> {
+    const row = await this.row(code);
+    const v = await this.versionRow(row.id, version);
+    if (!v) throw new NotFoundError('Version');
+    return { code, version: v.version, comment: v.comment, publishedAt: v.publishedAt, publishedBy: v.publishedBy, processDefinitionKey: v.processDefinitionKey, processVersion: v.processVersion, xml: v.xml, forms: v.forms, card: v.card };
+  }
+
+  /** Copies a service's draft under a new code and title (process id and okno:service rewritten). */
+  async clone(code: string, target: { code: string; title: string }, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+    const row = await this.row(code);
+    const parsed = await parseBpmn(row.draftXml);
+    renameService(parsed, target.code, target.title);
+    return this.create({ code: target.code, title: target.title, department: row.department, xml: await toXml(parsed), forms: row.draftForms }, actor, locale);
+  }
+
+  /** The service as one JSON file: BPMN XML with its forms (the draft, or a published version). */
+  async exportBundle(code: string, version?: number): Promise<Bundle & { title: string; exportedAt: string; version: number | null }> {
+    const row = await this.row(code);
+    if (version !== undefined) {
+      const v = await this.versionRow(row.id, version);
+      if (!v) throw new NotFoundError('Version');
+      return { format: 'okno-service', formatVersion: 1, code, title: row.title, version, exportedAt: new Date().toISOString(), xml: v.xml, forms: v.forms };
+    }
+    return { format: 'okno-service', formatVersion: 1, code, title: row.title, version: null, exportedAt: new Date().toISOString(), xml: row.draftXml, forms: row.draftForms };
+  }
+
+  /** Imports a service file as a new draft, or over an existing draft when replace is set. */
+  async importBundle(bundle: Bundle, replace: boolean, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+    const exists = await this.knex('services').where({ code: bundle.code }).first('id');
+    if (exists && !replace) throw new ConflictError(`Service ${bundle.code} already exists; import with replace=true to overwrite its draft`);
+    if (exists) return this.updateDraft(bundle.code, { xml: bundle.xml, forms: bundle.forms }, actor, locale);
+    // create() validates; unreadable XML gives its 400 there.
+    const meta = await parseBpmn(bundle.xml).then(
+      (p) => p.model.meta,
+      () => null,
+    );
+    return this.create({ code: bundle.code, title: meta?.title || bundle.code, department: meta?.department || 'mfc-central', xml: bundle.xml, forms: bundle.forms }, actor, locale);
+  }
+
+  /** Composes a package draft from published services with the package template. */
+  async composePackage(input: PackageInput, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+    const cards = await this.publishedCards(input.members);
+    const missing = input.members.filter((m) => !cards.has(m));
+    if (missing.length) {
+      throw new ServiceInvalidError(
+        message('member_unknown', locale, { code: missing.join(', ') }),
+        missing.map((m) => ({ elementId: input.code, field: 'members', code: 'member_unknown', severity: 'error' as const, message: message('member_unknown', locale, { code: m }) })),
+      );
+    }
+    const members: PackageMemberSource[] = input.members.map((code) => {
+      const c = cards.get(code)!;
+      return { code, title: c.title, model: { ...emptyModel(code), ...c } };
+    });
+    const { xml, forms } = generatePackage({ code: input.code, title: input.title, department: input.department, members });
+    return this.create({ code: input.code, title: input.title, department: input.department, xml, forms }, actor, locale);
+  }
+
+  /** "Try it" on the draft: answers → situations, documents, variant, and the route to highlight. */
+  async tryDraft(code: string, answers: Answers): Promise<unknown> {
+    const row = await this.row(code);
+    const { model, process } = await parseBpmn(row.draftXml);
+    const result = await this.checklistOf({ ...model }, answers);
+    return { ...result, route: traceRoute(process, { situations: result.situations, variant: result.variant?.code ?? null, answers }) };
+  }
+
+  /** Published services for the public catalogue. */
+  async catalogue(q: { search?: string; department?: string }): Promise<unknown[]> {
+    const query = this.knex('services as s')
+      .join('service_versions as v', function () {
+        this.on('v.serviceId', 's.id').andOn('v.version', 's.latestVersion');
+      })
+      .leftJoin('org_units as u', 'u.code', 's.department')
+      .select('s.code', 's.title', 's.department', 'u.name as departmentName', 's.kind', 'v.version', 'v.card', 'v.publishedAt')
+      .orderBy('s.title');
+    // A citizen may search by life situation as well: the card holds situation titles and questions.
+    if (q.search) query.where((w) => w.whereILike('s.title', `%${q.search}%`).orWhereILike('s.code', `%${q.search}%`).orWhereRaw('v.card::text ILIKE ?', [`%${q.search}%`]));
+    if (q.department) query.where('s.department', q.department);
+    const rows = (await query) as { code: string; title: string; department: string; departmentName: string | null; kind: string; version: number; card: ServiceCard; publishedAt: Date }[];
+    return rows.map((r) => ({
+      code: r.code,
+      title: r.title,
+      department: r.department,
+      departmentName: r.departmentName,
+      kind: r.kind,
+      version: r.version,
+      deadline: r.card.meta?.deadline ?? null,
+      fee: r.card.meta?.fee ?? null,
+      results: r.card.meta?.results ?? [],
+      channels: r.card.meta?.channels ?? [],
+      publishedAt: r.publishedAt,
+    }));
+  }
+
+  /** The published card of one service: metadata, questionnaire and reference documents. */
+  async catalogueCard(code: string): Promise<Record<string, unknown>> {
+    const card = (await this.publishedCards([code])).get(code);
+    if (!card) throw new NotFoundError('Service');
+    return { code, ...card };
+  }
+
+  /** Answers → active situations, the document checklist, the variant (and, for a package, the members to run). */
+  async checklist(code: string, answers: Answers, locale: Locale): Promise<unknown> {
+    const card = (await this.publishedCards([code])).get(code);
+    if (!card) throw new NotFoundError('Service');
+    const result = await this.checklistOf(card, answers);
+    if (result.problems.length) {
+      throw new ServiceInvalidError(
+        message(result.problems[0].code, locale, { questionId: result.problems[0].questionId, optionId: result.problems[0].optionId ?? '' }),
+        result.problems.map((p) => ({ elementId: p.questionId, field: 'answers', code: p.code, severity: 'error' as const, message: message(p.code, locale, { questionId: p.questionId, optionId: p.optionId ?? '' }) })),
+      );
+    }
+    return result;
+  }
+
+  private async checklistOf(card: ServiceCard, answers: Answers) {
+    const e = evaluate({ questions: card.questions, documents: card.documents, variants: card.variants, members: card.members, deadline: card.meta?.deadline }, answers);
+    let members: unknown[] = [];
+    if (e.members.length) {
+      const cards = await this.publishedCards(e.members.map((m) => m.service));
+      const active = new Set(e.situations);
+      members = e.members.map((m) => {
+        const c = cards.get(m.service);
+        const matching = c ? matchVariants(c.variants, active) : [];
+        const variant = matching.length === 1 ? matching[0] : null;
+        const v = c?.variants.find((x) => x.code === variant);
+        return { service: m.service, title: c?.title ?? m.title, processId: m.service, version: c?.version ?? null, published: Boolean(c), variant, deadline: v?.deadline ?? c?.meta?.deadline ?? null };
+      });
+    }
+    return {
+      situations: e.situations,
+      documents: e.documents,
+      variant: e.variant ? { code: e.variant.code, title: e.variant.title } : null,
+      matchingVariants: e.matchingVariants,
+      deadline: e.deadline,
+      members,
+      asked: e.asked,
+      problems: e.problems,
+      /** Variables to start the process with. */
+      variables: { answers, situations: e.situations, variant: e.variant?.code ?? null, members: members.map((m) => ({ service: (m as { service: string }).service, processId: (m as { processId: string }).processId, variant: (m as { variant: string | null }).variant })) },
+    };
+  }
+}
+
+function summary(r: ServiceRow) {
+  return {
+    code: r.code,
+    title: r.title,
+    department: r.department,
+    kind: r.kind,
+    status: r.latestVersion ? 'published' : 'draft',
+    latestVersion: r.latestVersion,
+    draftRevision: r.draftRevision,
+    publishedAt: r.publishedAt,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  };
+}
+
+function emptyModel(code: string): ServiceModel {
+  return { processId: code, processName: '', executable: true, meta: null, situations: [], questions: [], documents: [], variants: [], members: [], userTasks: [], jobs: [], conditions: [], calledElements: [], elementCount: 0 };
+}
+
+/** A minimal valid regulation: application received → intake at the front office → done. */
+export function skeleton(code: string, title: string, department: string): string {
+  return buildBpmn({
+    id: code,
+    name: title,
+    extensions: `      <okno:service${attrs({ code, title, department })}>\n        <okno:deadline value="30" unit="workingDays" />\n      </okno:service>`,
+    nodes: [
+      { id: 'StartEvent_Application', kind: 'startEvent', name: 'Заявление поступило' },
+      { id: 'Task_Intake', kind: 'userTask', name: 'Приём заявления и проверка документов', extensions: userTaskExtensions({ group: 'mfc-operators', deadline: 1 }) },
+      { id: 'EndEvent_Done', kind: 'endEvent', name: 'Результат выдан' },
+    ],
+    flows: [
+      { from: 'StartEvent_Application', to: 'Task_Intake' },
+      { from: 'Task_Intake', to: 'EndEvent_Done' },
+    ],
+  });
+}
+
+/** Renames a parsed service: process id, process name and the okno:service card. */
+export function renameService(parsed: ParsedBpmn, code: string, title: string): void {
+  parsed.process.id = code;
+  parsed.process.name = title;
+  const svc = extensionsOf(parsed.process).find((e) => e.$type === 'okno:Service');
+  if (svc) {
+    svc.code = code;
+    svc.title = title;
+  }
+}
+
+/** The XML to deploy: every Camunda user task gets Okno's `creating` task listener (analysts never model it). */
+export async function withTaskListeners(parsed: ParsedBpmn): Promise<string> {
+  const { moddle } = parsed;
+  walkFlowElements(parsed.process, (el) => {
+    if (el.$type !== 'bpmn:UserTask') return;
+    const values = extensionsOf(el);
+    if (!values.some((v) => v.$type === 'zeebe:UserTask')) return;
+    let listeners = values.find((v) => v.$type === 'zeebe:TaskListeners');
+    if (!listeners) {
+      listeners = moddle.create('zeebe:TaskListeners', { listeners: [] });
+      listeners.$parent = el.extensionElements as ModdleElement;
+      values.push(listeners);
+    }
+    const list = listeners.listeners as ModdleElement[];
+    if (!list.some((l) => l.eventType === 'creating' && l.type === TASK_CREATED_JOB_TYPE)) {
+      const l = moddle.create('zeebe:TaskListener', { eventType: 'creating', type: TASK_CREATED_JOB_TYPE, retries: '3' });
+      l.$parent = listeners;
+      list.push(l);
+    }
+  });
+  return toXml(parsed);
+}
