@@ -10,6 +10,7 @@ export const configSchema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// connection URL')
@@ -35,7 +36,8 @@ export const configSchema = z.object({
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'COOKIE_SECURE'> {
+export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'COOKIE_SECURE' | 'LOG_FORMAT'> {
+  LOG_FORMAT: 'json' | 'pretty';
   SEED_DEMO: boolean;
   COOKIE_SECURE: boolean;
   isProduction: boolean;
@@ -64,6 +66,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...raw,
     SEED_DEMO: raw.SEED_DEMO ?? !isProduction,
+    LOG_FORMAT: raw.LOG_FORMAT ?? (raw.NODE_ENV === 'development' ? 'pretty' : 'json'),
     COOKIE_SECURE: raw.COOKIE_SECURE ?? isProduction,
     isProduction,
     version: env.npm_package_version ?? '0.1.0',

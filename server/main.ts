@@ -14,7 +14,7 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.LOG_LEVEL);
+  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const okno = await startOkno(config, logger);
   logger.info({ url: okno.url, db: okno.deps.db.kind, engine: okno.deps.engine.mode }, `Okno is running at ${okno.url}`);
 
