@@ -5,6 +5,7 @@ import type { AppDeps } from './deps.js';
 import { createApp } from './app.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { seedDemo } from './features/demo/demo.seed.js';
+import { seedScorecardDemo } from './features/scorecard/scorecard.seed.js';
 import { seedServicesDemo } from './features/services/services.seed.js';
 import { connectEngine, type EngineConnection } from './platform/camunda.js';
 import { openDatabase } from './platform/db.js';
@@ -54,6 +55,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db.knex);
       const services = await seedServicesDemo(db.knex);
+      await seedScorecardDemo(db.knex);
       if (seeded || services.length) logger.info({ services }, 'demo data seeded');
     }
 

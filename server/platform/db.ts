@@ -47,7 +47,7 @@ async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
   const dir = path.resolve(dataDir, 'pglite');
   fs.mkdirSync(dir, { recursive: true });
   const db = await PGlite.create(dir);
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 8 });
   await server.start();
   return {
     url: `postgres://postgres@${server.getServerConn()}/postgres`,
@@ -67,7 +67,10 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
     client: 'pg',
     connection: { connectionString: url, application_name: 'okno' },
     searchPath: schema === 'public' ? ['public'] : [schema, 'public'],
-    pool: { min: 0, max: embedded ? Math.min(opts.poolMax, 8) : opts.poolMax },
+    // PGlite runs one query at a time and its socket server interleaves the extended-protocol
+    // messages of different connections (parallel transactions then fail with "portal does not
+    // exist"), so the embedded database gets a pool of exactly one connection: knex queues the rest.
+    pool: embedded ? { min: 1, max: 1 } : { min: 0, max: opts.poolMax },
     acquireConnectionTimeout: 30_000,
     // camelCase in code, snake_case in the database (objection's mappers).
     ...knexSnakeCaseMappers(),
