@@ -7,7 +7,7 @@ const ALL_NAV = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'a
 
 /** Each demo account, the page it lands on and the sections its navigation shows. */
 const ROLE_CASES: { login: string; home: string; nav: (typeof ALL_NAV)[number][] }[] = [
-  { login: 'admin@okno.local', home: '/admin/org', nav: ['constructor', 'admin'] },
+  { login: 'admin@okno.local', home: '/admin/org', nav: ['constructor', 'scorecard', 'admin'] },
   { login: 'analyst@okno.local', home: '/constructor', nav: ['constructor'] },
   { login: 'operator@okno.local', home: '/tasks', nav: ['tasks', 'scorecard'] },
   { login: 'specialist@okno.local', home: '/tasks', nav: ['tasks', 'scorecard'] },

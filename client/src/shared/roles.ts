@@ -12,7 +12,7 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   constructor: ['analyst', 'admin'],
   tasks: ['operator', 'specialist'],
   monitoring: ['manager'],
-  scorecard: ['operator', 'specialist', 'manager'],
+  scorecard: ['operator', 'specialist', 'manager', 'admin'],
   portal: ['citizen'],
 };
 

@@ -23,7 +23,7 @@ describe('home page and sections per role', () => {
 
   it('shows every section any of the roles opens', () => {
     expect(sectionsFor(['manager', 'specialist'])).toEqual(['tasks', 'monitoring', 'scorecard']);
-    expect(sectionsFor(['admin'])).toEqual(['constructor', 'admin']);
+    expect(sectionsFor(['admin'])).toEqual(['constructor', 'scorecard', 'admin']);
     expect(sectionsFor(['citizen'])).toEqual(['portal']);
   });
 });
