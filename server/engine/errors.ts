@@ -30,3 +30,9 @@ export function failedPrecondition(message: string): EngineError {
 export function alreadyExists(message: string): EngineError {
   return new EngineError(grpc.status.ALREADY_EXISTS, message);
 }
+
+/** For .catch(): turns a rejection by the engine (e.g. an instance that ended) into undefined; rethrows anything else. */
+export function onlyNotFound(err: unknown): undefined {
+  if (err instanceof EngineError) return undefined;
+  throw err;
+}

@@ -1,7 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { Engine } from './engine.js';
+import { gatewayHandlers } from './gateway/handlers.js';
 import { loadGatewayService } from './gateway/proto.js';
+import { startRestServer } from './rest/server.js';
+import { Scheduler } from './scheduler/scheduler.js';
 
 export interface EmbeddedEngineOptions {
   knex: Knex;
@@ -26,31 +30,52 @@ export const ENGINE_VERSION = '8.8.0-okno';
 export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const service = loadGatewayService();
   const server = new grpc.Server();
-  const unimplemented: grpc.UntypedHandleCall = (call: grpc.ServerUnaryCall<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
-    const err = { code: grpc.status.UNIMPLEMENTED, details: 'Not implemented by the Okno embedded engine yet' };
-    if (callback) callback(err, null);
-    else (call as unknown as grpc.ServerWritableStream<unknown, unknown>).emit('error', err);
-  };
+  const engine = new Engine(opts.knex, opts.logger);
+  await engine.init();
+  const scheduler = new Scheduler(engine, opts.logger);
+  const unimplemented = (name: string): grpc.UntypedHandleCall =>
+    ((call: grpc.ServerUnaryCall<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
+      const err = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by the Okno embedded engine` };
+      if (callback) callback(err, null);
+      else (call as unknown as grpc.ServerWritableStream<unknown, unknown>).emit('error', err);
+    }) as grpc.UntypedHandleCall;
+  let boundPort = 0;
+  const topology = () => ({
+    brokers: [{ nodeId: 0, host: opts.host, port: boundPort, partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }], version: ENGINE_VERSION }],
+    clusterSize: 1,
+    partitionsCount: 1,
+    replicationFactor: 1,
+    gatewayVersion: ENGINE_VERSION,
+  });
+  const implemented = gatewayHandlers(engine, opts.logger, topology);
   const handlers: grpc.UntypedServiceImplementation = {};
-  for (const name of Object.keys(service)) handlers[name] = unimplemented;
-  handlers.Topology = (_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) => {
-    callback(null, {
-      brokers: [{ nodeId: 0, host: opts.host, port: boundPort, partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }], version: ENGINE_VERSION }],
-      clusterSize: 1,
-      partitionsCount: 1,
-      replicationFactor: 1,
-      gatewayVersion: ENGINE_VERSION,
-    });
-  };
+  for (const name of Object.keys(service)) handlers[name] = implemented[name] ?? unimplemented(name);
   server.addService(service, handlers);
-  const boundPort = await new Promise<number>((resolve, reject) => {
+  boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${opts.host}:${opts.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
   });
-  opts.logger.info({ port: boundPort }, 'embedded engine gateway listening');
+  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger);
+  scheduler.start();
+  opts.logger.info({ port: boundPort, rest: rest.address }, 'embedded engine gateway listening');
   return {
     grpcAddress: `${opts.host}:${boundPort}`,
+    restAddress: rest.address,
     async stop() {
-      await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+      await scheduler.stop();
+      engine.closeStreams();
+      await engine.close();
+      await rest.stop();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, 2000);
+        force.unref();
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
     },
   };
 }

@@ -1,0 +1,302 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { DEFAULT_TENANT, parseVariables, type ActivatedJob, type ActivateRequest, type DeployedResource, type Engine } from '../engine.js';
+import { EngineError, invalidArgument } from '../errors.js';
+
+/** The gateway's default long-polling / request timeout (Zeebe: 10 s). */
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** setTimeout's limit (about 24.8 days). */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Waiting long polls and streams also look again this often (jobs revived or created by another engine process). */
+const RECHECK_MS = 1_000;
+/** Commands in flight above which new work is rejected with RESOURCE_EXHAUSTED (completions always pass). */
+const MAX_IN_FLIGHT = 2_000;
+
+type Req = Record<string, unknown>;
+type Unary = (call: grpc.ServerUnaryCall<Req, unknown>, callback: grpc.sendUnaryData<unknown>) => void;
+
+function s(v: unknown): string {
+  return typeof v === 'string' ? v : v === undefined || v === null ? '' : String(v);
+}
+
+function n(v: unknown): number {
+  const num = Number(v ?? 0);
+  return Number.isFinite(num) ? num : 0;
+}
+
+function key(v: unknown, what: string): number {
+  const k = Number(v);
+  if (!Number.isSafeInteger(k) || k <= 0) throw invalidArgument(`Expected a valid ${what}, but got '${s(v)}'`);
+  return k;
+}
+
+function tenant(v: unknown): string {
+  return s(v) || DEFAULT_TENANT;
+}
+
+function deploymentMetadata(d: DeployedResource): Record<string, unknown> {
+  return d.kind === 'process'
+    ? { process: { bpmnProcessId: d.id, version: d.version, processDefinitionKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId } }
+    : { form: { formId: d.id, version: d.version, formKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId } };
+}
+
+/** Builds the Gateway service handlers on top of the engine. */
+export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => unknown): grpc.UntypedServiceImplementation {
+  const toStatus = (err: unknown): Partial<grpc.StatusObject> => {
+    if (err instanceof EngineError) return { code: err.code, details: err.message };
+    logger.error({ err }, 'engine command failed');
+    return { code: grpc.status.INTERNAL, details: `Unexpected error in the Okno engine: ${(err as Error).message}` };
+  };
+  const unary =
+    (fn: (req: Req) => Promise<unknown>, opts: { backpressure?: boolean } = {}): Unary =>
+    (call, callback) => {
+      if (opts.backpressure && engine.inFlight > MAX_IN_FLIGHT) {
+        callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'Expected to handle the request, but the engine is overloaded (backpressure); retry later' }, null);
+        return;
+      }
+      Promise.resolve()
+        .then(() => fn(call.request))
+        .then(
+          (r) => callback(null, r),
+          (err: unknown) => callback(toStatus(err), null),
+        );
+    };
+
+  const activateRequest = (req: Req): ActivateRequest => {
+    const r: ActivateRequest = {
+      type: s(req.type),
+      worker: s(req.worker),
+      timeout: n(req.timeout),
+      maxJobsToActivate: n(req.maxJobsToActivate ?? 32),
+      fetchVariable: Array.isArray(req.fetchVariable) ? (req.fetchVariable as string[]) : [],
+      tenantIds: Array.isArray(req.tenantIds) ? (req.tenantIds as string[]) : [],
+    };
+    if (!r.type.trim()) throw invalidArgument('Expected to activate jobs with a non-empty type, but it was blank');
+    if (!r.worker.trim()) throw invalidArgument('Expected to activate jobs with a non-empty worker name, but it was blank');
+    if (r.timeout < 1) throw invalidArgument(`Expected to activate jobs with a timeout of at least 1 ms, but got ${r.timeout}`);
+    if (r.maxJobsToActivate < 1) throw invalidArgument(`Expected to activate jobs with maxJobsToActivate of at least 1, but got ${r.maxJobsToActivate}`);
+    return r;
+  };
+
+  const createRequest = (req: Req) => ({
+    processDefinitionKey: s(req.processDefinitionKey),
+    bpmnProcessId: s(req.bpmnProcessId),
+    version: n(req.version),
+    variables: parseVariables(s(req.variables)),
+    tenantId: tenant(req.tenantId),
+    startInstructions: Array.isArray(req.startInstructions) ? (req.startInstructions as { elementId?: string }[]).map((i) => s(i.elementId)) : [],
+  });
+
+  return {
+    Topology: ((_call, callback) => callback(null, topology())) as Unary,
+
+    DeployResource: unary(async (req) => {
+      const resources = ((req.resources as { name?: string; content?: Buffer }[]) ?? []).map((r) => ({ name: s(r.name), content: r.content ?? Buffer.alloc(0) }));
+      const t = tenant(req.tenantId);
+      const result = await engine.deploy(resources, t);
+      return { key: result.key, deployments: result.deployments.map(deploymentMetadata), tenantId: t };
+    }),
+
+    DeployProcess: unary(async (req) => {
+      const resources = ((req.processes as { name?: string; definition?: Buffer }[]) ?? []).map((r) => ({ name: s(r.name), content: r.definition ?? Buffer.alloc(0) }));
+      const result = await engine.deploy(resources, DEFAULT_TENANT);
+      return {
+        key: result.key,
+        processes: result.deployments.filter((d) => d.kind === 'process').map((d) => ({ bpmnProcessId: d.id, version: d.version, processDefinitionKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId })),
+      };
+    }),
+
+    CreateProcessInstance: unary(async (req) => engine.createProcessInstance(createRequest(req)), { backpressure: true }),
+
+    CreateProcessInstanceWithResult: unary(
+      async (req) => {
+        const inner = (req.request as Req | undefined) ?? {};
+        const timeout = Math.min(n(req.requestTimeout) > 0 ? n(req.requestTimeout) : DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS);
+        const { created, finished } = await engine.createProcessInstanceWithResult(createRequest(inner), timeout);
+        const fetch = Array.isArray(req.fetchVariables) ? (req.fetchVariables as string[]) : [];
+        const vars = fetch.length ? Object.fromEntries(Object.entries(finished.variables).filter(([k]) => fetch.includes(k))) : finished.variables;
+        return { ...created, variables: JSON.stringify(vars) };
+      },
+      { backpressure: true },
+    ),
+
+    CancelProcessInstance: unary(async (req) => {
+      await engine.cancelProcessInstance(key(req.processInstanceKey, 'process instance key'));
+      return {};
+    }),
+
+    CompleteJob: unary(async (req) => {
+      await engine.completeJob(key(req.jobKey, 'job key'), parseVariables(s(req.variables)));
+      return {};
+    }),
+
+    FailJob: unary(async (req) => {
+      await engine.failJob(key(req.jobKey, 'job key'), n(req.retries), s(req.errorMessage), n(req.retryBackOff), parseVariables(s(req.variables)));
+      return {};
+    }),
+
+    ThrowError: unary(async (req) => {
+      const code = s(req.errorCode);
+      if (!code) throw invalidArgument('Expected to throw an error with a non-empty error code, but it was blank');
+      await engine.throwError(key(req.jobKey, 'job key'), code, s(req.errorMessage), parseVariables(s(req.variables)));
+      return {};
+    }),
+
+    UpdateJobRetries: unary(async (req) => {
+      await engine.updateJobRetries(key(req.jobKey, 'job key'), n(req.retries));
+      return {};
+    }),
+
+    UpdateJobTimeout: unary(async (req) => {
+      await engine.updateJobTimeout(key(req.jobKey, 'job key'), n(req.timeout));
+      return {};
+    }),
+
+    ResolveIncident: unary(async (req) => {
+      await engine.resolveIncident(key(req.incidentKey, 'incident key'));
+      return {};
+    }),
+
+    SetVariables: unary(async (req) => {
+      const k = await engine.setVariables(key(req.elementInstanceKey, 'element instance key'), parseVariables(s(req.variables)), req.local === true);
+      return { key: k };
+    }),
+
+    PublishMessage: unary(
+      async (req) => {
+        const t = tenant(req.tenantId);
+        const k = await engine.publishMessage({ name: s(req.name), correlationKey: s(req.correlationKey), timeToLive: n(req.timeToLive), messageId: s(req.messageId), variables: parseVariables(s(req.variables)), tenantId: t });
+        return { key: k, tenantId: t };
+      },
+      { backpressure: true },
+    ),
+
+    BroadcastSignal: unary(
+      async (req) => {
+        const t = tenant(req.tenantId);
+        const k = await engine.broadcastSignal(s(req.signalName), parseVariables(s(req.variables)), t);
+        return { key: k, tenantId: t };
+      },
+      { backpressure: true },
+    ),
+
+    ActivateJobs: ((call: grpc.ServerWritableStream<Req, unknown>) => {
+      let request: ActivateRequest;
+      try {
+        request = activateRequest(call.request);
+      } catch (err) {
+        call.emit('error', toStatus(err));
+        return;
+      }
+      const requestTimeout = n(call.request.requestTimeout);
+      let done = false;
+      let busy = false;
+      let pending = false;
+      let timer: NodeJS.Timeout | undefined;
+      let recheck: NodeJS.Timeout | undefined;
+      const finish = (jobs?: ActivatedJob[]) => {
+        if (done) return;
+        done = true;
+        unsubscribe();
+        offClose();
+        clearTimeout(timer);
+        clearInterval(recheck);
+        if (jobs?.length) call.write({ jobs });
+        call.end();
+      };
+      const attempt = async (): Promise<void> => {
+        if (done) return;
+        if (busy) {
+          pending = true;
+          return;
+        }
+        busy = true;
+        try {
+          do {
+            pending = false;
+            const jobs = await engine.activateJobs(request);
+            if (jobs.length) {
+              if (done) {
+                // The caller left while we activated: the jobs time out and come back (at-least-once).
+                return;
+              }
+              finish(jobs);
+              return;
+            }
+          } while (pending && !done);
+        } catch (err) {
+          if (!done) {
+            done = true;
+            unsubscribe();
+            offClose();
+            clearTimeout(timer);
+            clearInterval(recheck);
+            call.emit('error', toStatus(err));
+          }
+        } finally {
+          busy = false;
+        }
+      };
+      // Subscribe before the first attempt, so a job made activatable in between wakes us.
+      const unsubscribe = engine.onJobs(request.type, () => void attempt());
+      const offClose = engine.onClose(() => finish());
+      call.on('cancelled', () => finish());
+      void attempt().then(() => {
+        if (done) return;
+        if (requestTimeout < 0) return finish();
+        timer = setTimeout(() => finish(), Math.min(requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : requestTimeout, MAX_TIMER_MS));
+        recheck = setInterval(() => void attempt(), RECHECK_MS);
+      });
+    }) as grpc.handleServerStreamingCall<Req, unknown>,
+
+    StreamActivatedJobs: ((call: grpc.ServerWritableStream<Req, unknown>) => {
+      let request: ActivateRequest;
+      try {
+        request = activateRequest({ ...call.request, maxJobsToActivate: 32 });
+      } catch (err) {
+        call.emit('error', toStatus(err));
+        return;
+      }
+      let closed = false;
+      let busy = false;
+      let pending = false;
+      const push = async (): Promise<void> => {
+        if (closed) return;
+        if (busy) {
+          pending = true;
+          return;
+        }
+        busy = true;
+        try {
+          do {
+            pending = false;
+            const jobs = await engine.activateJobs(request);
+            for (const job of jobs) call.write(job);
+            if (jobs.length === request.maxJobsToActivate) pending = true;
+          } while (pending && !closed);
+        } catch (err) {
+          logger.warn({ err }, 'job stream push failed');
+        } finally {
+          busy = false;
+        }
+      };
+      const unsubscribe = engine.onJobs(request.type, () => void push());
+      const recheck = setInterval(() => void push(), RECHECK_MS);
+      const close = () => {
+        if (closed) return;
+        closed = true;
+        clearInterval(recheck);
+        unsubscribe();
+        offClose();
+      };
+      const offClose = engine.onClose(() => {
+        close();
+        call.end();
+      });
+      call.on('cancelled', close);
+      call.on('close', close);
+      call.on('error', close);
+      void push();
+    }) as grpc.handleServerStreamingCall<Req, unknown>,
+  };
+}

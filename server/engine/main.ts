@@ -1,0 +1,42 @@
+import { ConfigError, loadConfig } from '../config.js';
+import { openDatabase } from '../platform/db.js';
+import { createLogger } from '../platform/logger.js';
+import { migrateLatest } from '../platform/migrate.js';
+import { startEmbeddedEngine } from './index.js';
+
+/** `npm run engine`: the embedded engine alone (gRPC on ENGINE_GRPC_PORT, REST on ENGINE_REST_PORT, loopback). */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
+  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
+  await migrateLatest(db.knex, db.schema);
+  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }) });
+  logger.info({ grpc: engine.grpcAddress, rest: engine.restAddress, db: db.kind }, `Okno engine: ZEEBE_GRPC_ADDRESS=grpc://${engine.grpcAddress}`);
+  let stopping = false;
+  const shutdown = () => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    engine
+      .stop()
+      .then(() => db.close())
+      .then(() => process.exit(0), () => process.exit(1));
+  };
+  process.on('SIGINT', shutdown);
+  process.on('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,210 @@
+import type { Knex } from 'knex';
+import type { ProcessModel } from '../bpmn/model.js';
+import { WriteBatch } from '../state/batch.js';
+import { InstanceState, type ElementInstance, type ProcessInstanceRow } from '../state/instance.js';
+import { rawRows } from '../state/sql.js';
+import type { KeyAllocator } from '../state/keys.js';
+import { notFound } from '../errors.js';
+
+export interface DefinitionRow {
+  key: number;
+  bpmnProcessId: string;
+  version: number;
+  versionTag: string | null;
+  resourceName: string;
+  deploymentKey: number;
+  tenantId: string;
+}
+
+export interface Definition {
+  row: DefinitionRow;
+  model: ProcessModel;
+}
+
+/** What the engine offers to a command (definitions cache, keys). */
+export interface EngineServices {
+  keys: KeyAllocator;
+  definition(db: Knex | Knex.Transaction, key: number): Promise<Definition>;
+  latestDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined>;
+  /** The definition a call activity binds to (versionTag: latest with that tag; deployment: deployed with the caller). */
+  boundDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined>;
+}
+
+export interface EventRecord {
+  key: number;
+  valueType: string;
+  intent: string;
+  processInstanceKey: number | null;
+  elementId?: string | null;
+  elementType?: string | null;
+  payload?: Record<string, unknown> | null;
+}
+
+export interface FinishedInstance {
+  key: number;
+  state: 'COMPLETED' | 'TERMINATED';
+  variables: Record<string, unknown>;
+}
+
+/** One command's transaction and everything it changes, written at the end in batches. */
+export class CommandContext {
+  readonly now = new Date();
+  private readonly instances = new Map<number, InstanceState>();
+  private readonly lockedRoots = new Set<number>();
+  readonly jobs: Record<string, unknown>[] = [];
+  readonly timers: Record<string, unknown>[] = [];
+  readonly messageSubscriptions: Record<string, unknown>[] = [];
+  readonly signalSubscriptions: Record<string, unknown>[] = [];
+  readonly incidents: Record<string, unknown>[] = [];
+  readonly events: EventRecord[] = [];
+  readonly removedOwners = new Map<string, number[]>();
+  readonly resolvedIncidentKeys: number[] = [];
+  /** Job types that got an activatable job (wake long polls after commit). */
+  readonly wakeTypes = new Set<string>();
+  readonly finished: FinishedInstance[] = [];
+  /** Signals thrown by throw events, broadcast after this command. */
+  readonly thrownSignals: { name: string; variables: Record<string, unknown> }[] = [];
+  /** Callbacks run after the transaction commits. */
+  readonly commitHooks: (() => void)[] = [];
+  /** Earliest new timer (wakes the scheduler). */
+  earliestTimer?: Date;
+
+  constructor(
+    readonly services: EngineServices,
+    readonly trx: Knex.Transaction,
+  ) {}
+
+  /** Runs a callback after this command's transaction commits. */
+  onCommit(hook: () => void): void {
+    this.commitHooks.push(hook);
+  }
+
+  /** A new 64-bit key. */
+  key(): Promise<number> {
+    return this.services.keys.take(this.trx);
+  }
+
+  /** Appends a record to the event log (written with the command). */
+  event(e: EventRecord): void {
+    this.events.push(e);
+  }
+
+  /** Serialises commands on a call hierarchy: locks its root instance row for this transaction. */
+  async lockRoot(rootKey: number): Promise<void> {
+    if (this.lockedRoots.has(rootKey)) return;
+    await this.trx.raw('select key from engine_process_instances where key = ? for update', [rootKey]);
+    this.lockedRoots.add(rootKey);
+  }
+
+  /** Marks a root as locked by a query the caller ran itself (e.g. a join with FOR UPDATE OF the root). */
+  lockedRoot(rootKey: number): void {
+    this.lockedRoots.add(rootKey);
+  }
+
+  /** The loaded state of a process instance; locks its root first (one query when it is a root). */
+  async instance(key: number): Promise<InstanceState> {
+    const cached = this.instances.get(key);
+    if (cached) return cached;
+    let loaded = await this.load(key, !this.lockedRoots.has(key));
+    if (loaded && !this.lockedRoots.has(loaded.pi.rootKey)) {
+      // A child instance: take the hierarchy's lock, then read again what may have changed meanwhile.
+      await this.lockRoot(loaded.pi.rootKey);
+      loaded = await this.load(key, false);
+    }
+    if (!loaded || loaded.pi.state !== 'ACTIVE') throw notFound(`Expected to find an active process instance with key '${key}', but none was found`);
+    this.lockedRoots.add(loaded.pi.key === loaded.pi.rootKey ? loaded.pi.key : loaded.pi.rootKey);
+    const def = await this.services.definition(this.trx, loaded.pi.processDefinitionKey);
+    const state = InstanceState.fromRows(loaded.pi, def.model, loaded.elements, loaded.variables);
+    this.instances.set(key, state);
+    return state;
+  }
+
+  private async load(key: number, lock: boolean): Promise<{ pi: ProcessInstanceRow; elements: ElementInstance[]; variables: { scopeKey: number; name: string; value: unknown }[] } | undefined> {
+    const rows = await rawRows<{ pi: Record<string, unknown>; elements: Record<string, unknown>[]; variables: { scopeKey: number; name: string; value: unknown }[] }>(
+      this.trx,
+      `select row_to_json(p.*) as pi,
+         coalesce((select json_agg(e.*) from engine_element_instances e where e.process_instance_key = p.key), '[]'::json) as elements,
+         coalesce((select json_agg(json_build_object('scopeKey', v.scope_key, 'name', v.name, 'value', v.value)) from engine_variables v where v.process_instance_key = p.key), '[]'::json) as variables
+       from engine_process_instances p where p.key = ?${lock ? ' for update of p' : ''}`,
+      [key],
+    );
+    const row = rows[0];
+    if (!row) return undefined;
+    const pi = camelKeys(row.pi) as unknown as ProcessInstanceRow;
+    if (lock && pi.rootKey === pi.key) this.lockedRoots.add(pi.key);
+    return { pi, elements: row.elements.map((e) => camelKeys(e) as unknown as ElementInstance), variables: row.variables };
+  }
+
+  /** Registers a process instance created by this command. */
+  adopt(state: InstanceState): void {
+    state.isNew = true;
+    this.instances.set(state.pi.key, state);
+    this.lockedRoots.add(state.pi.rootKey);
+  }
+
+  /** Waits (timers, message and signal subscriptions) of an owner to remove for some targets only. */
+  readonly removedTargets: { ownerKey: number; targets: string[] }[] = [];
+
+  /** Removes an owner's waits for the given target elements (e.g. event subprocess starts), keeping its others. */
+  removeTargets(ownerKey: number, targets: string[]): void {
+    if (targets.length) this.removedTargets.push({ ownerKey, targets });
+  }
+
+  /** Records that rows owned by an element instance must be removed. */
+  removeOwned(kind: string, elementInstanceKey: number): void {
+    let list = this.removedOwners.get(kind);
+    if (!list) this.removedOwners.set(kind, (list = []));
+    list.push(elementInstanceKey);
+  }
+
+  /** Remembers the earliest new due time, to wake the scheduler after commit. */
+  noteTimer(due: Date): void {
+    if (!this.earliestTimer || due < this.earliestTimer) this.earliestTimer = due;
+  }
+
+  /** Writes everything in one statement (plus pg_notify for the job types woken, when `notify` is given). */
+  async flush(notify?: { channel: string; payload: (type: string) => string }): Promise<void> {
+    const batch = new WriteBatch();
+    for (const state of this.instances.values()) state.flush(batch);
+    const removed = (kind: string) => new Set(this.removedOwners.get(kind) ?? []);
+    const targetGone = (r: Record<string, unknown>) => this.removedTargets.some((t) => t.ownerKey === r.elementInstanceKey && t.targets.includes(r.targetElementId as string));
+    const keep = (rows: Record<string, unknown>[], kind: string) => {
+      const gone = removed(kind);
+      return rows.filter((r) => !gone.has(r.elementInstanceKey as number) && (kind === 'job' || !targetGone(r)));
+    };
+    batch.insert('engine_jobs', keep(this.jobs, 'job'));
+    batch.insert('engine_timers', keep(this.timers, 'timer'));
+    batch.insert('engine_message_subscriptions', keep(this.messageSubscriptions, 'message'));
+    batch.insert('engine_signal_subscriptions', keep(this.signalSubscriptions, 'signal'));
+    const tables: Record<string, string> = { job: 'engine_jobs', timer: 'engine_timers', message: 'engine_message_subscriptions', signal: 'engine_signal_subscriptions' };
+    for (const t of this.removedTargets) {
+      for (const table of ['engine_timers', 'engine_message_subscriptions', 'engine_signal_subscriptions']) {
+        batch.add(`delete from ${table} where element_instance_key = ? and target_element_id = any(?::text[])`, [t.ownerKey, t.targets]);
+      }
+    }
+    for (const [kind, keys] of this.removedOwners) {
+      if (kind === 'incident') continue;
+      batch.add(`delete from ${tables[kind]} where element_instance_key = any(?::bigint[])`, [keys]);
+    }
+    const incidentOwners = removed('incident');
+    const newIncidents = this.incidents.filter((i) => !incidentOwners.has(i.elementInstanceKey as number));
+    batch.insert('engine_incidents', newIncidents);
+    if (incidentOwners.size) {
+      batch.add("update engine_incidents set state = 'RESOLVED' where element_instance_key = any(?::bigint[]) and state = 'ACTIVE' returning key, process_instance_key", [[...incidentOwners]], 'resolved_incidents');
+      batch.add("insert into engine_events (key, value_type, intent, process_instance_key, created_at) select key, 'INCIDENT', 'RESOLVED', process_instance_key, now() from resolved_incidents");
+    }
+    if (this.resolvedIncidentKeys.length) batch.add("update engine_incidents set state = 'RESOLVED' where key = any(?::bigint[])", [this.resolvedIncidentKeys]);
+    const now = new Date().toISOString();
+    batch.insert(
+      'engine_events',
+      this.events.map((e) => ({ key: e.key, valueType: e.valueType, intent: e.intent, processInstanceKey: e.processInstanceKey, elementId: e.elementId ?? null, elementType: e.elementType ?? null, payload: e.payload ?? null, createdAt: now })),
+    );
+    await batch.run(this.trx, notify && this.wakeTypes.size ? { channel: notify.channel, payloads: [...this.wakeTypes].map(notify.payload) } : undefined);
+  }
+}
+
+function camelKeys(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = v;
+  return out;
+}

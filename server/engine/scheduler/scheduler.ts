@@ -1,0 +1,80 @@
+import type { Logger } from 'pino';
+import type { Engine } from '../engine.js';
+
+const MAX_SLEEP_MS = 1000;
+
+/**
+ * Fires due rows (timers, job deadlines and back-offs, message TTLs): polls the database at most
+ * every second, and sooner when a command tells it about an earlier due time (in-process wake-up).
+ */
+export class Scheduler {
+  private timer?: NodeJS.Timeout;
+  private wakeAt = Infinity;
+  private running = false;
+  private again = false;
+  private stopped = false;
+  private current?: Promise<void>;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts the loop (picks up rows left due by a previous run). */
+  start(): void {
+    this.engine.onDue = (at) => this.wake(at);
+    this.schedule(0);
+  }
+
+  /** Stops the loop and waits for a running tick. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.current;
+  }
+
+  /** Makes sure the loop runs no later than `at`. */
+  wake(at: Date): void {
+    const delay = Math.max(0, at.getTime() - Date.now());
+    if (Date.now() + delay < this.wakeAt) this.schedule(delay);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    // Never sleep past the poll interval (and never hand setTimeout more than it can take).
+    delay = Math.min(Math.max(0, delay), MAX_SLEEP_MS);
+    clearTimeout(this.timer);
+    this.wakeAt = Date.now() + delay;
+    this.timer = setTimeout(() => void this.tick(), delay);
+    this.timer.unref();
+  }
+
+  private async tick(): Promise<void> {
+    this.wakeAt = Infinity;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = true;
+    let next = MAX_SLEEP_MS;
+    const work = (async () => {
+      try {
+        await this.engine.reviveJobs();
+        while ((await this.engine.fireTimers()) > 0 && !this.stopped);
+        await this.engine.expireMessages();
+        const due = await this.engine.nextDue();
+        if (due) next = Math.min(MAX_SLEEP_MS, Math.max(0, due.getTime() - Date.now()));
+      } catch (err) {
+        if (!this.stopped) this.logger.error({ err }, 'engine scheduler tick failed');
+      }
+    })();
+    this.current = work;
+    await work;
+    this.running = false;
+    if (this.again) {
+      this.again = false;
+      next = 0;
+    }
+    if (Date.now() + next < this.wakeAt) this.schedule(next);
+  }
+}
