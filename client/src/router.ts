@@ -34,9 +34,23 @@ export const routes: RouteRecordRaw[] = [
       { path: '', name: 'home', component: { render: () => null } },
       { path: 'portal', name: 'portal', component: () => import('./features/portal/PortalView.vue'), meta: { roles: SECTION_ROLES.portal, nav: 'portal', title: 'nav.portal' } },
       { path: 'tasks', name: 'tasks', component: () => import('./features/tasks/TasksView.vue'), meta: { roles: SECTION_ROLES.tasks, nav: 'tasks', title: 'nav.tasks' } },
-      { path: 'constructor', name: 'constructor', component: () => import('./features/constructor/ConstructorView.vue'), meta: { roles: SECTION_ROLES.constructor, nav: 'constructor', title: 'nav.constructor' } },
+      { path: 'constructor', name: 'constructor', component: () => import('./features/constructor/ServiceListView.vue'), meta: { roles: SECTION_ROLES.constructor, nav: 'constructor', title: 'nav.constructor' } },
+      { path: 'constructor/services/:code', name: 'constructor-service', component: () => import('./features/constructor/ServiceEditorView.vue'), props: true, meta: { roles: SECTION_ROLES.constructor, nav: 'constructor', title: 'nav.constructor' } },
       { path: 'monitoring', name: 'monitoring', component: () => import('./features/monitoring/MonitoringView.vue'), meta: { roles: SECTION_ROLES.monitoring, nav: 'monitoring', title: 'nav.monitoring' } },
-      { path: 'scorecard', name: 'scorecard', component: () => import('./features/scorecard/ScorecardView.vue'), meta: { roles: SECTION_ROLES.scorecard, nav: 'scorecard', title: 'nav.scorecard' } },
+      {
+        // Roles sit on each child only: the guard accepts any role of any matched record (see features/scorecard/scorecard.pages.ts).
+        path: 'scorecard',
+        component: () => import('./features/scorecard/ScorecardView.vue'),
+        children: [
+          { path: '', name: 'scorecard', component: { render: () => null }, meta: { roles: SECTION_ROLES.scorecard, nav: 'scorecard', title: 'nav.scorecard' } },
+          { path: 'my', name: 'scorecard-my', component: () => import('./features/scorecard/MyMatrixView.vue'), meta: { roles: ['operator', 'specialist', 'manager'], nav: 'scorecard', title: 'scorecard.nav.my' } },
+          { path: 'team', name: 'scorecard-team', component: () => import('./features/scorecard/TeamView.vue'), meta: { roles: ['manager', 'admin'], nav: 'scorecard', title: 'scorecard.nav.team' } },
+          { path: 'matrices/:id(\\d+)', name: 'scorecard-matrix', component: () => import('./features/scorecard/MatrixDetailView.vue'), meta: { roles: SECTION_ROLES.scorecard, nav: 'scorecard', title: 'scorecard.team.matrix' } },
+          { path: 'methodology', name: 'scorecard-methodology', component: () => import('./features/scorecard/MethodologyView.vue'), meta: { roles: ['admin'], nav: 'scorecard', title: 'scorecard.nav.methodology' } },
+          { path: 'ratings', name: 'scorecard-ratings', component: () => import('./features/scorecard/RatingsView.vue'), meta: { roles: ['admin'], nav: 'scorecard', title: 'scorecard.nav.ratings' } },
+          { path: 'roadmap', name: 'scorecard-roadmap', component: () => import('./features/scorecard/RoadmapView.vue'), meta: { roles: ['manager', 'admin'], nav: 'scorecard', title: 'scorecard.nav.roadmap' } },
+        ],
+      },
       {
         path: 'admin',
         component: () => import('./features/admin/AdminView.vue'),
