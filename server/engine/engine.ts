@@ -12,6 +12,8 @@ import { Processor } from './processor/processor.js';
 import { nextCycle, scheduleTimer } from './scheduler/timers.js';
 import { KeyAllocator } from './state/keys.js';
 import { rawRows } from './state/sql.js';
+import { loadUserTask, type TaskChanges, type UserTaskRow } from './state/user-tasks.js';
+import type { ElementInstance, InstanceState } from './state/instance.js';
 
 export const DEFAULT_TENANT = '<default>';
 const NOTIFY_CHANNEL = 'okno_engine_jobs';
@@ -93,6 +95,13 @@ interface IncidentRow {
 }
 
 type Waiter = () => void;
+
+/** What a task listener job completes with (REST `result` of type userTask). */
+export interface ListenerResult {
+  denied: boolean;
+  deniedReason?: string;
+  corrections: TaskChanges;
+}
 
 /** Parses a JSON variables document; '' means none. */
 export function parseVariables(json: string | undefined): Record<string, unknown> {
@@ -634,7 +643,7 @@ export class Engine implements EngineServices {
   }
 
   /** Completes a job: its element completes with the variables. */
-  async completeJob(key: number, variables: Record<string, unknown>): Promise<void> {
+  async completeJob(key: number, variables: Record<string, unknown>, result?: ListenerResult): Promise<void> {
     await this.command(async (ctx, p) => {
       const job = await this.lockedJob(ctx, key, 'complete', false);
       const deleted = await rawRows<{ state: string }>(ctx.trx, 'delete from engine_jobs where key = ? returning state', [key]);
@@ -644,7 +653,67 @@ export class Engine implements EngineServices {
       const state = await ctx.instance(job.processInstanceKey);
       const el = state.elements.get(job.elementInstanceKey);
       if (el?.data.owns) el.data.owns = el.data.owns.filter((o) => o !== 'job');
+      const task = el?.elementType === 'USER_TASK' ? await p.userTaskOf(el) : undefined;
+      if (el && task?.pending) {
+        // A task listener's job: its result may correct the task or deny the transition.
+        if (Object.keys(variables).length) throw invalidArgument(`Expected to complete task listener job with key '${key}' without variables, but variables were given`);
+        const eventType = task.pending.eventType;
+        if (result?.denied && (eventType === 'creating' || eventType === 'canceling')) {
+          throw invalidArgument(`Expected to complete task listener job with key '${key}', but a '${eventType}' listener cannot deny the transition`);
+        }
+        await p.userTaskListenerDone(state, el, task, result ?? { denied: false, corrections: {} });
+        return;
+      }
       p.complete(job.processInstanceKey, job.elementInstanceKey, variables);
+    });
+  }
+
+  // ---------- user tasks ----------
+
+  /** Runs a user task command on a task in state CREATED (NOT_FOUND for unknown or ended tasks, FAILED_PRECONDITION while another transition runs). */
+  private async userTaskCommand(key: number, verb: string, fn: (p: Processor, state: InstanceState, el: ElementInstance, task: UserTaskRow) => Promise<void>): Promise<void> {
+    const missing = () => notFound(`Expected to ${verb} user task with key '${key}', but no such user task was found`);
+    await this.command(async (ctx, p) => {
+      const pre = await loadUserTask(ctx.trx, key);
+      if (!pre || pre.state === 'COMPLETED' || pre.state === 'CANCELED') throw missing();
+      await ctx.lockRoot(pre.rootKey);
+      const task = await loadUserTask(ctx.trx, key, true);
+      if (!task || task.state === 'COMPLETED' || task.state === 'CANCELED') throw missing();
+      if (task.state !== 'CREATED') throw failedPrecondition(`Expected to ${verb} user task with key '${key}', but it is in state '${task.state}'`);
+      const state = await ctx.instance(task.processInstanceKey).catch(onlyNotFound);
+      const el = state?.elements.get(task.elementInstanceKey);
+      if (!state || !el) throw missing();
+      await fn(p, state, el, task);
+    });
+  }
+
+  /** Assigns a user task (the assigning listeners run first); allowOverride false rejects an assigned task. */
+  async assignUserTask(key: number, assignee: string, allowOverride: boolean, action: string): Promise<void> {
+    if (!assignee) throw invalidArgument('Expected a non-empty assignee, but none given');
+    await this.userTaskCommand(key, 'assign', async (p, state, el, task) => {
+      if (!allowOverride && task.assignee) throw failedPrecondition(`Expected to assign user task with key '${key}', but it is already assigned to '${task.assignee}'`);
+      await p.userTaskTransition(state, el, task, 'assigning', action || 'assign', { assignee });
+    });
+  }
+
+  /** Removes a user task's assignee (an assigning transition with action 'unassign'). */
+  async unassignUserTask(key: number, action: string): Promise<void> {
+    await this.userTaskCommand(key, 'unassign', async (p, state, el, task) => {
+      await p.userTaskTransition(state, el, task, 'assigning', action || 'unassign', { assignee: null });
+    });
+  }
+
+  /** Updates candidate groups/users, dates and priority (the updating listeners run first). */
+  async updateUserTask(key: number, changes: TaskChanges, action: string): Promise<void> {
+    await this.userTaskCommand(key, 'update', async (p, state, el, task) => {
+      await p.userTaskTransition(state, el, task, 'updating', action || 'update', changes);
+    });
+  }
+
+  /** Completes a user task: the completing listeners run, then the element completes with the variables. */
+  async completeUserTask(key: number, variables: Record<string, unknown>, action: string): Promise<void> {
+    await this.userTaskCommand(key, 'complete', async (p, state, el, task) => {
+      await p.userTaskTransition(state, el, task, 'completing', action || 'complete', {}, variables);
     });
   }
 

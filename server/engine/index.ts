@@ -54,7 +54,7 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
   boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${opts.host}:${opts.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
   });
-  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger);
+  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine);
   scheduler.start();
   opts.logger.info({ port: boundPort, rest: rest.address }, 'embedded engine gateway listening');
   return {

@@ -10,6 +10,7 @@ import { createLogger } from '../../server/platform/logger.js';
 import { migrateLatest } from '../../server/platform/migrate.js';
 
 export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
+export type RestClient = ReturnType<Camunda8['getOrchestrationClusterApiClient']>;
 export type Job = Omit<Awaited<ReturnType<ZeebeClient['activateJobs']>>[number], 'variables'> & { variables: Record<string, any> };
 
 /** Polls until check() returns a truthy value (or throws after timeoutMs). */
@@ -28,6 +29,8 @@ export interface TestEngine {
   db: Database;
   camunda: Camunda8;
   zeebe: ZeebeClient;
+  /** The SDK's Orchestration Cluster REST client, talking to the engine's /v2 API. */
+  rest: RestClient;
   /** Deploys a fixture from test/server/engine/fixtures by file name. */
   deployFixture(name: string): Promise<void>;
   /** Active incidents of a process instance, through the REST API. */
@@ -84,6 +87,7 @@ export async function startTestEngine(): Promise<TestEngine> {
     db,
     camunda,
     zeebe,
+    rest: camunda.getOrchestrationClusterApiClient(),
     async deployFixture(name: string) {
       await zeebe.deployResource({ process: fixture(name), name });
     },

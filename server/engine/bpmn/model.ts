@@ -13,6 +13,7 @@ export type ElementType =
   | 'SCRIPT_TASK'
   | 'RECEIVE_TASK'
   | 'MANUAL_TASK'
+  | 'USER_TASK'
   | 'TASK'
   | 'EXCLUSIVE_GATEWAY'
   | 'PARALLEL_GATEWAY'
@@ -50,6 +51,32 @@ export interface JobDefinition {
   type: string;
   retries: string;
   headers: Record<string, string>;
+}
+
+/** User task listener event types (Camunda 8.8). */
+export type TaskListenerEvent = 'creating' | 'assigning' | 'updating' | 'completing' | 'canceling';
+
+export interface TaskListener {
+  eventType: TaskListenerEvent;
+  /** Job type, static or FEEL. */
+  type: string;
+  retries: string;
+}
+
+/** A Camunda user task (`zeebe:userTask`); every value is static text or a FEEL expression. */
+export interface UserTaskDefinition {
+  assignee?: string;
+  candidateGroups?: string;
+  candidateUsers?: string;
+  dueDate?: string;
+  followUpDate?: string;
+  priority?: string;
+  formId?: string;
+  formBinding: 'latest' | 'deployment' | 'versionTag';
+  formVersionTag?: string;
+  externalReference?: string;
+  headers: Record<string, string>;
+  listeners: TaskListener[];
 }
 
 export interface LoopDefinition {
@@ -97,6 +124,7 @@ export interface FlowElement {
   children: string[];
   loop?: LoopDefinition;
   call?: CallDefinition;
+  userTask?: UserTaskDefinition;
   /** For event-based gateways: the catch events after it. */
   eventTargets?: string[];
 }

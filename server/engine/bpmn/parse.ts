@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { BpmnModdle } from 'bpmn-moddle';
 import { feelSyntaxError, isExpression } from '../feel/feel.js';
 import { parseTimerSpec } from '../scheduler/timers.js';
-import type { ElementType, EventDefinition, EventKind, FlowElement, Mapping, ProcessModel } from './model.js';
+import type { ElementType, EventDefinition, EventKind, FlowElement, Mapping, ProcessModel, TaskListenerEvent, UserTaskDefinition } from './model.js';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as object;
@@ -33,6 +33,7 @@ const TYPES: Record<string, ElementType> = {
   'bpmn:ScriptTask': 'SCRIPT_TASK',
   'bpmn:ReceiveTask': 'RECEIVE_TASK',
   'bpmn:ManualTask': 'MANUAL_TASK',
+  'bpmn:UserTask': 'USER_TASK',
   'bpmn:Task': 'TASK',
   'bpmn:ExclusiveGateway': 'EXCLUSIVE_GATEWAY',
   'bpmn:ParallelGateway': 'PARALLEL_GATEWAY',
@@ -284,6 +285,7 @@ class ProcessBuilder {
       this.feel(id, expression, 'script expression', true);
       if (expression && resultVariable) node.script = { expression, resultVariable };
     }
+    if (type === 'USER_TASK') node.userTask = this.userTask(id, el);
     if (type === 'CALL_ACTIVITY') {
       const called = extension(el, 'zeebe:CalledElement');
       const processId = str(called, 'processId');
@@ -336,6 +338,75 @@ class ProcessBuilder {
       if (node.inputs.length || node.outputs.length) this.fail(id, 'Gateways must not have input/output mappings');
     }
     return node;
+  }
+
+  /** A Camunda user task; job-based user tasks (without zeebe:userTask) are deprecated and rejected. */
+  private userTask(id: string, el: ModdleElement): UserTaskDefinition | undefined {
+    if (!extension(el, 'zeebe:UserTask')) {
+      this.fail(id, "Job-based user tasks are deprecated and not supported by the Okno engine; mark the task as a Camunda user task with a 'zeebe:userTask' extension element");
+      return undefined;
+    }
+    const assignment = extension(el, 'zeebe:AssignmentDefinition');
+    const schedule = extension(el, 'zeebe:TaskSchedule');
+    const form = extension(el, 'zeebe:FormDefinition');
+    const attr = (e: ModdleElement | undefined, name: string): string | undefined => {
+      const direct = str(e, name);
+      if (direct !== undefined) return direct;
+      const attrs = e?.['$attrs'];
+      const v = attrs && typeof attrs === 'object' ? (attrs as Record<string, unknown>)[name] : undefined;
+      return typeof v === 'string' ? v : undefined;
+    };
+    const value = (e: ModdleElement | undefined, name: string, what: string): string | undefined => {
+      const v = attr(e, name)?.trim();
+      if (!v) return undefined;
+      this.feel(id, v, what);
+      return v;
+    };
+    const def: UserTaskDefinition = {
+      assignee: value(assignment, 'assignee', 'assignee'),
+      candidateGroups: value(assignment, 'candidateGroups', 'candidate groups'),
+      candidateUsers: value(assignment, 'candidateUsers', 'candidate users'),
+      dueDate: value(schedule, 'dueDate', 'due date'),
+      followUpDate: value(schedule, 'followUpDate', 'follow-up date'),
+      priority: value(extension(el, 'zeebe:PriorityDefinition'), 'priority', 'priority'),
+      formId: value(form, 'formId', 'form id'),
+      formBinding: 'latest',
+      externalReference: value(form, 'externalReference', 'external form reference'),
+      headers: {},
+      listeners: [],
+    };
+    for (const [what, v] of [['due date', def.dueDate], ['follow-up date', def.followUpDate]] as const) {
+      if (v && !isExpression(v) && Number.isNaN(Date.parse(v))) this.fail(id, `Invalid ${what} '${v}': expected an ISO 8601 date-time`);
+    }
+    if (def.priority && !isExpression(def.priority)) {
+      const n = Number(def.priority);
+      if (!Number.isInteger(n) || n < 0 || n > 100) this.fail(id, `Invalid priority '${def.priority}': expected an integer from 0 to 100`);
+    }
+    if (attr(form, 'formKey')) this.fail(id, "A 'zeebe:formDefinition' with a 'formKey' (embedded Tasklist form) is not supported; use 'formId' or 'externalReference'");
+    if (def.formId && def.externalReference) this.fail(id, "A 'zeebe:formDefinition' must have either a 'formId' or an 'externalReference', not both");
+    const binding = attr(form, 'bindingType') ?? 'latest';
+    if (binding !== 'latest' && binding !== 'deployment' && binding !== 'versionTag') this.fail(id, `Unknown form bindingType '${binding}'`);
+    else def.formBinding = binding;
+    def.formVersionTag = attr(form, 'versionTag');
+    if (def.formBinding === 'versionTag' && !def.formVersionTag) this.fail(id, "Form bindingType 'versionTag' needs a 'versionTag'");
+    for (const h of list(extension(el, 'zeebe:TaskHeaders'), 'values')) {
+      const key = str(h, 'key');
+      if (key) def.headers[key] = str(h, 'value') ?? '';
+    }
+    const events: TaskListenerEvent[] = ['creating', 'assigning', 'updating', 'completing', 'canceling'];
+    for (const l of list(extension(el, 'zeebe:TaskListeners'), 'listeners')) {
+      const eventType = attr(l, 'eventType') ?? '';
+      const type = attr(l, 'type')?.trim();
+      const known = events.find((e) => e === eventType);
+      if (!known) this.fail(id, `Task listener event type '${eventType}' is not supported; expected one of ${events.join(', ')}`);
+      if (known === 'canceling') this.fail(id, "Task listeners of event type 'canceling' are not supported by the Okno engine yet");
+      if (!type) this.fail(id, "A task listener must have a non-empty 'type'");
+      const retries = attr(l, 'retries')?.trim() || '3';
+      if (isExpression(type) || isExpression(retries)) this.fail(id, 'The type and retries of a task listener must be static in the Okno engine');
+      else if (!/^\d+$/.test(retries)) this.fail(id, `Invalid task listener retries '${retries}'`);
+      if (known && type) def.listeners.push({ eventType: known, type, retries });
+    }
+    return def;
   }
 
   private mappings(id: string, io: ModdleElement | undefined, prop: string, kind: 'input' | 'output'): Mapping[] {

@@ -1,9 +1,10 @@
-import type { ElementType, FlowElement, ProcessModel } from '../bpmn/model.js';
+import type { ElementType, FlowElement, ProcessModel, TaskListenerEvent } from '../bpmn/model.js';
 import { evaluateFeel, evaluateStaticOrFeel, type FeelResult } from '../feel/feel.js';
 import { scheduleTimer } from '../scheduler/timers.js';
 import { EngineError, onlyNotFound } from '../errors.js';
 import { rawRows } from '../state/sql.js';
 import { InstanceState, type ElementInstance, type Owned } from '../state/instance.js';
+import { TRANSITION_STATE, applyChanges, insertUserTask, listenerHeaders, loadUserTask, saveUserTask, snapshot, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
 import type { CommandContext, Definition } from './context.js';
 
 /** A step of a command, processed in order (like Zeebe's follow-up commands). */
@@ -24,6 +25,9 @@ class IncidentSignal extends Error {
     super(message);
   }
 }
+
+/** Zeebe's user task intents for a denied transition. */
+const DENIED_INTENT: Record<TaskListenerEvent, string> = { creating: 'CREATION_DENIED', assigning: 'ASSIGNMENT_DENIED', updating: 'UPDATE_DENIED', completing: 'COMPLETION_DENIED', canceling: 'CANCELATION_DENIED' };
 
 const CONTAINERS = new Set<ElementType>(['PROCESS', 'SUB_PROCESS', 'EVENT_SUB_PROCESS']);
 
@@ -340,6 +344,18 @@ export class Processor {
         activated();
         this.steps.push({ t: 'complete', pi, key: el.key });
         return;
+      case 'USER_TASK': {
+        const task = await this.planUserTask(state, el, def);
+        const boundaries = await this.planBoundaries(state, el, def);
+        activated();
+        for (const b of boundaries) await b();
+        await insertUserTask(this.ctx.trx, task);
+        el.data.userTaskKey = task.key;
+        state.touch(el);
+        this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CREATING', processInstanceKey: pi, elementId: def.id, payload: { elementInstanceKey: el.key } });
+        await this.userTaskTransition(state, el, task, 'creating', '', {});
+        return;
+      }
       case 'START_EVENT':
       case 'MANUAL_TASK':
       case 'TASK':
@@ -434,7 +450,141 @@ export class Processor {
     return def.incoming.some((f) => state.model.elements.get(state.model.flows.get(f)!.source)?.type === 'EVENT_BASED_GATEWAY');
   }
 
-  private async createJob(state: InstanceState, el: ElementInstance, def: FlowElement, type: string, retries: number): Promise<void> {
+  // ---------- user tasks ----------
+
+  /** Evaluates a user task's attributes (before anything changes, so an incident leaves nothing half-done). */
+  private async planUserTask(state: InstanceState, el: ElementInstance, def: FlowElement): Promise<UserTaskRow> {
+    const ut = def.userTask!;
+    const vars = this.visible(state, el.key);
+    const text = (value: string | undefined, what: string): string | null => {
+      if (value === undefined) return null;
+      const v = check(evaluateStaticOrFeel(value, vars));
+      if (v === null) return null;
+      if (typeof v !== 'string') throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the ${what} of '${def.id}' to be a string, but was '${JSON.stringify(v)}'`);
+      return v;
+    };
+    const names = (value: string | undefined, what: string): string[] => {
+      if (value === undefined) return [];
+      const v = check(evaluateStaticOrFeel(value, vars));
+      if (v === null) return [];
+      if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+      if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
+      throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the ${what} of '${def.id}' to be a list of strings, but was '${JSON.stringify(v)}'`);
+    };
+    const date = (value: string | undefined, what: string): string | null => {
+      const v = text(value, what);
+      if (v === null || v === '') return null;
+      const d = new Date(v);
+      if (Number.isNaN(d.getTime())) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the ${what} of '${def.id}' to be an ISO 8601 date-time, but was '${v}'`);
+      return d.toISOString();
+    };
+    let priority = 50;
+    if (ut.priority !== undefined) {
+      const p = check(evaluateStaticOrFeel(ut.priority, vars));
+      const n = typeof p === 'string' ? Number(p) : p;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the priority of '${def.id}' to be an integer from 0 to 100, but was '${JSON.stringify(p)}'`);
+      priority = n;
+    }
+    let formKey: number | null = null;
+    if (ut.formId !== undefined) {
+      const formId = text(ut.formId, 'form id');
+      let q = this.ctx.trx('engineForms').where({ formId: formId ?? '', tenantId: state.pi.tenantId });
+      if (ut.formBinding === 'versionTag') q = q.andWhere({ versionTag: ut.formVersionTag ?? '' });
+      if (ut.formBinding === 'deployment') {
+        const caller = await this.ctx.services.definition(this.ctx.trx, state.pi.processDefinitionKey);
+        q = q.andWhere({ deploymentKey: caller.row.deploymentKey });
+      }
+      const form = (await q.orderBy('version', 'desc').first('key')) as { key: number | string } | undefined;
+      const binding = ut.formBinding === 'latest' ? '' : ut.formBinding === 'versionTag' ? ` with version tag '${ut.formVersionTag ?? ''}'` : ' in the same deployment as the process';
+      if (!form) throw new IncidentSignal('FORM_NOT_FOUND', `Expected to find a form with id '${formId ?? ''}'${binding}, but no form with this id is found`);
+      formKey = Number(form.key);
+    }
+    return {
+      key: await this.ctx.key(),
+      state: 'CREATING',
+      elementInstanceKey: el.key,
+      processInstanceKey: state.pi.key,
+      rootKey: state.pi.rootKey,
+      processDefinitionKey: state.pi.processDefinitionKey,
+      processDefinitionVersion: state.pi.version,
+      bpmnProcessId: state.pi.bpmnProcessId,
+      elementId: def.id,
+      name: def.name ?? null,
+      assignee: text(ut.assignee, 'assignee') || null,
+      candidateGroups: names(ut.candidateGroups, 'candidate groups'),
+      candidateUsers: names(ut.candidateUsers, 'candidate users'),
+      dueDate: date(ut.dueDate, 'due date'),
+      followUpDate: date(ut.followUpDate, 'follow-up date'),
+      priority,
+      formKey,
+      externalFormReference: text(ut.externalReference, 'external form reference'),
+      customHeaders: ut.headers,
+      pending: null,
+      tenantId: state.pi.tenantId,
+      creationDate: this.ctx.now.toISOString(),
+      completionDate: null,
+    };
+  }
+
+  /** The user task of an element instance, locked; undefined when the element has none. */
+  async userTaskOf(el: ElementInstance): Promise<UserTaskRow | undefined> {
+    return el.data.userTaskKey === undefined ? undefined : loadUserTask(this.ctx.trx, el.data.userTaskKey, true);
+  }
+
+  /** Starts a transition of a user task (changes applied at once, restored if a listener denies); its listeners run in order. */
+  async userTaskTransition(state: InstanceState, el: ElementInstance, task: UserTaskRow, eventType: TaskListenerEvent, action: string, changes: TaskChanges, variables?: Record<string, unknown>): Promise<void> {
+    task.pending = { eventType, index: 0, action, variables, before: snapshot(task) };
+    task.state = TRANSITION_STATE[eventType];
+    applyChanges(task, changes);
+    await this.nextListener(state, el, task);
+  }
+
+  /** A listener job of the task completed (gRPC without a result, REST with corrections or a denial). */
+  async userTaskListenerDone(state: InstanceState, el: ElementInstance, task: UserTaskRow, result: { denied: boolean; deniedReason?: string; corrections: TaskChanges }): Promise<void> {
+    const pending = task.pending;
+    if (!pending) return;
+    if (result.denied) {
+      applyChanges(task, pending.before);
+      task.state = 'CREATED';
+      task.pending = null;
+      await saveUserTask(this.ctx.trx, task);
+      this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: DENIED_INTENT[pending.eventType], processInstanceKey: state.pi.key, elementId: el.elementId, payload: { deniedReason: result.deniedReason ?? '' } });
+      return;
+    }
+    applyChanges(task, result.corrections);
+    if (Object.keys(result.corrections).length) this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CORRECTED', processInstanceKey: state.pi.key, elementId: el.elementId, payload: { ...result.corrections } });
+    pending.index += 1;
+    await this.nextListener(state, el, task);
+  }
+
+  /** Opens the job of the transition's next listener, or ends the transition when none is left. */
+  private async nextListener(state: InstanceState, el: ElementInstance, task: UserTaskRow): Promise<void> {
+    const pending = task.pending!;
+    const def = state.model.elements.get(el.elementId)!;
+    const listeners = (def.userTask?.listeners ?? []).filter((l) => l.eventType === pending.eventType);
+    const listener = listeners[pending.index];
+    if (listener) {
+      // Listener type and retries are static (checked at deploy).
+      const retries = Number(listener.retries);
+      await saveUserTask(this.ctx.trx, task);
+      await this.createJob(state, el, def, listener.type, retries, listenerHeaders(task, pending.action));
+      return;
+    }
+    const intent = pending.eventType === 'creating' ? 'CREATED' : pending.eventType === 'completing' ? 'COMPLETED' : pending.eventType === 'assigning' ? 'ASSIGNED' : 'UPDATED';
+    task.pending = null;
+    if (pending.eventType === 'completing') {
+      task.state = 'COMPLETED';
+      task.completionDate = new Date().toISOString();
+      await saveUserTask(this.ctx.trx, task);
+      this.complete(state.pi.key, el.key, pending.variables);
+    } else {
+      task.state = 'CREATED';
+      await saveUserTask(this.ctx.trx, task);
+    }
+    this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent, processInstanceKey: state.pi.key, elementId: el.elementId, payload: { action: pending.action } });
+  }
+
+  private async createJob(state: InstanceState, el: ElementInstance, def: FlowElement, type: string, retries: number, headers?: Record<string, string>): Promise<void> {
     const key = await this.ctx.key();
     const path: number[] = [];
     for (let k: number | null = el.key; k !== null; k = state.elements.get(k)?.parentKey ?? null) path.push(k);
@@ -450,7 +600,7 @@ export class Processor {
       bpmnProcessId: state.pi.bpmnProcessId,
       processDefinitionKey: state.pi.processDefinitionKey,
       processDefinitionVersion: state.pi.version,
-      customHeaders: def.job!.headers,
+      customHeaders: headers ?? def.job!.headers,
       scopePath: path,
       tenantId: state.pi.tenantId,
     });
@@ -785,6 +935,16 @@ export class Processor {
       }
     }
     if (el.data.owns?.includes('incident')) this.ctx.removeOwned('incident', el.key);
+    if (el.data.userTaskKey !== undefined) {
+      const task = await loadUserTask(this.ctx.trx, el.data.userTaskKey, true);
+      if (task && task.state !== 'COMPLETED' && task.state !== 'CANCELED') {
+        task.state = 'CANCELED';
+        task.pending = null;
+        task.completionDate = new Date().toISOString();
+        await saveUserTask(this.ctx.trx, task);
+        this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
+      }
+    }
     await this.finishElement(state, el, 'TERMINATED');
     if (el.elementType === 'PROCESS') {
       state.pi.state = 'TERMINATED';

@@ -1,22 +1,17 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
+import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
+import { EngineError } from '../errors.js';
+import { HttpError, routeUserTasks, type Reply, type UserTaskCommands } from './user-tasks.js';
 
 // A read-only subset of the Camunda 8.8 Orchestration Cluster REST API (/v2): searches over
 // process instances, element instances, incidents and variables, answered consistently from the
-// engine's tables. User tasks come with the next issue.
+// engine's tables; Camunda user tasks (search, get, form, assign, unassign, update, complete) and
+// job completion with a user task listener result (rest/user-tasks.ts).
 
 type Json = Record<string, unknown>;
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function str(v: unknown): string | null {
   return v === null || v === undefined ? null : String(v);
@@ -85,7 +80,7 @@ async function route(knex: Knex | Knex.Transaction, method: string, path: string
   const piMatch = /^\/v2\/process-instances\/(\d+)$/.exec(path);
   if (method === 'GET' && piMatch) {
     const row = (await piQuery().where('p.key', piMatch[1]).first()) as Json | undefined;
-    if (!row) throw new HttpError(404, `Process instance with key '${piMatch[1]}' not found`);
+    if (!row) throw new HttpError(404, `Process instance with key '${piMatch[1]}' not found`, 'NOT_FOUND');
     return processInstance(row);
   }
   if (method === 'POST' && path === '/v2/incidents/search') {
@@ -136,8 +131,19 @@ async function route(knex: Knex | Knex.Transaction, method: string, path: string
       hasIncident: Array.isArray((r.data as Json | null)?.owns) && ((r.data as Json).owns as string[]).includes('incident'),
     }));
   }
-  throw new HttpError(404, `${method} ${path} is not served by the Okno embedded engine`);
+  if (path.startsWith('/v2/')) throw new HttpError(501, `${method} ${path} is not implemented by the Okno embedded engine`, 'NOT_IMPLEMENTED');
+  throw new HttpError(404, `${method} ${path} is not served by the Okno embedded engine`, 'NOT_FOUND');
 }
+
+/** HTTP status and problem title of an engine rejection (like the Camunda gateway's mapping). */
+const ENGINE_STATUS: Partial<Record<grpc.status, [number, string]>> = {
+  [grpc.status.NOT_FOUND]: [404, 'NOT_FOUND'],
+  [grpc.status.INVALID_ARGUMENT]: [400, 'INVALID_ARGUMENT'],
+  [grpc.status.FAILED_PRECONDITION]: [409, 'INVALID_STATE'],
+  [grpc.status.ALREADY_EXISTS]: [409, 'ALREADY_EXISTS'],
+  [grpc.status.RESOURCE_EXHAUSTED]: [503, 'RESOURCE_EXHAUSTED'],
+  [grpc.status.DEADLINE_EXCEEDED]: [504, 'DEADLINE_EXCEEDED'],
+};
 
 export interface RestServer {
   address: string;
@@ -148,7 +154,7 @@ export interface RestServer {
 export type QueryRunner = <T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) => Promise<T>;
 
 /** Serves the engine's /v2 REST subset on host:port (0 picks a free port). */
-export async function startRestServer(query: QueryRunner, host: string, port: number, logger: Logger): Promise<RestServer> {
+export async function startRestServer(query: QueryRunner, host: string, port: number, logger: Logger, commands: UserTaskCommands): Promise<RestServer> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -166,12 +172,22 @@ export async function startRestServer(query: QueryRunner, host: string, port: nu
         answer(400, { type: 'about:blank', title: 'INVALID_ARGUMENT', status: 400, detail: 'The request body is not valid JSON' }, 'application/problem+json');
         return;
       }
-      query((db) => route(db, req.method ?? 'GET', url.pathname.replace(/\/$/, ''), body)).then(
-        (json) => answer(200, json),
+      const method = req.method ?? 'GET';
+      const path = url.pathname.replace(/\/$/, '');
+      const handle = async (): Promise<Reply> => (await routeUserTasks(query, commands, method, path, body)) ?? { status: 200, body: await query((db) => route(db, method, path, body)) };
+      handle().then(
+        (reply) => {
+          if (reply.body === undefined) {
+            res.writeHead(reply.status);
+            res.end();
+          } else answer(reply.status, reply.body);
+        },
         (err: unknown) => {
-          const status = err instanceof HttpError ? err.status : 500;
+          const mapped = err instanceof EngineError ? ENGINE_STATUS[err.code] : undefined;
+          const status = err instanceof HttpError ? err.status : mapped ? mapped[0] : 500;
+          const title = err instanceof HttpError ? (err.title ?? 'INVALID_ARGUMENT') : mapped ? mapped[1] : 'INTERNAL';
           if (status === 500) logger.error({ err }, 'engine REST request failed');
-          answer(status, { type: 'about:blank', title: status === 404 ? 'NOT_FOUND' : 'INTERNAL', status, detail: status === 500 ? 'Unexpected engine error' : (err as Error).message }, 'application/problem+json');
+          answer(status, { type: 'about:blank', title, status, detail: status === 500 ? 'Unexpected engine error' : (err as Error).message, instance: path }, 'application/problem+json');
         },
       );
     });

@@ -43,6 +43,8 @@ export interface ElementData {
   startIds?: string[];
   /** Scopes: an interrupting event subprocess took over. */
   interrupted?: boolean;
+  /** User tasks: the task's key. */
+  userTaskKey?: number;
   /** Variables of the event that triggered this element (applied on completion). */
   eventVariables?: Record<string, unknown>;
 }

@@ -1,0 +1,241 @@
+import type { Knex } from 'knex';
+import type { ListenerResult } from '../engine.js';
+import { parseChanges, userTaskFromDb, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
+
+// /v2/user-tasks and /v2/jobs/{key}/completion of the Camunda 8.8 Orchestration Cluster API.
+
+type Json = Record<string, unknown>;
+
+/** A REST answer: status and optional JSON body. */
+export interface Reply {
+  status: number;
+  body?: Json;
+}
+
+/** A request error answered with a problem body (RFC 9457). */
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly title?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The engine commands the REST API issues. */
+export interface UserTaskCommands {
+  assignUserTask(key: number, assignee: string, allowOverride: boolean, action: string): Promise<void>;
+  unassignUserTask(key: number, action: string): Promise<void>;
+  updateUserTask(key: number, changes: TaskChanges, action: string): Promise<void>;
+  completeUserTask(key: number, variables: Record<string, unknown>, action: string): Promise<void>;
+  completeJob(key: number, variables: Record<string, unknown>, result?: ListenerResult): Promise<void>;
+}
+
+function okChanges(input: unknown, allowAssignee: boolean): TaskChanges {
+  const r = parseChanges(input, allowAssignee);
+  if ('error' in r) throw new HttpError(400, r.error, 'INVALID_ARGUMENT');
+  return r.changes;
+}
+
+function keyOf(raw: string, what: string): number {
+  if (!/^\d{1,19}$/.test(raw)) throw new HttpError(400, `Expected the ${what} to be a numeric key, but was '${raw}'`, 'INVALID_ARGUMENT');
+  return Number(raw);
+}
+
+function optionalString(body: Json, name: string): string {
+  const v = body[name];
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string') throw new HttpError(400, `Expected '${name}' to be a string`, 'INVALID_ARGUMENT');
+  return v;
+}
+
+function variablesOf(body: Json): Record<string, unknown> {
+  const v = body.variables;
+  if (v === undefined || v === null) return {};
+  if (typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, "Expected 'variables' to be a JSON object", 'INVALID_ARGUMENT');
+  return v as Record<string, unknown>;
+}
+
+/** The UserTaskResult shape (absent values left out). */
+export function userTaskResult(t: UserTaskRow): Json {
+  const out: Json = {
+    userTaskKey: String(t.key),
+    name: t.name ?? t.elementId,
+    state: t.state,
+    assignee: t.assignee ?? undefined,
+    elementId: t.elementId,
+    candidateGroups: t.candidateGroups,
+    candidateUsers: t.candidateUsers,
+    processDefinitionId: t.bpmnProcessId,
+    creationDate: t.creationDate,
+    completionDate: t.completionDate ?? undefined,
+    followUpDate: t.followUpDate ?? undefined,
+    dueDate: t.dueDate ?? undefined,
+    tenantId: t.tenantId,
+    externalFormReference: t.externalFormReference ?? undefined,
+    processDefinitionVersion: t.processDefinitionVersion,
+    customHeaders: t.customHeaders,
+    priority: t.priority,
+    elementInstanceKey: String(t.elementInstanceKey),
+    processDefinitionKey: String(t.processDefinitionKey),
+    processInstanceKey: String(t.processInstanceKey),
+    formKey: t.formKey === null ? undefined : String(t.formKey),
+  };
+  for (const k of Object.keys(out)) if (out[k] === undefined) delete out[k];
+  return out;
+}
+
+type Ops = Json;
+
+function ops(v: unknown): Ops {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Ops) : { $eq: v };
+}
+
+/** Applies a filter property (plain value or $eq/$neq/$in/$exists/$gt/$gte/$lt/$lte/$like) to a column. */
+function filterColumn(q: Knex.QueryBuilder, column: string, value: unknown, cast: (v: unknown) => unknown = (v) => v): Knex.QueryBuilder {
+  if (value === undefined || value === null) return q;
+  const o = ops(value);
+  const compare: Record<string, string> = { $eq: '=', $neq: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
+  for (const [op, v] of Object.entries(o)) {
+    if (v === undefined || v === null) continue;
+    if (op in compare) q = q.where(column, compare[op], cast(v) as string);
+    else if (op === '$in' && Array.isArray(v)) q = q.whereIn(column, v.map(cast) as string[]);
+    else if (op === '$exists') q = v === true ? q.whereNotNull(column) : q.whereNull(column);
+    else if (op === '$like' && typeof v === 'string') q = q.where(column, 'like', v.replace(/%/g, '\\%').replace(/_/g, '\\_').replace(/\*/g, '%').replace(/\?/g, '_'));
+    else throw new HttpError(400, `Unsupported filter operator '${op}'`, 'INVALID_ARGUMENT');
+  }
+  return q;
+}
+
+/** Filters a jsonb list column by one member ($eq) or any of several ($in). */
+function filterMember(q: Knex.QueryBuilder, column: string, value: unknown): Knex.QueryBuilder {
+  if (value === undefined || value === null) return q;
+  const o = ops(value);
+  const names = o.$eq !== undefined ? [o.$eq] : Array.isArray(o.$in) ? o.$in : undefined;
+  if (!names || Object.keys(o).some((k) => k !== '$eq' && k !== '$in')) throw new HttpError(400, `Expected the filter on '${column}' to be a value, $eq or $in`, 'INVALID_ARGUMENT');
+  return q.where((w) => {
+    for (const n of names) w.orWhereRaw(`${column} @> ?::jsonb`, [JSON.stringify([String(n)])]);
+  });
+}
+
+const SORT: Record<string, string> = { creationDate: 'creation_date', completionDate: 'completion_date', followUpDate: 'follow_up_date', dueDate: 'due_date', priority: 'priority', name: 'name' };
+
+const iso = (v: unknown) => {
+  const d = new Date(String(v));
+  if (Number.isNaN(d.getTime())) throw new HttpError(400, `Expected an ISO 8601 date-time, but was '${String(v)}'`, 'INVALID_ARGUMENT');
+  return d.toISOString();
+};
+
+/** POST /v2/user-tasks/search. */
+async function searchUserTasks(db: Knex | Knex.Transaction, body: Json): Promise<Json> {
+  const filter = (body.filter ?? {}) as Json;
+  let q = db('engineUserTasks');
+  q = filterColumn(q, 'state', filter.state);
+  q = filterColumn(q, 'assignee', filter.assignee);
+  q = filterColumn(q, 'priority', filter.priority);
+  q = filterColumn(q, 'element_id', filter.elementId);
+  q = filterColumn(q, 'name', filter.name);
+  q = filterColumn(q, 'tenant_id', filter.tenantId);
+  q = filterColumn(q, 'bpmn_process_id', filter.processDefinitionId);
+  q = filterColumn(q, 'key', filter.userTaskKey);
+  q = filterColumn(q, 'process_definition_key', filter.processDefinitionKey);
+  q = filterColumn(q, 'process_instance_key', filter.processInstanceKey);
+  q = filterColumn(q, 'element_instance_key', filter.elementInstanceKey);
+  for (const [name, column] of [['creationDate', 'creation_date'], ['completionDate', 'completion_date'], ['followUpDate', 'follow_up_date'], ['dueDate', 'due_date']] as const) {
+    q = filterColumn(q, column, filter[name], iso);
+  }
+  q = filterMember(q, 'candidate_groups', filter.candidateGroup);
+  q = filterMember(q, 'candidate_users', filter.candidateUser);
+  const p = (body.page ?? {}) as Json;
+  const limit = Math.min(Math.max(Number(p.limit ?? 100), 1), 10_000);
+  const from = Math.max(Number(p.from ?? 0), 0);
+  if (!Number.isFinite(limit) || !Number.isFinite(from)) throw new HttpError(400, "Expected 'page.from' and 'page.limit' to be numbers", 'INVALID_ARGUMENT');
+  const total = (await q.clone().count({ n: '*' }).first()) as { n: number | string } | undefined;
+  let rows = q.select('*');
+  const sort = Array.isArray(body.sort) ? (body.sort as Json[]) : [];
+  for (const s of sort) {
+    const column = SORT[String(s.field)];
+    if (!column) throw new HttpError(400, `Unknown sort field '${String(s.field)}'`, 'INVALID_ARGUMENT');
+    const order = String(s.order ?? 'asc').toLowerCase() === 'desc' ? 'desc' : 'asc';
+    rows = rows.orderByRaw(`${column} ${order} nulls last`);
+  }
+  rows = rows.orderBy('key');
+  const items = ((await rows.limit(limit).offset(from)) as Json[]).map((r) => userTaskResult(userTaskFromDb(r)));
+  return { items, page: { totalItems: Number(total?.n ?? 0), hasMoreTotalItems: false } };
+}
+
+async function oneTask(db: Knex | Knex.Transaction, key: number): Promise<UserTaskRow> {
+  const row = (await db('engineUserTasks').where({ key }).first()) as Json | undefined;
+  if (!row) throw new HttpError(404, `User task with key '${key}' not found`, 'NOT_FOUND');
+  return userTaskFromDb(row);
+}
+
+/** Routes the user task and job completion endpoints; undefined when the path is not one of them. */
+export async function routeUserTasks(
+  query: <T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) => Promise<T>,
+  commands: UserTaskCommands,
+  method: string,
+  path: string,
+  body: Json,
+): Promise<Reply | undefined> {
+  if (method === 'POST' && path === '/v2/user-tasks/search') return { status: 200, body: await query((db) => searchUserTasks(db, body)) };
+  const job = /^\/v2\/jobs\/([^/]+)\/completion$/.exec(path);
+  if (job && method === 'POST') {
+    const key = keyOf(job[1], 'job key');
+    const raw = body.result;
+    let result: ListenerResult | undefined;
+    if (raw !== undefined && raw !== null) {
+      if (typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, "Expected 'result' to be an object", 'INVALID_ARGUMENT');
+      const r = raw as Json;
+      if (r.type !== undefined && r.type !== 'userTask') throw new HttpError(400, `Expected a result of type 'userTask', but was '${String(r.type)}'`, 'INVALID_ARGUMENT');
+      result = { denied: r.denied === true, deniedReason: typeof r.deniedReason === 'string' ? r.deniedReason : undefined, corrections: okChanges(r.corrections, true) };
+    }
+    await commands.completeJob(key, variablesOf(body), result);
+    return { status: 204 };
+  }
+  const m = /^\/v2\/user-tasks\/([^/]+)(\/[a-z]+)?$/.exec(path);
+  if (!m || m[1] === 'search') return undefined;
+  const sub = m[2] ?? '';
+  const route = `${method} ${sub}`;
+  const known = ['GET ', 'PATCH ', 'GET /form', 'POST /assignment', 'DELETE /assignee', 'POST /completion'];
+  if (!known.includes(route)) return undefined;
+  const key = keyOf(m[1], 'user task key');
+  switch (route) {
+    case 'GET ':
+      return { status: 200, body: userTaskResult(await query((db) => oneTask(db, key))) };
+    case 'GET /form': {
+      const form = await query(async (db) => {
+        const task = await oneTask(db, key);
+        if (task.formKey === null) return undefined;
+        return (await db('engineForms').where({ key: task.formKey }).first()) as Json | undefined;
+      });
+      if (!form) return { status: 204 };
+      let schema: unknown;
+      try {
+        schema = JSON.parse(String(form.resource));
+      } catch {
+        schema = String(form.resource);
+      }
+      return { status: 200, body: { formKey: String(form.key), formId: form.formId, version: form.version, schema, tenantId: form.tenantId } };
+    }
+    case 'POST /assignment': {
+      const assignee = body.assignee;
+      if (typeof assignee !== 'string' || !assignee) throw new HttpError(400, "Expected a non-empty 'assignee'", 'INVALID_ARGUMENT');
+      const allowOverride = body.allowOverride !== false;
+      await commands.assignUserTask(key, assignee, allowOverride, optionalString(body, 'action'));
+      return { status: 204 };
+    }
+    case 'DELETE /assignee':
+      await commands.unassignUserTask(key, '');
+      return { status: 204 };
+    case 'PATCH ': {
+      await commands.updateUserTask(key, okChanges(body.changeset, false), optionalString(body, 'action'));
+      return { status: 204 };
+    }
+    case 'POST /completion':
+      await commands.completeUserTask(key, variablesOf(body), optionalString(body, 'action'));
+      return { status: 204 };
+  }
+  return undefined;
+}
