@@ -6,7 +6,8 @@ import { createApp } from './app.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { seedDemo } from './features/demo/demo.seed.js';
 import { seedScorecardDemo } from './features/scorecard/scorecard.seed.js';
-import { seedServicesDemo } from './features/services/services.seed.js';
+import { publishServicesDemo, seedServicesDemo } from './features/services/services.seed.js';
+import { ServicesService } from './features/services/services.service.js';
 import { connectEngine, type EngineConnection } from './platform/camunda.js';
 import { openDatabase } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
@@ -57,6 +58,16 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       const services = await seedServicesDemo(db.knex);
       await seedScorecardDemo(db.knex);
       if (seeded || services.length) logger.info({ services }, 'demo data seeded');
+    }
+    if (config.SEED_DEMO_PUBLISH && config.ENGINE !== 'none') {
+      // Publish the sample services that have no version yet, so the portal and task lists have something to run.
+      const analyst = (await db.knex('users').where({ email: 'analyst@okno.local' }).first('id')) as { id: number } | undefined;
+      try {
+        const published = await publishServicesDemo(new ServicesService(db.knex, engine), db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
+        if (published.length) logger.info({ published }, 'demo services published');
+      } catch (err) {
+        logger.warn({ err }, 'demo services could not be published; publish them from the constructor');
+      }
     }
 
     const app = createApp(deps);

@@ -18,6 +18,7 @@ export const configSchema = z.object({
   DATABASE_POOL_MAX: z.coerce.number().int().min(2).max(200).default(10),
   DATA_DIR: z.string().min(1).default('./data'),
   SEED_DEMO: bool.optional(),
+  SEED_DEMO_PUBLISH: bool.optional(),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   COOKIE_SECURE: bool.optional(),
   LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
@@ -36,7 +37,8 @@ export const configSchema = z.object({
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'COOKIE_SECURE' | 'LOG_FORMAT'> {
+export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'SEED_DEMO_PUBLISH' | 'COOKIE_SECURE' | 'LOG_FORMAT'> {
+  SEED_DEMO_PUBLISH: boolean;
   LOG_FORMAT: 'json' | 'pretty';
   SEED_DEMO: boolean;
   COOKIE_SECURE: boolean;
@@ -66,6 +68,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     ...raw,
     SEED_DEMO: raw.SEED_DEMO ?? !isProduction,
+    SEED_DEMO_PUBLISH: raw.SEED_DEMO_PUBLISH ?? raw.SEED_DEMO ?? !isProduction,
     LOG_FORMAT: raw.LOG_FORMAT ?? (raw.NODE_ENV === 'development' ? 'pretty' : 'json'),
     COOKIE_SECURE: raw.COOKIE_SECURE ?? isProduction,
     isProduction,

@@ -29,6 +29,8 @@ export async function startTestOkno(overrides: Record<string, string> = {}): Pro
     ENGINE_GRPC_PORT: '0',
     ENGINE_REST_PORT: '0',
     SEED_DEMO: 'true',
+    // Tests that need published services publish them; the rest start faster without.
+    SEED_DEMO_PUBLISH: 'false',
     LOGIN_MAX_ATTEMPTS: '5',
     CLIENT_DIST: process.env.OKNO_CLIENT_DIST ?? 'dist/client',
     ...overrides,

@@ -11,6 +11,8 @@ describe('config', () => {
   it('given production, then cookies are secure and demo data is off unless asked for', () => {
     expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ COOKIE_SECURE: true, SEED_DEMO: false });
     expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true' }).SEED_DEMO).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production' }).SEED_DEMO_PUBLISH).toBe(false);
+    expect(loadConfig({ SEED_DEMO_PUBLISH: 'false' })).toMatchObject({ SEED_DEMO: true, SEED_DEMO_PUBLISH: false });
   });
 
   it('given bad values, then a ConfigError names every bad variable', () => {
