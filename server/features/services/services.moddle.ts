@@ -1,20 +1,18 @@
 import { createRequire } from 'node:module';
 import {
-  ALWAYS,
   oknoDescriptor,
   type Deadline,
   type DeadlineUnit,
-  type DocumentForm,
-  type DocumentSupplier,
   type PackageMember,
   type Question,
-  type QuestionMode,
   type ReferenceDocument,
-  type ServiceKind,
   type ServiceMeta,
   type Situation,
   type Variant,
 } from '../../okno-moddle/index.js';
+import { extensionOf, extensionsOf, list, readDocuments, readMembers, readQuestions, readServiceMeta, readSituations, readVariants, str, words } from '../../okno-moddle/reader.js';
+
+export { extensionsOf, words } from '../../okno-moddle/reader.js';
 
 const require = createRequire(import.meta.url);
 const zeebeDescriptor = require('zeebe-bpmn-moddle/resources/zeebe.json') as object;
@@ -119,10 +117,7 @@ export class BpmnParseError extends Error {
   }
 }
 
-const list = (v: unknown): ModdleElement[] => (Array.isArray(v) ? (v as ModdleElement[]) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-/** Splits a space- or comma-separated attribute into its words. */
-export const words = (v: unknown): string[] => str(v).split(/[\s,]+/).filter(Boolean);
+const ext = (el: ModdleElement, type: string): ModdleElement | undefined => extensionOf(el, type) as ModdleElement | undefined;
 
 /** The id of an element or of its nearest ancestor that has one. */
 function nearestId(el: ModdleElement | undefined): string {
@@ -140,86 +135,19 @@ function ownerAt(xml: string, line: number, column: number): string {
   return owner;
 }
 
-/** Extension elements of a BPMN element. */
-export function extensionsOf(el: ModdleElement | undefined): ModdleElement[] {
-  const ext = el?.extensionElements as ModdleElement | undefined;
-  return list(ext?.values);
-}
-
-function ext(el: ModdleElement, type: string): ModdleElement | undefined {
-  return extensionsOf(el).find((e) => e.$type === type);
-}
-
-function readDeadline(el: ModdleElement | undefined): Deadline | null {
-  if (!el || typeof el.value !== 'number') return null;
-  return { value: el.value, unit: (str(el.unit) || 'workingDays') as DeadlineUnit };
-}
-
-function readRequiredFor(v: unknown): string[] | typeof ALWAYS {
-  const w = words(v);
-  return w.length === 0 || w.includes(ALWAYS) ? ALWAYS : w;
-}
-
-function readQuestion(q: ModdleElement): Question {
-  return {
-    id: str(q.id),
-    text: str(q.text),
-    mode: (str(q.mode) || 'single') as QuestionMode,
-    followUp: q.followUp === true,
-    options: list(q.options).map((o) => ({
-      id: str(o.id),
-      text: str(o.text),
-      situations: words(o.situations),
-      next: words(o.next),
-      questions: list(o.questions).map(readQuestion),
-    })),
-  };
-}
-
 /** Reads the Okno extension and the validation-relevant parts of a process. */
 export function readServiceModel(process: ModdleElement): ServiceModel {
-  const svc = ext(process, 'okno:Service');
-  const meta: ServiceMeta | null = svc
-    ? {
-        code: str(svc.code),
-        title: str(svc.title),
-        department: str(svc.department),
-        kind: (str(svc.kind) || 'service') as ServiceKind,
-        fee: typeof svc.fee === 'number' ? svc.fee : null,
-        deadline: readDeadline(svc.deadline as ModdleElement | undefined),
-        results: list(svc.results).map((r) => ({ code: str(r.code), title: str(r.title), positive: r.positive !== false })),
-        channels: list(svc.channels).map((c) => ({ kind: str(c.kind), title: str(c.title) })),
-      }
-    : null;
+  const meta: ServiceMeta | null = readServiceMeta(process);
   const model: ServiceModel = {
     processId: str(process.id),
     processName: str(process.name),
     executable: process.isExecutable === true,
     meta,
-    situations: list(ext(process, 'okno:Situations')?.situations).map((s) => ({ code: str(s.code), title: str(s.title) })),
-    questions: list(ext(process, 'okno:Questionnaire')?.questions).map(readQuestion),
-    documents: list(ext(process, 'okno:Documents')?.documents).map((d) => ({
-      code: str(d.code),
-      kind: str(d.kind) || str(d.code),
-      title: str(d.title),
-      form: (str(d.form) || 'original') as DocumentForm,
-      supplier: (str(d.supplier) || 'applicant') as DocumentSupplier,
-      requiredFor: readRequiredFor(d.requiredFor),
-      note: str(d.note) || null,
-    })),
-    variants: list(ext(process, 'okno:Variants')?.variants).map((v) => ({
-      code: str(v.code),
-      title: str(v.title),
-      requires: words(v.requires),
-      requiresAny: words(v.requiresAny),
-      excludes: words(v.excludes),
-      deadline: readDeadline(v.deadline as ModdleElement | undefined),
-    })),
-    members: list(ext(process, 'okno:Members')?.members).map((m) => ({
-      service: str(m.service),
-      title: str(m.title),
-      requiredFor: readRequiredFor(m.requiredFor),
-    })),
+    situations: readSituations(process),
+    questions: readQuestions(process),
+    documents: readDocuments(process),
+    variants: readVariants(process),
+    members: readMembers(process),
     userTasks: [],
     jobs: [],
     conditions: [],

@@ -3,26 +3,26 @@
 // are the server's (server/okno-moddle); this file only bridges them to bpmn-js's moddle instances.
 import {
   ALWAYS,
-  type Deadline,
   type DeadlineUnit,
-  type DocumentForm,
-  type DocumentSupplier,
   type Question,
-  type QuestionMode,
   type ReferenceDocument,
-  type ServiceKind,
   type ServiceMeta,
   type Situation,
   type Variant,
 } from '../../../../server/okno-moddle/index';
+import { extensionOf, list, str, words, type ModdleNode } from '../../../../server/okno-moddle/reader';
 
-/** A moddle element, read through its properties only. */
-export interface ModdleNode {
-  $type: string;
-  $parent?: ModdleNode;
-  id?: string;
-  [property: string]: unknown;
-}
+export {
+  extensionOf,
+  extensionsOf,
+  readDocuments,
+  readQuestions,
+  readServiceMeta,
+  readSituations,
+  readVariants,
+  words,
+  type ModdleNode,
+} from '../../../../server/okno-moddle/reader';
 
 /** The part of a moddle instance (bpmn-js `moddle` service, bpmn-moddle) used to build elements. */
 export interface ModdleFactory {
@@ -37,101 +37,12 @@ export interface StepSettings {
   checks: string[];
 }
 
-const list = (v: unknown): ModdleNode[] => (Array.isArray(v) ? (v as ModdleNode[]) : []);
-const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-/** Splits a space- or comma-separated attribute into its words. */
-export const words = (v: unknown): string[] => str(v).split(/[\s,]+/).filter(Boolean);
-
-/** Extension elements of a business object. */
-export function extensionsOf(bo: ModdleNode | undefined): ModdleNode[] {
-  return list((bo?.extensionElements as ModdleNode | undefined)?.values);
-}
-
-/** The first extension element of a type (e.g. `okno:Questionnaire`). */
-export function extensionOf(bo: ModdleNode | undefined, type: string): ModdleNode | undefined {
-  return extensionsOf(bo).find((e) => e.$type === type);
-}
-
-function readQuestion(q: ModdleNode): Question {
-  return {
-    id: str(q.id),
-    text: str(q.text),
-    mode: (str(q.mode) || 'single') as QuestionMode,
-    followUp: q.followUp === true,
-    options: list(q.options).map((o) => ({
-      id: str(o.id),
-      text: str(o.text),
-      situations: words(o.situations),
-      next: words(o.next),
-      questions: list(o.questions).map(readQuestion),
-    })),
-  };
-}
-
-/** The questionnaire (life-situation tree) of a process. */
-export function readQuestions(process: ModdleNode | undefined): Question[] {
-  return list(extensionOf(process, 'okno:Questionnaire')?.questions).map(readQuestion);
-}
-
-/** The declared life situations of a process. */
-export function readSituations(process: ModdleNode | undefined): Situation[] {
-  return list(extensionOf(process, 'okno:Situations')?.situations).map((s) => ({ code: str(s.code), title: str(s.title) }));
-}
-
-/** The reference document list of a process. */
-export function readDocuments(process: ModdleNode | undefined): ReferenceDocument[] {
-  return list(extensionOf(process, 'okno:Documents')?.documents).map((d) => {
-    const required = words(d.requiredFor);
-    return {
-      code: str(d.code),
-      kind: str(d.kind) || str(d.code),
-      title: str(d.title),
-      form: (str(d.form) || 'original') as DocumentForm,
-      supplier: (str(d.supplier) || 'applicant') as DocumentSupplier,
-      requiredFor: required.length === 0 || required.includes(ALWAYS) ? ALWAYS : required,
-      note: str(d.note) || null,
-    };
-  });
-}
-
-function readDeadline(el: ModdleNode | undefined): Deadline | null {
-  if (!el || typeof el.value !== 'number') return null;
-  return { value: el.value, unit: (str(el.unit) || 'workingDays') as DeadlineUnit };
-}
-
-/** The variants (routes) of a process: which situations select each, and its deadline. */
-export function readVariants(process: ModdleNode | undefined): Variant[] {
-  return list(extensionOf(process, 'okno:Variants')?.variants).map((v) => ({
-    code: str(v.code),
-    title: str(v.title),
-    requires: words(v.requires),
-    requiresAny: words(v.requiresAny),
-    excludes: words(v.excludes),
-    deadline: readDeadline(v.deadline as ModdleNode | undefined),
-  }));
-}
-
 /** Code, title and department of the okno:service card, if the process has one. */
 export function readServiceCard(process: ModdleNode | undefined): { code: string; title: string; department: string } | null {
   const svc = extensionOf(process, 'okno:Service');
   return svc ? { code: str(svc.code), title: str(svc.title), department: str(svc.department) } : null;
 }
 
-/** The okno:service card of a process: code, title, department, kind, fee, statutory deadline, results, channels. */
-export function readServiceMeta(process: ModdleNode | undefined): ServiceMeta | null {
-  const svc = extensionOf(process, 'okno:Service');
-  if (!svc) return null;
-  return {
-    code: str(svc.code),
-    title: str(svc.title),
-    department: str(svc.department),
-    kind: (str(svc.kind) || 'service') as ServiceKind,
-    fee: typeof svc.fee === 'number' ? svc.fee : null,
-    deadline: readDeadline(svc.deadline as ModdleNode | undefined),
-    results: list(svc.results).map((r) => ({ code: str(r.code), title: str(r.title), positive: r.positive !== false })),
-    channels: list(svc.channels).map((c) => ({ kind: str(c.kind), title: str(c.title) })),
-  };
-}
 
 /** A new okno:service element from a card. */
 export function buildService(moddle: ModdleFactory, meta: ServiceMeta): ModdleNode {
