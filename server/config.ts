@@ -78,3 +78,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     ),
   };
 }
+
+/** For command-line entry points: loads the config, or prints what is wrong and exits with status 2. */
+export function loadConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+}

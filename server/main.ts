@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfigOrExit } from './config.js';
 import { startOkno } from './bootstrap.js';
 import { createLogger } from './platform/logger.js';
 
 /** Process entry point: start Okno and stop it cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const okno = await startOkno(config, logger);
   logger.info({ url: okno.url, db: okno.deps.db.kind, engine: okno.deps.engine.mode }, `Okno is running at ${okno.url}`);

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from '../platform/db.js';
 import { createLogger } from '../platform/logger.js';
 import { migrateLatest } from '../platform/migrate.js';
@@ -6,16 +6,7 @@ import { startEmbeddedEngine } from './index.js';
 
 /** `npm run engine`: the embedded engine alone (gRPC on ENGINE_GRPC_PORT, REST on ENGINE_REST_PORT, loopback). */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
   await migrateLatest(db.knex, db.schema);

@@ -1,10 +1,10 @@
-import { loadConfig, ConfigError } from '../config.js';
+import { loadConfigOrExit } from '../config.js';
 import { openDatabase } from './db.js';
 import { migrateLatest } from './migrate.js';
 
 /** `npm run db:migrate`: applies pending migrations to the configured database and exits. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  const config = loadConfigOrExit();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
   try {
     const applied = await migrateLatest(db.knex);
@@ -15,6 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof ConfigError ? err.message : err);
+  console.error(err);
   process.exit(1);
 });
