@@ -41,6 +41,34 @@ function deploymentMetadata(d: DeployedResource): Record<string, unknown> {
 }
 
 /** Builds the Gateway service handlers on top of the engine. */
+
+/**
+ * Wraps an async step so calls never overlap: a call while the step runs makes it run once more
+ * afterwards (a wake-up is never lost); the step returning true also runs it again at once.
+ */
+function coalesced(step: () => Promise<boolean>, stopped: () => boolean, onError: (err: unknown) => void): () => Promise<void> {
+  let busy = false;
+  let pending = false;
+  return async () => {
+    if (stopped()) return;
+    if (busy) {
+      pending = true;
+      return;
+    }
+    busy = true;
+    try {
+      do {
+        pending = false;
+        if (await step()) pending = true;
+      } while (pending && !stopped());
+    } catch (err) {
+      onError(err);
+    } finally {
+      busy = false;
+    }
+  };
+}
+
 export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => unknown): grpc.UntypedServiceImplementation {
   const toStatus = (err: unknown): Partial<grpc.StatusObject> => {
     if (err instanceof EngineError) return { code: err.code, details: err.message };
@@ -190,53 +218,34 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
       }
       const requestTimeout = n(call.request.requestTimeout);
       let done = false;
-      let busy = false;
-      let pending = false;
       let timer: NodeJS.Timeout | undefined;
       let recheck: NodeJS.Timeout | undefined;
-      const finish = (jobs?: ActivatedJob[]) => {
-        if (done) return;
+      const stop = (): boolean => {
+        if (done) return false;
         done = true;
         unsubscribe();
         offClose();
         clearTimeout(timer);
         clearInterval(recheck);
+        return true;
+      };
+      const finish = (jobs?: ActivatedJob[]) => {
+        if (!stop()) return;
         if (jobs?.length) call.write({ jobs });
         call.end();
       };
-      const attempt = async (): Promise<void> => {
-        if (done) return;
-        if (busy) {
-          pending = true;
-          return;
-        }
-        busy = true;
-        try {
-          do {
-            pending = false;
-            const jobs = await engine.activateJobs(request);
-            if (jobs.length) {
-              if (done) {
-                // The caller left while we activated: the jobs time out and come back (at-least-once).
-                return;
-              }
-              finish(jobs);
-              return;
-            }
-          } while (pending && !done);
-        } catch (err) {
-          if (!done) {
-            done = true;
-            unsubscribe();
-            offClose();
-            clearTimeout(timer);
-            clearInterval(recheck);
-            call.emit('error', toStatus(err));
-          }
-        } finally {
-          busy = false;
-        }
-      };
+      const attempt = coalesced(
+        async () => {
+          const jobs = await engine.activateJobs(request);
+          // If the caller left while we activated, the jobs time out and come back (at-least-once).
+          if (jobs.length && !done) finish(jobs);
+          return false;
+        },
+        () => done,
+        (err) => {
+          if (stop()) call.emit('error', toStatus(err));
+        },
+      );
       // Subscribe before the first attempt, so a job made activatable in between wakes us.
       const unsubscribe = engine.onJobs(request.type, () => void attempt());
       const offClose = engine.onClose(() => finish());
@@ -258,28 +267,16 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
         return;
       }
       let closed = false;
-      let busy = false;
-      let pending = false;
-      const push = async (): Promise<void> => {
-        if (closed) return;
-        if (busy) {
-          pending = true;
-          return;
-        }
-        busy = true;
-        try {
-          do {
-            pending = false;
-            const jobs = await engine.activateJobs(request);
-            for (const job of jobs) call.write(job);
-            if (jobs.length === request.maxJobsToActivate) pending = true;
-          } while (pending && !closed);
-        } catch (err) {
-          logger.warn({ err }, 'job stream push failed');
-        } finally {
-          busy = false;
-        }
-      };
+      // A full batch means more may be waiting: push again at once.
+      const push = coalesced(
+        async () => {
+          const jobs = await engine.activateJobs(request);
+          for (const job of jobs) call.write(job);
+          return jobs.length === request.maxJobsToActivate;
+        },
+        () => closed,
+        (err) => logger.warn({ err }, 'job stream push failed'),
+      );
       const unsubscribe = engine.onJobs(request.type, () => void push());
       const recheck = setInterval(() => void push(), RECHECK_MS);
       const close = () => {
