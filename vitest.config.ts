@@ -15,6 +15,16 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: 'engine',
+          include: ['test/engine/**/*.test.ts'],
+          environment: 'node',
+          pool: 'forks',
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
         plugins: [vue()],
         test: {
           name: 'client',

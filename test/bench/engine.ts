@@ -15,8 +15,8 @@ const SECONDS = Number(process.env.BENCH_ENGINE_SECONDS ?? 60);
 const IN_FLIGHT = Number(process.env.BENCH_ENGINE_IN_FLIGHT ?? 32);
 /** Created but not yet completed instances the starter allows (keeps the load steady instead of queueing). */
 const BACKLOG = Number(process.env.BENCH_ENGINE_BACKLOG ?? 48);
-const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/engine/fixtures/one-task.bpmn');
-const WAITING_FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/engine/fixtures/event-gateway.bpmn');
+const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../engine/fixtures/one-task.bpmn');
+const WAITING_FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../engine/fixtures/event-gateway.bpmn');
 /** Instances left waiting on a message and a timer before the second run (the issue asks about 100,000). */
 const WAITING = Number(process.env.BENCH_ENGINE_WAITING ?? 20_000);
 

@@ -31,7 +31,7 @@ export interface TestEngine {
   zeebe: ZeebeClient;
   /** The SDK's Orchestration Cluster REST client, talking to the engine's /v2 API. */
   rest: RestClient;
-  /** Deploys a fixture from test/server/engine/fixtures by file name. */
+  /** Deploys a fixture from test/engine/fixtures by file name. */
   deployFixture(name: string): Promise<void>;
   /** Active incidents of a process instance, through the REST API. */
   incidents(processInstanceKey: string): Promise<{ incidentKey: string; errorType: string; errorMessage: string; elementId: string; jobKey?: string | null }[]>;
@@ -46,7 +46,7 @@ export interface TestEngine {
   stop(): Promise<void>;
 }
 
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../server/engine/fixtures');
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../engine/fixtures');
 
 /** Reads a BPMN/form fixture of the engine tests. */
 export function fixture(name: string): Buffer {

@@ -6,8 +6,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Camunda8 } from '@camunda8/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture } from '../../helpers/engine.js';
-import { openDatabase } from '../../../server/platform/db.js';
+import { fixture } from '../helpers/engine.js';
+import { openDatabase } from '../../server/platform/db.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 // The figure is 1,000; on PGlite (slower, one connection) 200 keep the suite fast. ENGINE_CRASH_INSTANCES overrides.

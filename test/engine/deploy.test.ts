@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { zeebeProtoPath } from '../../../server/engine/gateway/proto.js';
-import { fixture, startTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { zeebeProtoPath } from '../../server/engine/gateway/proto.js';
+import { fixture, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 describe('engine: deploy', () => {
   let t: TestEngine;

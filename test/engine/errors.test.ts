@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, startTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { fixture, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 describe('engine: errors, escalations and call activities', () => {
   let t: TestEngine;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { eventually, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 describe('engine: messages, signals, event-based gateway, links', () => {
   let t: TestEngine;

@@ -1,9 +1,9 @@
 // Runs the embedded engine alone in its own process (the crash test kills it with SIGKILL).
 // Env: DATABASE_URL (optional; else PGlite in DATA_DIR), DATA_DIR, SCHEMA. Prints {"grpc","rest"} once listening.
-import { startEmbeddedEngine } from '../../../../server/engine/index.js';
-import { openDatabase } from '../../../../server/platform/db.js';
-import { createLogger } from '../../../../server/platform/logger.js';
-import { migrateLatest } from '../../../../server/platform/migrate.js';
+import { startEmbeddedEngine } from '../../../server/engine/index.js';
+import { openDatabase } from '../../../server/platform/db.js';
+import { createLogger } from '../../../server/platform/logger.js';
+import { migrateLatest } from '../../../server/platform/migrate.js';
 
 const db = await openDatabase({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? '/tmp/okno-engine-process', poolMax: 8, schema: process.env.SCHEMA });
 await migrateLatest(db.knex, db.schema);

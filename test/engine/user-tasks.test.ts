@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobKey, ProcessInstanceKey, UserTaskKey } from '@camunda8/orchestration-cluster-api';
-import { eventually, fixture, startTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { eventually, fixture, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 type Task = Awaited<ReturnType<TestEngine['rest']['getUserTask']>>;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 // One test per variable rule of ZEEBE-SEMANTICS.md "Variables", driven through the SDK.
 describe('engine: variable scoping and mappings', () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Camunda8 } from '@camunda8/sdk';
-import { startEmbeddedEngine } from '../../../server/engine/index.js';
-import { createLogger } from '../../../server/platform/logger.js';
-import { startTestEngine, type TestEngine } from '../../helpers/engine.js';
+import { startEmbeddedEngine } from '../../server/engine/index.js';
+import { createLogger } from '../../server/platform/logger.js';
+import { startTestEngine, type TestEngine } from '../helpers/engine.js';
 
 describe('engine: jobs over gRPC', () => {
   let t: TestEngine;
