@@ -26,12 +26,15 @@ export const configSchema = z.object({
   ENGINE: z.enum(['embedded', 'external', 'none']).default('embedded'),
   ENGINE_GRPC_PORT: z.coerce.number().int().min(0).max(65535).default(26500),
   ENGINE_REST_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  ZEEBE_GRPC_ADDRESS: z.string().optional(),
+  ZEEBE_GRPC_ADDRESS: z
+    .string()
+    .regex(/^grpcs?:\/\/[^/]+$/, 'expected grpc://host:port (plain) or grpcs://host:port (TLS)')
+    .optional(),
   ZEEBE_REST_ADDRESS: z.string().optional(),
   CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'BEARER', 'COOKIE']).optional(),
   CLIENT_DIST: z.string().default('dist/client'),
 }).refine((c) => c.ENGINE !== 'external' || !!c.ZEEBE_GRPC_ADDRESS, {
-  message: 'ENGINE=external needs ZEEBE_GRPC_ADDRESS (host:port of the Zeebe gateway)',
+  message: 'ENGINE=external needs ZEEBE_GRPC_ADDRESS (grpc://host:port or grpcs://host:port of the Zeebe gateway)',
   path: ['ZEEBE_GRPC_ADDRESS'],
 });
 

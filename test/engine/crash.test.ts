@@ -6,7 +6,7 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Camunda8 } from '@camunda8/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fixture } from '../helpers/engine.js';
+import { EMBEDDED_ONLY, EXTERNAL, fixture } from '../helpers/engine.js';
 import { openDatabase } from '../../server/platform/db.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -43,7 +43,7 @@ async function startEngineProcess(): Promise<EngineProcess> {
   return { child, c8, zeebe: c8.getZeebeGrpcApiClient() };
 }
 
-describe('engine: crash recovery', () => {
+describe.skipIf(EXTERNAL)(`engine: crash recovery ${EMBEDDED_ONLY.internals}`, () => {
   const children: ChildProcess[] = [];
   afterAll(() => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');

@@ -30,10 +30,11 @@ describe('config', () => {
 
   it('given an external engine without an address, then it is refused', () => {
     expect(() => loadConfig({ ENGINE: 'external' })).toThrow(/ZEEBE_GRPC_ADDRESS/);
+    expect(() => loadConfig({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'zeebe:26500' })).toThrow(/grpc:\/\/host:port/);
   });
 
   it('given ZEEBE_/CAMUNDA_ variables, then they are passed through for the SDK', () => {
-    const c = loadConfig({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'z:26500', ZEEBE_CLIENT_ID: 'id', CAMUNDA_OAUTH_URL: 'https://auth', OTHER: 'x' });
-    expect(c.sdkEnv).toEqual({ ZEEBE_GRPC_ADDRESS: 'z:26500', ZEEBE_CLIENT_ID: 'id', CAMUNDA_OAUTH_URL: 'https://auth' });
+    const c = loadConfig({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'grpcs://z:443', ZEEBE_CLIENT_ID: 'id', CAMUNDA_OAUTH_URL: 'https://auth', OTHER: 'x' });
+    expect(c.sdkEnv).toEqual({ ZEEBE_GRPC_ADDRESS: 'grpcs://z:443', ZEEBE_CLIENT_ID: 'id', CAMUNDA_OAUTH_URL: 'https://auth' });
   });
 });

@@ -83,14 +83,15 @@ export const camundaFunctions: Record<string, unknown> = {
   },
   'duplicate values': function (list: unknown) {
     if (!Array.isArray(list)) return null;
-    const seen = new Set<string>();
-    const dup = new Map<string, unknown>();
+    // Each duplicated value once, in the order of its first occurrence (Camunda: [1,2,3,2,1] → [1,2]).
+    const count = new Map<string, { item: unknown; n: number }>();
     for (const item of list) {
       const k = JSON.stringify(toPlain(item));
-      if (seen.has(k)) dup.set(k, item);
-      seen.add(k);
+      const seen = count.get(k);
+      if (seen) seen.n++;
+      else count.set(k, { item, n: 1 });
     }
-    return [...dup.values()];
+    return [...count.values()].filter((v) => v.n > 1).map((v) => v.item);
   },
   extract: function (string: unknown, pattern: unknown) {
     if (typeof string !== 'string' || typeof pattern !== 'string') return null;
