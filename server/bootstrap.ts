@@ -13,6 +13,7 @@ import { openDatabase } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import { migrateLatest } from './platform/migrate.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './engine/index.js';
+import { startWorkers } from './workers.js';
 
 export interface RunningOkno {
   deps: AppDeps;
@@ -32,6 +33,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
   let embedded: EmbeddedEngine | undefined;
   let engine: EngineConnection | undefined;
   let server: http.Server | undefined;
+  let workers: ReturnType<typeof startWorkers> | undefined;
   try {
     const applied = await migrateLatest(db.knex, db.schema);
     if (applied.length) logger.info({ applied }, 'migrations applied');
@@ -70,6 +72,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       }
     }
 
+    workers = startWorkers(deps);
     const app = createApp(deps);
     server = http.createServer(app.callback());
     await new Promise<void>((resolve, reject) => {
@@ -92,6 +95,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
         if (stopped) return;
         stopped = true;
         clearInterval(sessionSweep);
+        await workers!.stop();
         await new Promise<void>((resolve) => {
           server!.close(() => resolve());
           server!.closeAllConnections();
@@ -103,6 +107,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
     };
   } catch (err) {
     if (server?.listening) server.close();
+    await workers?.stop().catch(() => undefined);
     await engine?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     await db.close().catch(() => undefined);

@@ -47,8 +47,11 @@ export const routes: RouteRecordRaw[] = [
           { path: 'team', name: 'scorecard-team', component: () => import('./features/scorecard/TeamView.vue'), meta: { roles: ['manager', 'admin'], nav: 'scorecard', title: 'scorecard.nav.team' } },
           { path: 'matrices/:id(\\d+)', name: 'scorecard-matrix', component: () => import('./features/scorecard/MatrixDetailView.vue'), meta: { roles: SECTION_ROLES.scorecard, nav: 'scorecard', title: 'scorecard.team.matrix' } },
           { path: 'methodology', name: 'scorecard-methodology', component: () => import('./features/scorecard/MethodologyView.vue'), meta: { roles: ['admin'], nav: 'scorecard', title: 'scorecard.nav.methodology' } },
-          { path: 'ratings', name: 'scorecard-ratings', component: () => import('./features/scorecard/RatingsView.vue'), meta: { roles: ['admin'], nav: 'scorecard', title: 'scorecard.nav.ratings' } },
+          { path: 'ratings', name: 'scorecard-ratings', component: () => import('./features/scorecard/RatingsView.vue'), meta: { roles: ['manager', 'admin'], nav: 'scorecard', title: 'scorecard.nav.ratings' } },
           { path: 'roadmap', name: 'scorecard-roadmap', component: () => import('./features/scorecard/RoadmapView.vue'), meta: { roles: ['manager', 'admin'], nav: 'scorecard', title: 'scorecard.nav.roadmap' } },
+          { path: 'plans', name: 'scorecard-plans', component: () => import('./features/scorecard/PlansView.vue'), meta: { roles: ['operator', 'specialist', 'manager', 'admin'], nav: 'scorecard', title: 'scorecard.plans.nav' } },
+          { path: 'facts', name: 'scorecard-facts', component: () => import('./features/scorecard/FactsView.vue'), meta: { roles: ['manager', 'admin'], nav: 'scorecard', title: 'scorecard.facts.nav' } },
+          { path: 'indicators', name: 'scorecard-indicators', component: () => import('./features/scorecard/IndicatorsView.vue'), meta: { roles: ['admin'], nav: 'scorecard', title: 'scorecard.indicators.nav' } },
         ],
       },
       {

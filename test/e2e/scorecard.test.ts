@@ -1,4 +1,6 @@
 import path from 'node:path';
+import ExcelJS from 'exceljs';
+import { ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestOkno, type TestOkno } from '../helpers/okno.js';
@@ -30,6 +32,10 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
     await browser?.close();
     await okno?.stop();
   });
+
+  /** The user tasks of the matrix's approval instance, as the engine reports them. */
+  const approvalTasks = async (processInstanceKey: string) =>
+    (await okno.deps.engine.sdk()!.getOrchestrationClusterApiClient().searchUserTasks({ filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) } }, { consistency: { waitUpToMs: 0 } })).items;
 
   it('the employee opens My matrix, enters a fact and confirms', async () => {
     page = await freshPage(browser);
@@ -71,6 +77,9 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       const specialist = await okno.signIn('specialist@okno.local');
       const m = await specialist.get(`/api/scorecard/matrices/${matrixId}`);
       expect(m.body.status).toBe('confirmed');
+      // The confirmation started the BPMN approval: the engine now waits for the manager's step.
+      const waiting = (await approvalTasks(m.body.processInstanceKey)).filter((x) => x.state === 'CREATED');
+      expect(waiting.map((x) => x.elementId)).toEqual(['Task_Agree']);
       const rows = m.body.rows as { title: string; kind: string; factValue: number | null; effectiveWeight: number }[];
       expect(rows.find((r) => r.title.includes('вклад отдела учета'))?.factValue).toBe(9);
       expect(rows.find((r) => r.kind === 'smart_variable')).toMatchObject({ title: 'Провести сверку списков очередников', factValue: 1, effectiveWeight: 15 });
@@ -139,6 +148,90 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       expect(m.body.workflow.approved.by.fullName).toBeTruthy();
       expect((m.body.rows as { kind: string; factValue: number | null }[]).find((r) => r.kind === 'evaluation')?.factValue).toBe(90);
       expect(m.body.allowedActions).toEqual([]);
+      // Each button completed its user task on the engine; the approval instance has ended.
+      const tasks = await approvalTasks(m.body.processInstanceKey);
+      expect(tasks.filter((x) => x.state === 'COMPLETED').map((x) => x.elementId)).toEqual(['Task_Agree', 'Task_Approve', 'Task_Lock']);
+      expect(tasks.filter((x) => x.state === 'CREATED')).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the employee plans a constant SMART task for the year: a bad month is flagged inline, a good plan shows up in the table', async () => {
+    page = await freshPage(browser);
+    try {
+      await signInThroughUi(page, okno.url, 'specialist@okno.local');
+      await page.goto(`${okno.url}/scorecard/plans`);
+      await page.locator('[data-test="plans-table"]').waitFor();
+      const before = await page.locator('[data-test="plans-table"] tbody tr').count();
+      await page.locator('[data-test="plans-add"]').click();
+      await page.locator('[data-test="plan-save"]').click();
+      await page.locator('[data-test="plan-modal"]').getByText('Обязательное поле').first().waitFor();
+      await page.locator('[data-test="plan-kind"]').click();
+      await page.locator('.n-base-select-option', { hasText: 'SMART постоянная' }).click();
+      await page.locator('[data-test="plan-title"] textarea').fill('Ежемесячный отчёт о работе с обращениями');
+      await page.locator('[data-month="1"] input').fill('-2');
+      await page.locator('[data-month="1"] input').blur();
+      await page.locator('[data-test="plan-save"]').click();
+      await page.locator('[data-test="month-error-1"]').waitFor();
+      await page.locator('[data-month="1"] input').fill('4');
+      await page.locator('[data-month="1"] input').blur();
+      await page.locator('[data-test="plan-fill"]').click();
+      await page.locator('[data-test="plan-save"]').click();
+      await page.locator('[data-test="plan-modal"]').waitFor({ state: 'detached' });
+      await page.locator('[data-test="plans-table"] tbody tr', { hasText: 'Ежемесячный отчёт о работе с обращениями' }).waitFor();
+      await expect(page.locator('[data-test="plans-table"] tbody tr').count()).resolves.toBe(before + 1);
+      const specialist = await okno.signIn('specialist@okno.local');
+      const employeeId = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId')).employeeId as number;
+      const plan = await specialist.get(`/api/scorecard/plans?employeeId=${employeeId}&year=${new Date().getFullYear()}`);
+      const item = (plan.body.items as { title: string; kind: string; monthly: unknown[] }[]).find((i) => i.title === 'Ежемесячный отчёт о работе с обращениями');
+      expect(item).toMatchObject({ kind: 'smart_constant', monthly: Array(12).fill(4) });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the manager checks a facts file: errors are listed by file row and nothing is written until a good file is uploaded', async () => {
+    page = await freshPage(browser);
+    try {
+      const specialistEmployee = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId')).employeeId as number;
+      const next = new Date(new Date().getFullYear(), new Date().getMonth() + 1, 1);
+      const nextMonth = `${next.getFullYear()}-${String(next.getMonth() + 1).padStart(2, '0')}`;
+      const manager = await okno.signIn('manager@okno.local');
+      expect((await manager.post('/api/scorecard/matrices', { employeeId: specialistEmployee, month: nextMonth })).status).toBe(201);
+      const xlsx = async (rows: unknown[][]) => {
+        const wb = new ExcelJS.Workbook();
+        const ws = wb.addWorksheet('facts');
+        ws.addRow(['employeeId', 'indicator', 'month', 'value']);
+        for (const r of rows) ws.addRow(r);
+        return Buffer.from(await wb.xlsx.writeBuffer());
+      };
+      await signInThroughUi(page, okno.url, 'manager@okno.local');
+      await page.goto(`${okno.url}/scorecard/facts`);
+      await page.locator('[data-test="facts-import"]').waitFor();
+      await page.locator('[data-test="facts-file"]').setInputFiles({ name: 'bad.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await xlsx([[specialistEmployee, 'applications-processed', nextMonth, 31], [specialistEmployee, 'no-such-indicator', nextMonth, 1]]) });
+      await page.locator('[data-test="facts-row-errors"] tr[data-row="3"]').waitFor();
+      await expect(page.locator('[data-test="facts-apply"]').isDisabled()).resolves.toBe(true);
+      const stored = () => okno.deps.db.knex('sc_facts as f').join('sc_indicators as i', 'i.id', 'f.indicatorId').where({ 'f.employeeId': specialistEmployee, 'i.code': 'applications-processed', 'f.month': `${nextMonth}-01` }).first('f.value');
+      expect((await stored())?.value).not.toBe(31);
+
+      await page.locator('[data-test="facts-file"]').setInputFiles({ name: 'good.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await xlsx([[specialistEmployee, 'applications-processed', nextMonth, 31]]) });
+      await page.locator('[data-test="facts-checked"]').waitFor();
+      expect((await stored())?.value).not.toBe(31);
+      await page.locator('[data-test="facts-apply"]').click();
+      await page.locator('[data-test="facts-file-name"]').waitFor({ state: 'detached' });
+      expect((await stored())?.value).toBe(31);
+
+      // The manager opens an employee's annual plan: the task the employee planned above is there.
+      await page.locator('[data-test="scorecard-tab-scorecard-plans"]').click();
+      await page.locator('[data-test="plans-employee"]').click();
+      await page.locator('.n-base-select-option', { hasText: 'Лебедева' }).click();
+      await page.locator('[data-test="plans-table"] tbody tr', { hasText: 'Ежемесячный отчёт о работе с обращениями' }).waitFor();
+
+      // Managers read the department ratings but do not evaluate.
+      await page.locator('[data-test="scorecard-tab-scorecard-ratings"]').click();
+      await page.locator('[data-test="ratings-table"] tbody tr').nth(2).waitFor();
+      await expect(page.locator('[data-test="evaluate-open"]').count()).resolves.toBe(0);
     } finally {
       await page.close();
     }
@@ -178,6 +271,18 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       await page.locator('[data-test="scorecard-tab-scorecard-roadmap"]').click();
       await page.locator('[data-test="roadmap-table"]').waitFor();
       await page.locator('[data-test="roadmap-card-satisfaction"] canvas').waitFor();
+
+      // Indicators and rules: a rule whose section weights do not add up to 100 is flagged and cannot be saved.
+      await page.locator('[data-test="scorecard-tab-scorecard-indicators"]').click();
+      await page.locator('[data-test="indicators-table"] tr[data-indicator="executive-discipline"]').waitFor();
+      await page.locator('[data-test="rule-add"]').click();
+      await page.locator('[data-test="rule-kpiWeight"] input').fill('40');
+      await page.locator('[data-test="rule-kpiWeight"] input').blur();
+      await page.locator('[data-test="rule-weight-sum"]', { hasText: '110' }).waitFor();
+      await expect(page.locator('[data-test="rule-save"]').isDisabled()).resolves.toBe(true);
+      await page.locator('[data-test="rule-kpiWeight"] input').fill('30');
+      await page.locator('[data-test="rule-kpiWeight"] input').blur();
+      await expect(page.locator('[data-test="rule-save"]').isDisabled()).resolves.toBe(false);
     } finally {
       await page.close();
     }

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { computeMatrix, weekdaysInMonth, type Direction, type IndicatorUnit, type MatrixResult, type RowInput, type Section } from './scorecard.formulas.js';
+import { workingDaysInMonth, type CalendarCountry } from '../../platform/calendar.js';
+import { computeMatrix, type Direction, type IndicatorUnit, type MatrixResult, type RowInput, type Section } from './scorecard.formulas.js';
 import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.providers.js';
 
 /**
@@ -9,6 +10,8 @@ import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.
  */
 
 export const DISCIPLINE_INDICATOR = 'executive-discipline';
+/** Whose production calendar sets the planned working days (a per-installation setting is left to config.ts). */
+export const CALENDAR_COUNTRY: CalendarCountry = 'RU';
 
 /** An employee as a new matrix snapshots them. */
 export interface EmployeeSnapshot {
@@ -135,7 +138,8 @@ export async function createMatrices(trx: Knex.Transaction, providers: FactProvi
   }
 
   // Build every matrix and its rows in memory, pull facts from the providers, compute, then store in two statements.
-  const planned = weekdaysInMonth(month);
+  // The month's norm from the national production calendar (holidays and moved days off); a manager corrects it per matrix.
+  const planned = workingDaysInMonth(month, CALENDAR_COUNTRY);
   const drafts = todo.map((e) => {
     const rule = ruleFor(rules, e.position, monthDate);
     if (!rule) throw new Error(`No scorecard rule is in force for ${month}`);

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../platform/errors.js';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { createMatrices, monthStart, recompute, storeFacts, affectedBy, type EmployeeSnapshot, type ResolvedFact } from './matrix.engine.js';
+import type { AdvanceResult, ApprovalParticipants, MatrixApproval } from './matrix.approval.js';
 import { allowedActions, checkTransition, editScope, type MatrixAction, type MatrixRelation, type MatrixStatus } from './matrix.workflow.js';
 import { effectiveWeights, SECTIONS, type Section } from './scorecard.formulas.js';
 import { OrgView, managedUnits, relationOf } from './scorecard.org.js';
@@ -25,6 +26,8 @@ export interface MatrixRowView {
   title: string;
   indicatorId: number | null;
   indicatorCode: string | null;
+  /** Where the fact comes from: the indicator's source (manual, import, a provider id); null for rows without an indicator (entered on the row). */
+  source: string | null;
   planItemId: number | null;
   cascadedFromRowId: number | null;
   unit: string;
@@ -65,6 +68,8 @@ export interface MatrixView {
   history: { action: string; from: string; to: string; by: { id: number; fullName: string } | null; at: string; comment: string | null }[];
   allowedActions: MatrixAction[];
   editable: ReturnType<typeof editScope>;
+  /** The engine's instance of the approval process (null before the employee first confirms). */
+  processInstanceKey: string | null;
 }
 
 /** A matrix in a list. */
@@ -88,6 +93,7 @@ interface MatrixHead {
   status: MatrixStatus;
   month: string;
   ruleId: number | null;
+  processInstanceKey: string | null;
 }
 
 interface RowHead {
@@ -109,12 +115,16 @@ interface RowHead {
 const FROZEN_FOR_FACTS: readonly MatrixStatus[] = ['agreed', 'approved', 'locked'];
 const MANAGER_KINDS = new Set(['discipline', 'evaluation']);
 const STEPS = ['confirmed', 'agreed', 'approved', 'locked'] as const;
+/** How long one approval step may hold its matrix while it talks to the engine (engine calls time out after 10 s each). */
+const WORKFLOW_LEASE_SECONDS = 120;
 
 /** Employees' monthly matrices: lists, reading, editing rows and facts, the approval workflow. */
 export class MatrixService {
   constructor(
     private readonly knex: Knex,
     private readonly providers: FactProviderRegistry,
+    /** The BPMN approval on the engine; without it the workflow actions answer 503. */
+    private readonly approval?: MatrixApproval,
   ) {}
 
   /** The viewer's own matrices, newest month first. */
@@ -125,8 +135,11 @@ export class MatrixService {
     return paginate(base, q, presentList);
   }
 
-  /** Matrices of a month for the employees of the viewer's units (admin: every unit). */
-  async team(viewer: SessionUser, q: { page: number; pageSize: number; month: string; status?: MatrixStatus; unitId?: number; q?: string }): Promise<Page<MatrixListItem>> {
+  /**
+   * Matrices of a month for the employees of the viewer's units (admin: every unit), with totals over
+   * every matching matrix (not just the page): how many per status, the average result and the bonus sums.
+   */
+  async team(viewer: SessionUser, q: { page: number; pageSize: number; month: string; status?: MatrixStatus; unitId?: number; q?: string }): Promise<Page<MatrixListItem> & { totals: TeamTotals }> {
     const org = await OrgView.load(this.knex);
     const scope = managedUnits(viewer, org);
     const base = this.listQuery().where('m.month', monthStart(q.month));
@@ -137,8 +150,14 @@ export class MatrixService {
     }
     if (q.status) base.where('m.status', q.status);
     if (q.q) base.whereILike('e.fullName', `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    const sums = (await base
+      .clone()
+      .clearSelect()
+      .select('m.status', this.knex.raw('count(*) as n, avg(m.result) as "avgResult", sum(m.bonus_to_pay) as "bonusToPay", sum(m.bonus_to_pay * m.salary) as "bonusAmount"'))
+      .groupBy('m.status')) as { status: MatrixStatus; n: string | number; avgResult: string | number | null; bonusToPay: string | number | null; bonusAmount: string | number | null }[];
     base.orderBy([{ column: 'u.name' }, { column: 'e.fullName' }, { column: 'm.id' }]);
-    return paginate(base, q, presentList);
+    const page = await paginate(base, q, presentList);
+    return { ...page, totals: teamTotals(sums) };
   }
 
   /** One matrix with rows, computed columns, signatures and what the viewer may do; 404 when not visible. */
@@ -310,23 +329,82 @@ export class MatrixService {
     });
   }
 
-  /** Moves a matrix through its workflow (confirm, agree, approve, lock, return) and records who and when. */
+  /**
+   * Moves a matrix through its workflow (confirm, agree, approve, lock, return) and records who and when.
+   * The step runs on the engine first (the BPMN approval process); only when the engine accepted it is the
+   * new status written, so a refused or failed engine call leaves the matrix as it was.
+   */
   async transition(viewer: SessionUser, id: number, action: MatrixAction, comment: string | undefined, actor: Actor): Promise<MatrixView> {
-    return this.knex.transaction(async (trx) => {
-      const { head, rel } = await this.access(trx, viewer, id, true);
-      const check = checkTransition(action, head.status, rel);
-      if (!check.ok) throw check.status === 409 ? new ConflictError(check.message, { status: head.status }) : new ForbiddenError(check.message);
+    if (!this.approval?.enabled) throw new AppError(503, 'engine_unavailable', 'The process engine is not configured (ENGINE=none): the matrix approval cannot run');
+    // 1. The rules, checked in a short transaction that also takes the matrix's approval lease: one step at a
+    //    time per matrix, without keeping a transaction open while the engine is awaited.
+    const before = await this.knex.transaction(async (trx) => {
+      const { head, rel } = await this.access(trx, viewer, id);
+      this.checkAction(action, head.status, rel);
       if (action === 'confirm') await this.checkComplete(trx, id);
-      const set: Record<string, unknown> = { status: check.to, updatedAt: trx.fn.now() };
-      if (action === 'return') {
-        for (const s of STEPS) Object.assign(set, { [`${s}By`]: null, [`${s}At`]: null });
-      } else {
-        Object.assign(set, { [`${check.to}By`]: viewer.id, [`${check.to}At`]: trx.fn.now() });
-      }
-      await trx('sc_matrices').where({ id }).update(set);
-      await trx('sc_matrix_events').insert({ matrixId: id, action, fromStatus: head.status, toStatus: check.to, userId: viewer.id, comment: comment ?? null });
-      await audit(trx, actor, { action: `scorecard.matrix.${action}`, entity: 'sc_matrix', entityId: id, before: { status: head.status }, after: { status: check.to, comment } });
-      return this.present(trx, id, rel);
+      const leased = await trx('sc_matrices')
+        .where({ id, status: head.status })
+        .where((q) => q.whereNull('workflowLeaseUntil').orWhere('workflowLeaseUntil', '<', trx.fn.now()))
+        .update({ workflowLeaseUntil: trx.raw(`now() + interval '${WORKFLOW_LEASE_SECONDS} seconds'`) });
+      if (!leased) throw new ConflictError('Another approval step of this matrix is in progress; reload it in a moment', { status: head.status });
+      return { head, participants: await this.participants(trx, head) };
+    });
+    const release = () => this.knex('sc_matrices').where({ id }).update({ workflowLeaseUntil: null });
+    // 2. The engine: start the instance or complete the waiting user task.
+    let step: AdvanceResult;
+    try {
+      step = await this.approval.advance({
+        matrixId: id,
+        status: before.head.status,
+        processInstanceKey: before.head.processInstanceKey,
+        action,
+        actorUserId: viewer.id,
+        comment,
+        participants: before.participants,
+      });
+    } catch (err) {
+      await release().catch(() => undefined);
+      throw err;
+    }
+    // 3. Okno's record, in one transaction; the status must still be the one the engine step was taken from.
+    try {
+      return await this.knex.transaction(async (trx) => {
+        const { head, rel } = await this.access(trx, viewer, id, true);
+        if (head.status !== before.head.status) throw new ConflictError('The matrix changed meanwhile; reload it', { status: head.status });
+        const check = this.checkAction(action, head.status, rel);
+        if (action === 'confirm') await this.checkComplete(trx, id);
+        const set: Record<string, unknown> = { status: check.to, processInstanceKey: step.processInstanceKey, workflowLeaseUntil: null, updatedAt: trx.fn.now() };
+        if (action === 'return') {
+          for (const s of STEPS) Object.assign(set, { [`${s}By`]: null, [`${s}At`]: null });
+        } else {
+          Object.assign(set, { [`${check.to}By`]: viewer.id, [`${check.to}At`]: trx.fn.now() });
+        }
+        await trx('sc_matrices').where({ id }).update(set);
+        await trx('sc_matrix_events').insert({ matrixId: id, action, fromStatus: head.status, toStatus: check.to, userId: viewer.id, comment: comment ?? null });
+        await audit(trx, actor, { action: `scorecard.matrix.${action}`, entity: 'sc_matrix', entityId: id, before: { status: head.status }, after: { status: check.to, comment, processInstanceKey: step.processInstanceKey } });
+        return this.present(trx, id, rel);
+      });
+    } catch (err) {
+      // An instance this call started is withdrawn; a completed task is re-aligned by the next action (see MatrixApproval.advance).
+      if (step.started) await this.approval.cancel(step.processInstanceKey);
+      await release().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Locks an approved matrix on behalf of the approval process (its timer ran out before anyone locked it).
+   * Idempotent: a matrix that is already locked, or no longer approved, is left as it is. Returns its status.
+   */
+  async lockBySystem(id: number, actor: Actor): Promise<MatrixStatus | null> {
+    return this.knex.transaction(async (trx) => {
+      const m = (await trx('sc_matrices').where({ id }).forUpdate().first('status')) as { status: MatrixStatus } | undefined;
+      if (!m) return null;
+      if (m.status !== 'approved') return m.status;
+      await trx('sc_matrices').where({ id }).update({ status: 'locked', lockedBy: null, lockedAt: trx.fn.now(), updatedAt: trx.fn.now() });
+      await trx('sc_matrix_events').insert({ matrixId: id, action: 'lock', fromStatus: 'approved', toStatus: 'locked', userId: null, comment: 'Закрыта автоматически: срок закрытия истёк' });
+      await audit(trx, actor, { action: 'scorecard.matrix.lock', entity: 'sc_matrix', entityId: id, before: { status: 'approved' }, after: { status: 'locked', automatic: true } });
+      return 'locked';
     });
   }
 
@@ -382,7 +460,7 @@ export class MatrixService {
    * Stores indicator facts (entered in bulk or imported) and recomputes only the matrices holding them.
    * Every employee must be in the viewer's units; facts for agreed, approved or locked matrices are refused (409).
    */
-  async writeIndicatorFacts(viewer: SessionUser, facts: IndicatorFactInput[], source: 'manual' | 'import', actor: Actor, pathPrefix = 'facts'): Promise<{ written: number; recomputed: number }> {
+  async writeIndicatorFacts(viewer: SessionUser, facts: IndicatorFactInput[], source: 'manual' | 'import', actor: Actor, pathPrefix = 'facts', dryRun = false): Promise<{ written: number; recomputed: number; dryRun: boolean }> {
     return this.knex.transaction(async (trx) => {
       const org = await OrgView.load(trx);
       const scope = managedUnits(viewer, org);
@@ -408,9 +486,11 @@ export class MatrixService {
       const { matrices } = await affectedBy(trx, resolved);
       const frozen = matrices.filter((m) => FROZEN_FOR_FACTS.includes(m.status as MatrixStatus));
       if (frozen.length) throw new ConflictError('Some facts belong to matrices that are already agreed, approved or locked', { matrices: frozen });
+      // A dry run checks everything above and reports what would change, writing nothing.
+      if (dryRun) return { written: resolved.length, recomputed: matrices.length, dryRun };
       const recomputed = await storeFacts(trx, resolved, source, actor.userId);
       await audit(trx, actor, { action: `scorecard.facts.${source}`, entity: 'sc_fact', after: { count: resolved.length, recomputed: recomputed.length } });
-      return { written: resolved.length, recomputed: recomputed.length };
+      return { written: resolved.length, recomputed: recomputed.length, dryRun };
     });
   }
 
@@ -452,6 +532,33 @@ export class MatrixService {
   }
 
   // -------------------------------------------------------------------------------------------
+  /** Checks an action against the workflow rules: 409 for the wrong state, 403 for the wrong person. */
+  private checkAction(action: MatrixAction, status: MatrixStatus, rel: MatrixRelation): { to: MatrixStatus } {
+    const check = checkTransition(action, status, rel);
+    if (!check.ok) throw check.status === 409 ? new ConflictError(check.message, { status }) : new ForbiddenError(check.message);
+    return check;
+  }
+
+  /** The employee's user, the managers above the matrix's unit and the head of its department, as process variables. */
+  private async participants(db: Knex | Knex.Transaction, head: MatrixHead): Promise<ApprovalParticipants> {
+    const org = await OrgView.load(db);
+    const chain: number[] = [];
+    for (let cur: number | null | undefined = head.unitId; cur !== null && cur !== undefined && !chain.includes(cur); cur = org.parents.get(cur)) chain.push(cur);
+    const users = (await db('users as u')
+      .leftJoin('employees as e', 'e.id', 'u.employeeId')
+      .where('u.isActive', true)
+      .where((q) => q.where('u.employeeId', head.employeeId).orWhere((m) => m.whereRaw("'manager' = any(u.roles)").whereIn('e.unitId', chain)))
+      .select('u.id', 'u.employeeId', 'e.unitId')) as { id: number; employeeId: number | null; unitId: number | null }[];
+    const employeeUser = users.find((u) => u.employeeId === head.employeeId);
+    const managers = users.filter((u) => u.employeeId !== head.employeeId);
+    const top = org.topOf(head.unitId);
+    return {
+      employeeUserId: employeeUser ? String(employeeUser.id) : null,
+      managerUserIds: managers.map((u) => String(u.id)),
+      headUserIds: managers.filter((u) => u.unitId === top).map((u) => String(u.id)),
+    };
+  }
+
 
   private listQuery() {
     return this.knex('sc_matrices as m')
@@ -485,7 +592,7 @@ export class MatrixService {
   }
 
   private async access(db: Knex | Knex.Transaction, viewer: SessionUser, id: number, forUpdate = false): Promise<{ head: MatrixHead; rel: MatrixRelation }> {
-    const q = db('sc_matrices').where({ id }).first('id', 'employeeId', 'unitId', 'status', 'month', 'ruleId');
+    const q = db('sc_matrices').where({ id }).first('id', 'employeeId', 'unitId', 'status', 'month', 'ruleId', 'processInstanceKey');
     if (forUpdate) q.forUpdate();
     const head = (await q) as MatrixHead | undefined;
     if (!head) throw new NotFoundError('Matrix');
@@ -537,7 +644,7 @@ export class MatrixService {
       .leftJoin('sc_indicators as i', 'i.id', 'r.indicatorId')
       .where('r.matrixId', id)
       .orderByRaw("array_position(array['kpi','smart','discipline','evaluation']::text[], r.section::text), r.sort, r.id")
-      .select('r.*', 'i.code as indicatorCode')) as (MatrixRowView & { matrixId: number })[];
+      .select('r.*', 'i.code as indicatorCode', 'i.source as source')) as (MatrixRowView & { matrixId: number })[];
     const events = (await db('sc_matrix_events as ev')
       .leftJoin('users as usr', 'usr.id', 'ev.userId')
       .where('ev.matrixId', id)
@@ -573,8 +680,41 @@ export class MatrixService {
       history: events.map((e) => ({ action: e.action, from: e.fromStatus, to: e.toStatus, by: e.userId === null ? null : { id: e.userId, fullName: e.fullName ?? '' }, at: e.at.toISOString(), comment: e.comment })),
       allowedActions: allowedActions(status, rel),
       editable: editScope(status, rel),
+      processInstanceKey: (m.processInstanceKey as string | null) ?? null,
     };
   }
+}
+
+/** Totals of a team list: matrices per status, the average result (%), the bonus to pay in salaries and in money. */
+export interface TeamTotals {
+  matrices: number;
+  byStatus: Record<MatrixStatus, number>;
+  averageResult: number | null;
+  bonusToPaySalaries: number;
+  bonusAmount: number;
+}
+
+function teamTotals(groups: { status: MatrixStatus; n: string | number; avgResult: string | number | null; bonusToPay: string | number | null; bonusAmount: string | number | null }[]): TeamTotals {
+  const byStatus = { draft: 0, confirmed: 0, agreed: 0, approved: 0, locked: 0 } satisfies Record<MatrixStatus, number>;
+  let matrices = 0;
+  let resultSum = 0;
+  let bonusToPaySalaries = 0;
+  let bonusAmount = 0;
+  for (const g of groups) {
+    const n = Number(g.n);
+    byStatus[g.status] = n;
+    matrices += n;
+    resultSum += Number(g.avgResult ?? 0) * n;
+    bonusToPaySalaries += Number(g.bonusToPay ?? 0);
+    bonusAmount += Number(g.bonusAmount ?? 0);
+  }
+  return {
+    matrices,
+    byStatus,
+    averageResult: matrices ? Math.round((resultSum / matrices) * 100) / 100 : null,
+    bonusToPaySalaries: Math.round(bonusToPaySalaries * 10) / 10,
+    bonusAmount: Math.round(bonusAmount * 100) / 100,
+  };
 }
 
 function presentList(rows: (Omit<MatrixListItem, 'month'> & { month: string })[]): MatrixListItem[] {

@@ -158,18 +158,6 @@ export function computeMatrix(rows: readonly RowInput[], sections: SectionWeight
   return { rows: rowResults, result, ...computeBonus({ ...bonus, result }) };
 }
 
-/** Mon–Fri days of a month ('YYYY-MM'): the default until the production calendar is wired in. */
-export function weekdaysInMonth(month: string): number {
-  const [y, m] = month.split('-').map(Number);
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  let n = 0;
-  for (let d = 1; d <= days; d++) {
-    const wd = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-    if (wd !== 0 && wd !== 6) n++;
-  }
-  return n;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Organisation level
 

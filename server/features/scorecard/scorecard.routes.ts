@@ -4,9 +4,12 @@ import type { AppDeps } from '../../deps.js';
 import { AppError, ValidationError, type FieldIssue } from '../../platform/errors.js';
 import { actorOf, type AppContext, type AppState, type Role } from '../../platform/http/context.js';
 import { allow } from '../../platform/http/policy.js';
+import { queryOf } from '../../platform/http/paging.js';
 import { parse, toFieldIssues } from '../../platform/http/validate.js';
 import { matrixToXlsx, readFactsXlsx } from './matrix.export.js';
+import { MatrixApproval } from './matrix.approval.js';
 import { MatrixService } from './matrix.service.js';
+import { AUTO_LOCK_AFTER } from './scorecard.workers.js';
 import type { MatrixAction } from './matrix.workflow.js';
 import { MethodologyService } from './methodology.service.js';
 import { PlanService } from './plan.service.js';
@@ -22,6 +25,7 @@ import {
   factsSchema,
   generateSchema,
   idParams,
+  importQuerySchema,
   indicatorCreateSchema,
   indicatorFactsSchema,
   indicatorPatchSchema,
@@ -66,10 +70,10 @@ function download(ctx: AppContext, file: { filename: string; buffer: Buffer }, t
 }
 
 /** /api/scorecard: employee matrices and their workflow, indicators and rules, annual plans, facts, methodology, roadmap. */
-export function scorecardRoutes({ db }: AppDeps): Router<AppState> {
+export function scorecardRoutes({ db, engine }: AppDeps): Router<AppState> {
   const knex = db.knex;
   const providers = defaultProviders();
-  const matrices = new MatrixService(knex, providers);
+  const matrices = new MatrixService(knex, providers, new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }));
   const plans = new PlanService(knex, providers);
   const methodologies = new MethodologyService(knex);
   const roadmap = new RoadmapService(knex);
@@ -129,6 +133,7 @@ export function scorecardRoutes({ db }: AppDeps): Router<AppState> {
     ctx.body = await matrices.writeIndicatorFacts(ctx.state.user!, parse(indicatorFactsSchema, ctx.request.body).facts, 'manual', actorOf(ctx));
   });
   router.post('/facts/import', allow.roles('manager', 'admin'), upload.single('file'), async (ctx) => {
+    const { dryRun } = parse(importQuerySchema, queryOf(ctx), 'Query');
     const raw = await readFactsXlsx(uploaded(ctx));
     if (!raw.length) throw new AppError(400, 'bad_file', 'The file has no fact rows');
     const issues: FieldIssue[] = [];
@@ -142,7 +147,7 @@ export function scorecardRoutes({ db }: AppDeps): Router<AppState> {
     // Field paths of later checks name the file's row numbers too.
     const rowOf = raw.map((r) => r.row);
     try {
-      ctx.body = await matrices.writeIndicatorFacts(ctx.state.user!, facts, 'import', actorOf(ctx), 'rows');
+      ctx.body = await matrices.writeIndicatorFacts(ctx.state.user!, facts, 'import', actorOf(ctx), 'rows', dryRun);
     } catch (err) {
       if (err instanceof ValidationError) {
         const details = err.details as { fields: FieldIssue[] };
@@ -203,7 +208,7 @@ export function scorecardRoutes({ db }: AppDeps): Router<AppState> {
   });
 
   // --- organisation methodology ---------------------------------------------------------------
-  router.get('/methodologies', allow.roles('admin'), async (ctx) => {
+  router.get('/methodologies', allow.roles('admin', 'manager'), async (ctx) => {
     ctx.body = await methodologies.list(parse(listQuerySchema, ctx.query));
   });
   router.post('/methodologies', allow.roles('admin'), async (ctx) => {
@@ -214,7 +219,7 @@ export function scorecardRoutes({ db }: AppDeps): Router<AppState> {
     ctx.status = 201;
     ctx.body = await methodologies.create(await methodologies.parseFile(uploaded(ctx)), actorOf(ctx));
   });
-  router.get('/methodologies/:id', allow.roles('admin'), async (ctx) => {
+  router.get('/methodologies/:id', allow.roles('admin', 'manager'), async (ctx) => {
     ctx.body = await methodologies.get(parse(idParams, ctx.params).id);
   });
   router.put('/methodologies/:id', allow.roles('admin'), async (ctx) => {
@@ -224,7 +229,7 @@ export function scorecardRoutes({ db }: AppDeps): Router<AppState> {
     await methodologies.remove(parse(idParams, ctx.params).id, actorOf(ctx));
     ctx.status = 204;
   });
-  router.get('/methodologies/:id/export', allow.roles('admin'), async (ctx) => {
+  router.get('/methodologies/:id/export', allow.roles('admin', 'manager'), async (ctx) => {
     const id = parse(idParams, ctx.params).id;
     if (parse(exportQuerySchema, ctx.query).format === 'xlsx') {
       download(ctx, await methodologies.toXlsx(id), XLSX_TYPE);

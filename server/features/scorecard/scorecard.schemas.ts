@@ -96,6 +96,8 @@ export const indicatorFactsSchema = z.object({
     .max(20_000),
 });
 
+/** `?dryRun=true`: check an import file and report what it would change, writing nothing. */
+export const importQuerySchema = z.object({ dryRun: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1') });
 export const syncSchema = z.object({ month: monthSchema, source: z.string().trim().min(1).max(64) });
 
 export const transitionSchema = z.object({ comment: z.string().trim().max(2000).optional() });

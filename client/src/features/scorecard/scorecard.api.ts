@@ -38,6 +38,8 @@ export interface MatrixRow {
   completionAdjusted: number;
   total: number;
   note: string | null;
+  /** Where the fact comes from (the indicator's source); null for rows without an indicator. */
+  source?: string | null;
 }
 
 /** An employee's monthly matrix as the API presents it. */
@@ -62,6 +64,8 @@ export interface Matrix {
   history: { action: string; from: string; to: string; by: { id: number; fullName: string } | null; at: string; comment: string | null }[];
   allowedActions: MatrixAction[];
   editable: EditScope;
+  /** The engine's approval process instance (null before the first confirmation). */
+  processInstanceKey?: string | null;
 }
 
 /** A matrix in a list. */
@@ -76,6 +80,83 @@ export interface MatrixListItem {
   unitName: string;
   result: number | string;
   bonusToPay: number | string;
+}
+
+/** Totals of a team list over every matching matrix (not only the page). */
+export interface TeamTotals {
+  matrices: number;
+  byStatus: Record<MatrixStatus, number>;
+  averageResult: number | null;
+  bonusToPaySalaries: number;
+  bonusAmount: number;
+}
+
+/** A monthly plan entry: a number, a 'YYYY-MM-DD' date (date tasks) or null (no plan that month). */
+export type MonthlyValue = number | string | null;
+
+/** An annual plan item: a KPI or a constant SMART task with its Jan–Dec breakdown. */
+export interface PlanItem {
+  id: number;
+  employeeId: number;
+  year: number;
+  kind: 'kpi' | 'smart_constant';
+  title: string;
+  indicatorId: number | null;
+  unit: RowUnit;
+  direction: 'higher' | 'lower';
+  annualTarget: number | null;
+  annualDate: string | null;
+  monthly: MonthlyValue[];
+  cascadedFromId: number | null;
+}
+export interface PlanItemInput {
+  employeeId: number;
+  year: number;
+  kind: 'kpi' | 'smart_constant';
+  title: string;
+  indicatorCode: string | null;
+  unit: RowUnit;
+  direction: 'higher' | 'lower';
+  annualTarget: number | null;
+  annualDate: string | null;
+  monthly: MonthlyValue[];
+}
+export type PlanItemPatch = Partial<Pick<PlanItemInput, 'title' | 'annualTarget' | 'annualDate' | 'monthly'>>;
+
+/** An indicator with its T0/Tmax terms by period. */
+export interface IndicatorFull extends Indicator {
+  description: string | null;
+  isActive: boolean;
+  terms: { validFrom: string; t0: number; tmax: number }[];
+}
+export interface IndicatorInput {
+  code: string;
+  name: string;
+  unit: RowUnit;
+  direction: 'higher' | 'lower';
+  source: string;
+  description: string | null;
+}
+/** Matrix rules of a position (null: every position) from a month on. */
+export interface Rule {
+  id: number;
+  position: string | null;
+  validFrom: string;
+  kpiWeight: number;
+  smartWeight: number;
+  disciplineWeight: number;
+  evaluationWeight: number;
+  t0: number;
+  tmax: number;
+}
+export type RuleInput = Omit<Rule, 'id'>;
+
+/** An employee to choose in the plan screen. */
+export interface EmployeeOption {
+  id: number;
+  fullName: string;
+  position: string;
+  unitName: string;
 }
 
 /** One fact typed into a matrix row. */
@@ -192,7 +273,7 @@ const base = '/api/scorecard';
 export const scorecardApi = {
   matrices: {
     mine: (q: { year?: number; page?: number; pageSize?: number } = {}) => http.get<Page<MatrixListItem>>(`${base}/matrices/mine`, q),
-    team: (q: { month: string; status?: MatrixStatus | null; q?: string; page?: number; pageSize?: number }) => http.get<Page<MatrixListItem>>(`${base}/matrices/team`, q),
+    team: (q: { month: string; status?: MatrixStatus | null; q?: string; page?: number; pageSize?: number }) => http.get<Page<MatrixListItem> & { totals: TeamTotals }>(`${base}/matrices/team`, q),
     get: (id: number) => http.get<Matrix>(`${base}/matrices/${id}`),
     create: (employeeId: number, month: string) => http.post<Matrix>(`${base}/matrices`, { employeeId, month }),
     generate: (month: string) => http.post<{ created: number; existing: number }>(`${base}/matrices/generate`, { month }),
@@ -203,7 +284,29 @@ export const scorecardApi = {
     transition: (id: number, action: MatrixAction, comment?: string) => http.post<Matrix>(`${base}/matrices/${id}/${action}`, comment ? { comment } : {}),
     exportUrl: (id: number) => `${base}/matrices/${id}/export.xlsx`,
   },
-  indicators: () => http.get<{ items: Indicator[] }>(`${base}/indicators`),
+  indicators: () => http.get<{ items: IndicatorFull[] }>(`${base}/indicators`),
+  indicator: {
+    create: (input: IndicatorInput) => http.post<IndicatorFull>(`${base}/indicators`, input),
+    patch: (id: number, patch: Partial<Pick<IndicatorInput, 'name' | 'source' | 'description'>> & { isActive?: boolean }) => http.patch<IndicatorFull>(`${base}/indicators/${id}`, patch),
+    addTerm: (id: number, term: { validFrom: string; t0: number; tmax: number }) => http.post<IndicatorFull>(`${base}/indicators/${id}/terms`, term),
+  },
+  rules: {
+    list: () => http.get<{ items: Rule[] }>(`${base}/rules`),
+    create: (input: RuleInput) => http.post<Rule>(`${base}/rules`, input),
+  },
+  providers: () => http.get<{ items: string[] }>(`${base}/providers`),
+  plans: {
+    list: (employeeId: number, year: number) => http.get<{ items: PlanItem[] }>(`${base}/plans`, { employeeId, year }),
+    create: (input: PlanItemInput) => http.post<PlanItem>(`${base}/plans`, input),
+    patch: (id: number, patch: PlanItemPatch) => http.patch<PlanItem>(`${base}/plans/${id}`, patch),
+    remove: (id: number) => http.delete(`${base}/plans/${id}`),
+    cascade: (id: number, employeeIds: number[]) => http.post<{ items: PlanItem[] }>(`${base}/plans/${id}/cascade`, { employeeIds }),
+  },
+  facts: {
+    import: (file: File, dryRun: boolean) => http.upload<{ written: number; recomputed: number; dryRun: boolean }>(`${base}/facts/import`, file, { dryRun: dryRun ? 'true' : 'false' }),
+    sync: (month: string, source: string) => http.post<{ checked: number; changed: number; recomputed: number; frozen: number }>(`${base}/facts/sync`, { month, source }),
+  },
+  employees: (q: { q?: string } = {}) => http.get<Page<EmployeeOption>>('/api/org/employees', { ...q, pageSize: 200, sort: 'fullName' }),
   methodologies: {
     list: () => http.get<Page<Methodology>>(`${base}/methodologies`, { pageSize: 200 }),
     get: (id: number) => http.get<Methodology>(`${base}/methodologies/${id}`),

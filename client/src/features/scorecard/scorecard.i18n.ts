@@ -1,5 +1,8 @@
 /** UI strings of the scorecard section (wired into the shared messages under `scorecard`). Russian first: uk and en are typed against it. */
+import { en as setupEn, ru as setupRu, uk as setupUk } from './scorecard.setup.i18n';
+
 export const ru = {
+  ...setupRu,
   nav: { my: 'Моя матрица', team: 'Матрицы команды', methodology: 'Методика', ratings: 'Рейтинг подразделений', roadmap: 'Дорожная карта' },
   month: 'Месяц',
   status: { draft: 'Черновик', confirmed: 'Подтверждена', agreed: 'Согласована', approved: 'Утверждена', locked: 'Закрыта' },
@@ -197,6 +200,7 @@ export const ru = {
 export type ScorecardMessages = typeof ru;
 
 export const uk: ScorecardMessages = {
+  ...setupUk,
   nav: { my: 'Моя матриця', team: 'Матриці команди', methodology: 'Методика', ratings: 'Рейтинг підрозділів', roadmap: 'Дорожня карта' },
   month: 'Місяць',
   status: { draft: 'Чернетка', confirmed: 'Підтверджена', agreed: 'Погоджена', approved: 'Затверджена', locked: 'Закрита' },
@@ -392,6 +396,7 @@ export const uk: ScorecardMessages = {
 };
 
 export const en: ScorecardMessages = {
+  ...setupEn,
   nav: { my: 'My matrix', team: "Team's matrices", methodology: 'Methodology', ratings: 'Department ratings', roadmap: 'Roadmap' },
   month: 'Month',
   status: { draft: 'Draft', confirmed: 'Confirmed', agreed: 'Agreed', approved: 'Approved', locked: 'Locked' },

@@ -152,3 +152,43 @@ export function downloadUrl(url: string): void {
   a.click();
   a.remove();
 }
+
+/** A problem of a form being filled in, at a server-style field path (`title`, `monthly.3`). */
+export interface FormIssue {
+  path: string;
+  message: string;
+}
+
+type Translate = (key: string, values?: Record<string, unknown>) => string;
+
+/**
+ * Checks an annual plan task before it is sent, with the server's rules: a title, at least one month
+ * with a plan, and each month a number ≥ 0 (or a date for a date task) or empty.
+ */
+export function planItemIssues(form: { title: string; unit: RowUnit; monthly: readonly (number | string | null)[] }, t: Translate): FormIssue[] {
+  const issues: FormIssue[] = [];
+  if (!form.title.trim()) issues.push({ path: 'title', message: t('validation.required') });
+  form.monthly.forEach((v, i) => {
+    if (v === null) return;
+    if (form.unit === 'date' ? typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) : typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
+      issues.push({ path: `monthly.${i}`, message: t(form.unit === 'date' ? 'scorecard.plans.dateNeeded' : 'scorecard.plans.numberNeeded') });
+    }
+  });
+  if (form.monthly.length !== 12 || form.monthly.every((v) => v === null)) issues.push({ path: 'monthly', message: t('scorecard.plans.needMonth') });
+  return issues;
+}
+
+/** The sum of a rule's four section weights (it must be 100). */
+export function ruleWeightSum(r: { kpiWeight: number | null; smartWeight: number | null; disciplineWeight: number | null; evaluationWeight: number | null }): number {
+  return round((r.kpiWeight ?? 0) + (r.smartWeight ?? 0) + (r.disciplineWeight ?? 0) + (r.evaluationWeight ?? 0), 4);
+}
+
+/** Errors of an import file (`rows.<file row>.<field>`) as table rows sorted by file row; other paths keep row null. */
+export function importRowErrors(fields: readonly { path: string; message: string }[]): { row: number | null; field: string; message: string }[] {
+  return fields
+    .map((f) => {
+      const m = /^rows\.(\d+)(?:\.(.+))?$/.exec(f.path);
+      return m ? { row: Number(m[1]), field: m[2] ?? '', message: f.message } : { row: null, field: f.path, message: f.message };
+    })
+    .sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+}

@@ -13,14 +13,20 @@ export const SCORECARD_ROLES = {
   team: ['manager', 'admin'],
   matrix: ['operator', 'specialist', 'manager', 'admin'],
   methodology: ['admin'],
-  ratings: ['admin'],
+  ratings: ['manager', 'admin'],
   roadmap: ['manager', 'admin'],
+  plans: ['operator', 'specialist', 'manager', 'admin'],
+  indicators: ['admin'],
+  facts: ['manager', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 /** The tabs of the scorecard section, in order. */
 export const SCORECARD_PAGES: readonly ScorecardPage[] = [
   { name: 'scorecard-my', labelKey: 'scorecard.nav.my', roles: SCORECARD_ROLES.my },
   { name: 'scorecard-team', labelKey: 'scorecard.nav.team', roles: SCORECARD_ROLES.team },
+  { name: 'scorecard-plans', labelKey: 'scorecard.plans.nav', roles: SCORECARD_ROLES.plans },
+  { name: 'scorecard-facts', labelKey: 'scorecard.facts.nav', roles: SCORECARD_ROLES.facts },
+  { name: 'scorecard-indicators', labelKey: 'scorecard.indicators.nav', roles: SCORECARD_ROLES.indicators },
   { name: 'scorecard-methodology', labelKey: 'scorecard.nav.methodology', roles: SCORECARD_ROLES.methodology },
   { name: 'scorecard-ratings', labelKey: 'scorecard.nav.ratings', roles: SCORECARD_ROLES.ratings },
   { name: 'scorecard-roadmap', labelKey: 'scorecard.nav.roadmap', roles: SCORECARD_ROLES.roadmap },

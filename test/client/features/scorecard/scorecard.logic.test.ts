@@ -4,12 +4,15 @@ import {
   canEditFact,
   changedFacts,
   currentMonth,
+  importRowErrors,
   formSectionOf,
   groupRows,
   maxScore,
   methodologyWeightIssues,
   monthOfTimestamp,
+  planItemIssues,
   rowIdOfFactPath,
+  ruleWeightSum,
   teamTotals,
   timeline,
   timestampOfMonth,
@@ -186,9 +189,9 @@ describe('methodology weights', () => {
 describe('sub-pages by role', () => {
   it('shows each role its scorecard tabs', () => {
     const names = (roles: Parameters<typeof pagesFor>[0]) => pagesFor(roles).map((p) => p.name);
-    expect(names(['specialist'])).toEqual(['scorecard-my']);
-    expect(names(['manager', 'specialist'])).toEqual(['scorecard-my', 'scorecard-team', 'scorecard-roadmap']);
-    expect(names(['admin'])).toEqual(['scorecard-team', 'scorecard-methodology', 'scorecard-ratings', 'scorecard-roadmap']);
+    expect(names(['specialist'])).toEqual(['scorecard-my', 'scorecard-plans']);
+    expect(names(['manager', 'specialist'])).toEqual(['scorecard-my', 'scorecard-team', 'scorecard-plans', 'scorecard-facts', 'scorecard-ratings', 'scorecard-roadmap']);
+    expect(names(['admin'])).toEqual(['scorecard-team', 'scorecard-plans', 'scorecard-facts', 'scorecard-indicators', 'scorecard-methodology', 'scorecard-ratings', 'scorecard-roadmap']);
     expect(names(['citizen'])).toEqual([]);
   });
 });
@@ -242,5 +245,35 @@ describe('messages', () => {
     expect(keys(uk)).toEqual(keys(ru));
     expect(keys(en)).toEqual(keys(ru));
     for (const lang of [ru, uk, en]) expect(values(lang).every((v) => v.trim().length > 0)).toBe(true);
+  });
+});
+
+describe('set-up forms', () => {
+  const t = (key: string) => key;
+  const months = (v: (number | string | null)[]) => [...v, ...Array(12 - v.length).fill(null)];
+
+  it('given a plan task without a title or any month, then both are flagged; a negative month is flagged at its index', () => {
+    expect(planItemIssues({ title: ' ', unit: 'count', monthly: months([]) }, t).map((i) => i.path)).toEqual(['title', 'monthly']);
+    expect(planItemIssues({ title: 'Отчёт', unit: 'count', monthly: months([5, -1, 3]) }, t)).toEqual([{ path: 'monthly.1', message: 'scorecard.plans.numberNeeded' }]);
+    expect(planItemIssues({ title: 'Отчёт', unit: 'count', monthly: months([5, null, 0]) }, t)).toEqual([]);
+  });
+
+  it('given a date task, then each month needs a date, not a number', () => {
+    expect(planItemIssues({ title: 'Отчёт', unit: 'date', monthly: months(['2026-01-25', 3]) }, t)).toEqual([{ path: 'monthly.1', message: 'scorecard.plans.dateNeeded' }]);
+    expect(planItemIssues({ title: 'Отчёт', unit: 'date', monthly: months(['2026-01-25']) }, t)).toEqual([]);
+  });
+
+  it('given rule weights, then their sum is exact to 4 digits (the server wants 100)', () => {
+    expect(ruleWeightSum({ kpiWeight: 30, smartWeight: 30, disciplineWeight: 30, evaluationWeight: 10 })).toBe(100);
+    expect(ruleWeightSum({ kpiWeight: 33.3333, smartWeight: 33.3333, disciplineWeight: 33.3334, evaluationWeight: null })).toBe(100);
+    expect(ruleWeightSum({ kpiWeight: 40, smartWeight: 30, disciplineWeight: 30, evaluationWeight: 10 })).toBe(110);
+  });
+
+  it('given import errors, then they become rows sorted by file row, with the field named', () => {
+    expect(importRowErrors([{ path: 'rows.7.value', message: 'Give a number' }, { path: 'rows.3.indicatorCode', message: 'Unknown' }, { path: 'file', message: 'Attach' }])).toEqual([
+      { row: null, field: 'file', message: 'Attach' },
+      { row: 3, field: 'indicatorCode', message: 'Unknown' },
+      { row: 7, field: 'value', message: 'Give a number' },
+    ]);
   });
 });

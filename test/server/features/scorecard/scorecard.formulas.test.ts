@@ -8,7 +8,6 @@ import {
   levelForValue,
   roundHalfUp,
   scoreOrganisation,
-  weekdaysInMonth,
   workedTimeCoefficient,
   type OrgGroupDef,
   type RowInput,
@@ -135,9 +134,6 @@ describe('bonus and rounding', () => {
   it('given more days worked than planned, then the coefficient is capped at 1; zero planned days gives 0', () => {
     expect(workedTimeCoefficient(23, 21)).toBe(1);
     expect(workedTimeCoefficient(5, 0)).toBe(0);
-  });
-  it('given November 2026, then it has 21 weekdays', () => {
-    expect(weekdaysInMonth('2026-11')).toBe(21);
   });
 });
 

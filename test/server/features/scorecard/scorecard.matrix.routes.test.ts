@@ -22,7 +22,8 @@ describe('scorecard matrices over HTTP', () => {
   let specialistEmployeeId: number;
 
   beforeAll(async () => {
-    okno = await startTestOkno({ ENGINE: 'none' });
+    // The embedded engine runs the approval process (workflow actions are BPMN steps).
+    okno = await startTestOkno();
     await seedScorecardDemo(okno.deps.db.knex);
     // Sequential: the embedded PGlite socket server mishandles concurrent connections (see the concurrency test).
     specialist = await okno.signIn('specialist@okno.local');
@@ -70,6 +71,32 @@ describe('scorecard matrices over HTTP', () => {
     expect(all.body).toMatchObject({ total: 5, pageSize: 2 });
     expect(all.body.items).toHaveLength(2);
     expect((await manager.get('/api/scorecard/matrices/team?month=2026-13')).status).toBe(400);
+  });
+
+  it('given a team list, then its totals cover every matching matrix, not only the page: per status, average result and bonus sums', async () => {
+    const every = (await admin.get(`/api/scorecard/matrices/team?month=${MONTH}&pageSize=200`)).body;
+    const items = every.items as { status: string; result: number; bonusToPay: number }[];
+    const paged = (await admin.get(`/api/scorecard/matrices/team?month=${MONTH}&pageSize=2`)).body;
+    expect(paged.totals).toEqual(every.totals);
+    expect(every.totals.matrices).toBe(items.length);
+    expect(every.totals.byStatus.draft).toBe(items.filter((i) => i.status === 'draft').length);
+    expect(every.totals.averageResult).toBeCloseTo(items.reduce((a, i) => a + i.result, 0) / items.length, 2);
+    expect(every.totals.bonusToPaySalaries).toBeCloseTo(items.reduce((a, i) => a + i.bonusToPay, 0), 6);
+    const specialistOnly = (await manager.get(`/api/scorecard/matrices/team?month=${MONTH}`)).body;
+    expect(specialistOnly.totals).toMatchObject({ matrices: 1, bonusToPaySalaries: specialistOnly.items[0].bonusToPay, bonusAmount: 33000 });
+  });
+
+  it('given a matrix for November 2025, then its planned working days follow the production calendar (19, with the worked Saturday of 1 November), and rows name their fact source', async () => {
+    const created = await specialist.post('/api/scorecard/matrices', { employeeId: specialistEmployeeId, month: '2025-11' });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ plannedWorkingDays: 19, workedDays: 19 });
+    expect(created.body.rows.find((r: { kind: string }) => r.kind === 'discipline')?.source).toBe('manual');
+    const rows = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body.rows as { kind: string; indicatorCode: string | null; source: string | null }[];
+    expect(rows.find((r) => r.kind === 'evaluation')?.source).toBeNull();
+    const sources = new Map(((await admin.get('/api/scorecard/indicators')).body.items as { code: string; source: string }[]).map((i) => [i.code, i.source]));
+    const measured = rows.filter((r) => r.indicatorCode !== null);
+    expect(measured.length).toBeGreaterThan(1);
+    for (const r of measured) expect(r.source).toBe(sources.get(r.indicatorCode!));
   });
 
   it('given the specialist, when they report the SMART date task met on time, then it scores 100 % and the result rises by 30', async () => {
@@ -145,7 +172,7 @@ describe('scorecard matrices over HTTP', () => {
     const knex = okno.deps.db.knex;
     const before = await knex('sc_matrices').select('id', 'computedAt');
     const res = await manager.post('/api/scorecard/facts', { facts: [{ employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: MONTH, value: 44 }] });
-    expect(res.body).toEqual({ written: 1, recomputed: 1 });
+    expect(res.body).toEqual({ written: 1, recomputed: 1, dryRun: false });
     const after = new Map((await knex('sc_matrices').select('id', 'computedAt')).map((r: any) => [r.id, r.computedAt.getTime()]));
     const changed = before.filter((b: any) => after.get(b.id) !== b.computedAt.getTime()).map((b: any) => b.id);
     expect(changed).toEqual([matrixId]);
@@ -343,8 +370,14 @@ describe('scorecard matrices over HTTP', () => {
     const bad = await manager.upload('/api/scorecard/facts/import', await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30], [specialistEmployeeId, 'nope', NEXT_MONTH, 1]]));
     expect(bad.status).toBe(400);
     expect(fieldPaths(bad)).toEqual(['rows.3.indicatorCode']);
+    // A dry run reports the same row errors, and for a good file what would change, writing nothing.
+    const badDry = await manager.upload('/api/scorecard/facts/import?dryRun=true', await file([[specialistEmployeeId, 'nope', NEXT_MONTH, 1]]));
+    expect(fieldPaths(badDry)).toEqual(['rows.2.indicatorCode']);
+    const dry = await manager.upload('/api/scorecard/facts/import?dryRun=true', await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30]]));
+    expect(dry.body).toEqual({ written: 1, recomputed: 1, dryRun: true });
+    expect(rowOf((await specialist.get(`/api/scorecard/matrices/${nextId}`)).body, (r) => r.indicatorCode === 'applications-processed').factValue).not.toBe(30);
     const ok = await manager.upload('/api/scorecard/facts/import', await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30]]));
-    expect(ok.body).toEqual({ written: 1, recomputed: 1 });
+    expect(ok.body).toEqual({ written: 1, recomputed: 1, dryRun: false });
     const m = (await specialist.get(`/api/scorecard/matrices/${nextId}`)).body;
     expect(rowOf(m, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({ factValue: 30, completion: 75 });
   });

@@ -136,9 +136,17 @@ describe('organisation methodology over HTTP', () => {
     expect(ratings.body.items.map((r: any) => r.unitName)).toEqual(['Департамент архитектуры, строительства и землепользования', 'Жилищное управление', 'Департамент муниципальной собственности']);
   });
 
-  it('given a manager, then methodology writes are refused (403)', async () => {
+  it('given a manager, then they read methodologies (list, one, export) but every write is refused (403)', async () => {
     expect((await manager.post('/api/scorecard/methodologies', small('mgr'))).status).toBe(403);
-    expect((await manager.get('/api/scorecard/methodologies')).status).toBe(403);
+    const list = await manager.get('/api/scorecard/methodologies?pageSize=200');
+    expect(list.status).toBe(200);
+    const demo = list.body.items.find((x: any) => x.code === DEMO_METHODOLOGY.code);
+    const one = await manager.get(`/api/scorecard/methodologies/${demo.id}`);
+    expect(one.body).toMatchObject({ code: DEMO_METHODOLOGY.code, groups: expect.any(Array) });
+    expect((await manager.get(`/api/scorecard/methodologies/${demo.id}/export?format=json`)).status).toBe(200);
+    expect((await manager.put(`/api/scorecard/methodologies/${demo.id}`, small(DEMO_METHODOLOGY.code))).status).toBe(403);
+    expect((await manager.delete(`/api/scorecard/methodologies/${demo.id}`)).status).toBe(403);
+    expect((await manager.post(`/api/scorecard/methodologies/${demo.id}/evaluations`, { unitId: 1, year: 2025, inputs: {} })).status).toBe(403);
   });
 });
 

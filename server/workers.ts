@@ -1,0 +1,17 @@
+import type { AppDeps } from './deps.js';
+import { startScorecardWorkers } from './features/scorecard/scorecard.workers.js';
+
+/** A feature's running job workers. */
+export interface RunningWorkers {
+  stop(): Promise<void>;
+}
+
+/** Starts every feature's job workers (one line per feature); stop() closes them all. */
+export function startWorkers(deps: AppDeps): RunningWorkers {
+  const running: RunningWorkers[] = [startScorecardWorkers(deps)];
+  return {
+    async stop() {
+      await Promise.allSettled(running.map((w) => w.stop()));
+    },
+  };
+}
