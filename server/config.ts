@@ -33,6 +33,7 @@ export const configSchema = z.object({
   ZEEBE_REST_ADDRESS: z.string().optional(),
   CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'BEARER', 'COOKIE']).optional(),
   CLIENT_DIST: z.string().default('dist/client'),
+  CALENDAR_COUNTRY: z.enum(['RU', 'UA']).default('RU'),
 }).refine((c) => c.ENGINE !== 'external' || !!c.ZEEBE_GRPC_ADDRESS, {
   message: 'ENGINE=external needs ZEEBE_GRPC_ADDRESS (grpc://host:port or grpcs://host:port of the Zeebe gateway)',
   path: ['ZEEBE_GRPC_ADDRESS'],

@@ -64,7 +64,7 @@ export async function run(): Promise<void> {
 
     // 1. Create and compute every matrix of the month (rules, plans, provider facts, computed columns stored).
     let t = performance.now();
-    const ids = await knex.transaction((trx) => createMatrices(trx, defaultProviders(), employees, MONTH));
+    const ids = await knex.transaction((trx) => createMatrices(trx, defaultProviders(), employees, MONTH, 'RU'));
     const create = performance.now() - t;
 
     // 2. Full recompute of the same matrices (read rows, compute, bulk update).

@@ -10,8 +10,6 @@ import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.
  */
 
 export const DISCIPLINE_INDICATOR = 'executive-discipline';
-/** Whose production calendar sets the planned working days (a per-installation setting is left to config.ts). */
-export const CALENDAR_COUNTRY: CalendarCountry = 'RU';
 
 /** An employee as a new matrix snapshots them. */
 export interface EmployeeSnapshot {
@@ -109,7 +107,7 @@ export function ruleFor(rules: readonly RuleRow[], position: string, monthDate: 
 }
 
 /** Creates and computes the month's matrices of the given employees (those without one); returns the new matrix ids. */
-export async function createMatrices(trx: Knex.Transaction, providers: FactProviderRegistry, employees: readonly EmployeeSnapshot[], month: string): Promise<number[]> {
+export async function createMatrices(trx: Knex.Transaction, providers: FactProviderRegistry, employees: readonly EmployeeSnapshot[], month: string, country: CalendarCountry): Promise<number[]> {
   const monthDate = monthStart(month);
   const monthIndex = Number(month.slice(5, 7)) - 1;
   const year = Number(month.slice(0, 4));
@@ -139,7 +137,7 @@ export async function createMatrices(trx: Knex.Transaction, providers: FactProvi
 
   // Build every matrix and its rows in memory, pull facts from the providers, compute, then store in two statements.
   // The month's norm from the national production calendar (holidays and moved days off); a manager corrects it per matrix.
-  const planned = workingDaysInMonth(month, CALENDAR_COUNTRY);
+  const planned = workingDaysInMonth(month, country);
   const drafts = todo.map((e) => {
     const rule = ruleFor(rules, e.position, monthDate);
     if (!rule) throw new Error(`No scorecard rule is in force for ${month}`);

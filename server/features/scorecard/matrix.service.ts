@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
+import type { CalendarCountry } from '../../platform/calendar.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { createMatrices, monthStart, recompute, storeFacts, affectedBy, type EmployeeSnapshot, type ResolvedFact } from './matrix.engine.js';
@@ -123,8 +124,12 @@ export class MatrixService {
   constructor(
     private readonly knex: Knex,
     private readonly providers: FactProviderRegistry,
-    /** The BPMN approval on the engine; without it the workflow actions answer 503. */
-    private readonly approval?: MatrixApproval,
+    private readonly options: {
+      /** Whose production calendar sets a new matrix's planned working days (config CALENDAR_COUNTRY). */
+      country: CalendarCountry;
+      /** The BPMN approval on the engine; without it the workflow actions answer 503. */
+      approval?: MatrixApproval;
+    },
   ) {}
 
   /** The viewer's own matrices, newest month first. */
@@ -175,7 +180,7 @@ export class MatrixService {
       if (!rel.visible) throw new NotFoundError('Employee');
       const existing = await trx('sc_matrices').where({ employeeId: employee.id, month: monthStart(input.month) }).first('id');
       if (existing) throw new ConflictError('This employee already has a matrix for that month', { matrixId: (existing as { id: number }).id });
-      const [id] = await createMatrices(trx, this.providers, [employee], input.month);
+      const [id] = await createMatrices(trx, this.providers, [employee], input.month, this.options.country);
       await audit(trx, actor, { action: 'scorecard.matrix.create', entity: 'sc_matrix', entityId: id, after: input });
       return this.present(trx, id, rel);
     });
@@ -193,7 +198,7 @@ export class MatrixService {
       const q = trx('employees').where({ isActive: true }).select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
       if (scope !== 'all') q.whereIn('unitId', scope).whereNot('id', viewer.employeeId ?? -1);
       const employees = (await q) as EmployeeSnapshot[];
-      const created = await createMatrices(trx, this.providers, employees, input.month);
+      const created = await createMatrices(trx, this.providers, employees, input.month, this.options.country);
       await audit(trx, actor, { action: 'scorecard.matrix.generate', entity: 'sc_matrix', after: { ...input, created: created.length } });
       return { created: created.length, existing: employees.length - created.length };
     });
@@ -335,7 +340,7 @@ export class MatrixService {
    * new status written, so a refused or failed engine call leaves the matrix as it was.
    */
   async transition(viewer: SessionUser, id: number, action: MatrixAction, comment: string | undefined, actor: Actor): Promise<MatrixView> {
-    if (!this.approval?.enabled) throw new AppError(503, 'engine_unavailable', 'The process engine is not configured (ENGINE=none): the matrix approval cannot run');
+    if (!this.options.approval?.enabled) throw new AppError(503, 'engine_unavailable', 'The process engine is not configured (ENGINE=none): the matrix approval cannot run');
     // 1. The rules, checked in a short transaction that also takes the matrix's approval lease: one step at a
     //    time per matrix, without keeping a transaction open while the engine is awaited.
     const before = await this.knex.transaction(async (trx) => {
@@ -353,7 +358,7 @@ export class MatrixService {
     // 2. The engine: start the instance or complete the waiting user task.
     let step: AdvanceResult;
     try {
-      step = await this.approval.advance({
+      step = await this.options.approval.advance({
         matrixId: id,
         status: before.head.status,
         processInstanceKey: before.head.processInstanceKey,
@@ -386,7 +391,7 @@ export class MatrixService {
       });
     } catch (err) {
       // An instance this call started is withdrawn; a completed task is re-aligned by the next action (see MatrixApproval.advance).
-      if (step.started) await this.approval.cancel(step.processInstanceKey);
+      if (step.started) await this.options.approval.cancel(step.processInstanceKey);
       await release().catch(() => undefined);
       throw err;
     }
@@ -427,7 +432,7 @@ export class MatrixService {
       });
       if (issues.length) throw new ValidationError('Cannot cascade', issues);
       const month = head.month.slice(0, 7);
-      await createMatrices(trx, this.providers, employees, month);
+      await createMatrices(trx, this.providers, employees, month, this.options.country);
       const targets = (await trx('sc_matrices').where({ month: monthStart(month) }).whereIn('employeeId', employeeIds).select('id', 'status', 'employeeId')) as { id: number; status: MatrixStatus; employeeId: number }[];
       const closed = targets.filter((t) => t.status !== 'draft');
       if (closed.length) throw new ConflictError('Some matrices are no longer drafts', { matrices: closed.map((t) => ({ id: t.id, status: t.status })) });

@@ -70,10 +70,10 @@ function download(ctx: AppContext, file: { filename: string; buffer: Buffer }, t
 }
 
 /** /api/scorecard: employee matrices and their workflow, indicators and rules, annual plans, facts, methodology, roadmap. */
-export function scorecardRoutes({ db, engine }: AppDeps): Router<AppState> {
+export function scorecardRoutes({ db, engine, config }: AppDeps): Router<AppState> {
   const knex = db.knex;
   const providers = defaultProviders();
-  const matrices = new MatrixService(knex, providers, new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }));
+  const matrices = new MatrixService(knex, providers, { country: config.CALENDAR_COUNTRY, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) });
   const plans = new PlanService(knex, providers);
   const methodologies = new MethodologyService(knex);
   const roadmap = new RoadmapService(knex);

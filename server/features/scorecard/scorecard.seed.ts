@@ -4,6 +4,9 @@ import { scoreOrganisation } from './scorecard.formulas.js';
 import { defaultProviders } from './scorecard.providers.js';
 import { methodologySchema } from './scorecard.schemas.js';
 
+/** The demo city is Russian: its matrices use the Russian production calendar. */
+const DEMO_CALENDAR = 'RU';
+
 const INDICATORS = [
   { code: 'applications-processed', name: 'Количество рассмотренных заявлений', unit: 'count', direction: 'higher', source: 'manual' },
   { code: 'cases-late', name: 'Количество дел с нарушением срока', unit: 'count', direction: 'lower', source: 'manual' },
@@ -135,7 +138,7 @@ export async function seedScorecardDemo(knex: Knex, now = new Date()): Promise<v
       return e ? Object.entries(values).map(([code, value]) => ({ employeeId: e.id, indicatorId: indicatorId.get(code)!, month: monthStart(month), value, source: INDICATORS.find((i) => i.code === code)?.source ?? 'manual' })) : [];
     });
     if (facts.length) await trx('sc_facts').insert(facts).onConflict(['employeeId', 'indicatorId', 'month']).ignore();
-    await createMatrices(trx, defaultProviders(), staff, month);
+    await createMatrices(trx, defaultProviders(), staff, month, DEMO_CALENDAR);
 
     if (!(await trx('sc_methodologies').where({ code: DEMO_METHODOLOGY.code }).first('id'))) {
       const doc = methodologySchema.parse(DEMO_METHODOLOGY);
