@@ -49,6 +49,13 @@ describe('service constructor in the browser', () => {
     await expect.poll(async () => table.locator('tbody tr').count()).toBe(1);
     await page.locator('[data-test="service-search"] input').fill('');
     await expect.poll(async () => table.locator('tbody tr').count()).toBeGreaterThan(3);
+    // The department filter offers the org structure's units and narrows the list to the housing department's two services
+    await page.locator('[data-test="service-department-filter"]').click();
+    await page.locator('.n-base-select-option', { hasText: 'Жилищное управление' }).click();
+    await expect.poll(async () => table.locator('tbody tr').count()).toBe(2);
+    await expect(table.locator('[data-test="service-housing-need"]').count()).resolves.toBe(1);
+    await page.locator('[data-test="service-department-filter"] .n-base-clear').click({ force: true });
+    await expect.poll(async () => table.locator('tbody tr').count()).toBeGreaterThan(3);
   });
 
   it('opens a service: the diagram renders with the process elements and the properties panel', async () => {
@@ -175,9 +182,9 @@ describe('service constructor in the browser', () => {
     await page.locator('[data-test="editor-tabs"] .n-tabs-tab', { hasText: 'Схема процесса' }).click();
     await page.locator('[data-test="side-try"]').click();
     await page.locator('[data-test="try-run"]').click();
-    // Then the checklist (evaluated on the saved draft) lists the new document
+    // Then the checklist (evaluated on the editor's unsaved draft) lists the new document, and nothing is saved
     await expect.poll(async () => page.locator('[data-test="try-checklist"]').innerText()).toContain('Проект подсветки рекламной конструкции');
-    await expect.poll(async () => page.locator('[data-test="editor-dirty"]').count()).toBe(0);
+    await expect(page.locator('[data-test="editor-dirty"]').count()).resolves.toBe(1);
 
     // And a variant that also answers to the new situation makes the coverage check report a conflict
     await page.locator('[data-test="editor-tabs"] .n-tabs-tab', { hasText: 'Жизненные ситуации' }).click();
@@ -301,6 +308,12 @@ describe('service constructor in the browser', () => {
     await expect.poll(async () => createTask.getAttribute('aria-label')).toBe('Create task');
     await shape('Task_Intake').waitFor();
     await expect(page.locator('[data-test="editor-tabs"]').innerText()).resolves.toContain('Process diagram');
+    // Ukrainian: the palette and the properties panel
+    await pick('Українська');
+    await expect.poll(async () => createTask.getAttribute('aria-label')).toBe('Створити задачу');
+    await selectShape('Task_Intake');
+    await page.locator('[data-test="side-properties"]').click();
+    await page.locator('[data-test="properties-panel"]', { hasText: 'Призначення' }).waitFor();
     await pick('Русский');
     await expect.poll(async () => createTask.getAttribute('aria-label')).toBe('Создать задачу');
   });

@@ -15,6 +15,7 @@ import {
   listQuerySchema,
   packageSchema,
   publishSchema,
+  tryItSchema,
   validateSchema,
 } from './services.schemas.js';
 import { ServicesService } from './services.service.js';
@@ -72,8 +73,8 @@ export function servicesRoutes({ db, engine }: AppDeps): Router<AppState> {
   });
 
   router.post('/api/services/:code/try', analyst(), async (ctx) => {
-    const { answers } = parse(answersSchema, ctx.request.body ?? {});
-    ctx.body = await services.tryDraft(ctx.params.code, answers);
+    const { answers, xml } = parse(tryItSchema, ctx.request.body ?? {});
+    ctx.body = await services.tryDraft(ctx.params.code, answers, xml, localeOf(ctx));
   });
 
   router.post('/api/services/:code/publish', analyst(), async (ctx) => {

@@ -56,6 +56,9 @@ export const answersSchema = z.object({
   answers: z.record(z.string().max(200), z.union([z.string().max(200), z.array(z.string().max(200)).max(50)])).default({}),
 });
 
+/** "Try it": the answers, and optionally the editor's unsaved BPMN (else the stored draft is evaluated). */
+export const tryItSchema = answersSchema.extend({ xml: xml.optional() });
+
 export const catalogueQuerySchema = z.object({
   search: z.string().trim().max(200).optional(),
   department: z.string().trim().max(64).optional(),

@@ -97,13 +97,9 @@ export class ServicesService {
 
   /** Validates XML and forms with everything Okno knows. */
   async validate(xml: string, forms: FormDoc[], locale: Locale): Promise<ValidationResult & { parsed: ParsedBpmn | null }> {
-    let model: ServiceModel | null;
-    try {
-      model = (await parseBpmn(xml)).model;
-    } catch {
-      model = null;
-    }
-    return validateService(xml, forms, await this.context(locale, model));
+    // Parsed once: the package context needs the model, validation the rest (unreadable XML is reported by validateService).
+    const parsed = await parseBpmn(xml).catch(() => undefined);
+    return validateService(xml, forms, await this.context(locale, parsed?.model ?? null), parsed);
   }
 
   /** Validates and rejects input a draft cannot hold: unreadable XML, unknown elements, FEEL syntax, broken tree, code mismatch. */
@@ -348,10 +344,22 @@ export class ServicesService {
     return this.create({ code: input.code, title: input.title, department: input.department, xml, forms }, actor, locale);
   }
 
-  /** "Try it" on the draft: answers → situations, documents, variant, and the route to highlight. */
-  async tryDraft(code: string, answers: Answers): Promise<unknown> {
+  /**
+   * "Try it": answers → situations, documents, variant, and the route to highlight. Evaluates the editor's
+   * unsaved XML when given (checked like a draft save: unreadable XML, unknown elements, FEEL syntax or a
+   * broken tree give 400 with the problems), else the stored draft.
+   */
+  async tryDraft(code: string, answers: Answers, xml: string | undefined, locale: Locale): Promise<unknown> {
     const row = await this.row(code);
-    const { model, process } = await parseBpmn(row.draftXml);
+    let parsed: ParsedBpmn;
+    if (xml === undefined) parsed = await parseBpmn(row.draftXml);
+    else {
+      const checked = await this.checkSavable(code, xml, [], locale);
+      // checkSavable throws unless the XML parsed; this only guards the type.
+      if (!checked.parsed) throw new ServiceInvalidError(message('service_invalid', locale, { count: checked.problems.length, detail: checked.problems[0]?.message ?? '' }), checked.problems);
+      parsed = checked.parsed;
+    }
+    const { model, process } = parsed;
     const result = await this.checklistOf({ ...model }, answers);
     return { ...result, route: traceRoute(process, { situations: result.situations, variant: result.variant?.code ?? null, answers }) };
   }

@@ -159,8 +159,8 @@ export const constructorApi = {
   saveDraft: (code: string, draft: { xml: string; forms: FormSchema[]; revision?: number }) => http.put<ServiceDetail>(`/api/services/${enc(code)}/draft`, draft),
   /** Validates the given XML and forms (or the stored draft when none are given). */
   validate: (code: string, draft: { xml?: string; forms?: FormSchema[] } = {}) => http.post<ValidationReport>(`/api/services/${enc(code)}/validate`, draft),
-  /** "Try it" on the stored draft. */
-  tryIt: (code: string, answers: Answers) => http.post<TryResult>(`/api/services/${enc(code)}/try`, { answers }),
+  /** "Try it" on the given (unsaved) XML, or on the stored draft when none is given. */
+  tryIt: (code: string, answers: Answers, xml?: string) => http.post<TryResult>(`/api/services/${enc(code)}/try`, xml === undefined ? { answers } : { answers, xml }),
   publish: (code: string, comment: string) => http.post<PublishResult>(`/api/services/${enc(code)}/publish`, { comment }),
   versions: (code: string) => http.get<{ items: VersionSummary[] }>(`/api/services/${enc(code)}/versions`),
   version: (code: string, version: number) => http.get<VersionDetail>(`/api/services/${enc(code)}/versions/${version}`),

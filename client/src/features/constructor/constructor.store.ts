@@ -20,7 +20,9 @@ import {
  * versions, plus the org pickers. The BPMN itself lives in the modeler (never here): actions that need it take
  * the XML the editor exports.
  */
-export const useConstructorStore = defineStore('constructor', () => {
+// Not 'constructor': Pinia looks the id up in a plain object, where `constructor` is Object's own and
+// would be taken for hydration state (every ref starting undefined).
+export const useConstructorStore = defineStore('service-constructor', () => {
   const departments = ref<DepartmentOption[]>([]);
   const groups = ref<StaffGroupOption[]>([]);
   const refsLoaded = ref(false);
@@ -130,14 +132,17 @@ export const useConstructorStore = defineStore('constructor', () => {
   }
 
   let validation = 0;
-  /** Validates the current XML and forms (not yet saved) with the server's rules; a newer call wins over older answers. */
-  async function validate(xml: string): Promise<void> {
+  /**
+   * Validates the current XML and forms (not yet saved) with the server's rules, or the stored draft when no XML is
+   * given (right after opening: nothing to export from the modeler); a newer call wins over older answers.
+   */
+  async function validate(xml?: string): Promise<void> {
     if (!service.value) return;
     const mine = ++validation;
     validating.value = true;
     validateError.value = null;
     try {
-      const report = await constructorApi.validate(service.value.code, { xml, forms: forms.value });
+      const report = await constructorApi.validate(service.value.code, xml === undefined ? {} : { xml, forms: forms.value });
       if (mine !== validation) return;
       problems.value = report.problems;
       coverage.value = report.coverage;
@@ -154,20 +159,25 @@ export const useConstructorStore = defineStore('constructor', () => {
     }
   }
 
-  /** "Try it": saves unsaved changes first (the server evaluates the stored draft), then evaluates the answers. */
+  /**
+   * "Try it": evaluates the answers on what the analyst sees. With unsaved changes the editor's XML goes along
+   * (nothing is saved); otherwise the server evaluates the stored draft. A 400 with problems fills the problems panel.
+   */
   async function tryIt(answers: Answers, xmlIfDirty?: () => Promise<string>): Promise<TryResult | null> {
     if (!service.value) return null;
     trying.value = true;
     tryError.value = null;
     try {
-      if (dirty.value && xmlIfDirty && !(await save(await xmlIfDirty()))) {
-        tryError.value = saveError.value;
-        return null;
-      }
-      tryResult.value = await constructorApi.tryIt(service.value.code, answers);
+      const xml = dirty.value && xmlIfDirty ? await xmlIfDirty() : undefined;
+      tryResult.value = await constructorApi.tryIt(service.value.code, answers, xml);
       return tryResult.value;
     } catch (err) {
       tryError.value = err;
+      const found = problemsOf(err);
+      if (found) {
+        problems.value = found;
+        validated.value = true;
+      }
       return null;
     } finally {
       trying.value = false;

@@ -51,6 +51,14 @@ describe('constructor store', () => {
   });
   afterEach(() => vi.unstubAllGlobals());
 
+  it('starts empty: pickers, problems and forms are lists (its id is not mistaken for hydration state)', () => {
+    const store = useConstructorStore();
+    expect(store.departmentOptions).toEqual([]);
+    expect(store.groupOptions).toEqual([]);
+    expect(store.errors).toEqual([]);
+    expect(store.forms).toEqual([]);
+  });
+
   it('opens a service with its draft and forms, not dirty', async () => {
     const store = useConstructorStore();
     const opened = await store.open('advert-permit');
@@ -93,6 +101,14 @@ describe('constructor store', () => {
     expect(store.validated).toBe(true);
   });
 
+  it('validates the stored draft when no XML is given (right after opening)', async () => {
+    const store = useConstructorStore();
+    await store.open('advert-permit');
+    await store.validate();
+    expect(calls.find((c) => c.url.endsWith('/validate'))!.body).toEqual({});
+    expect(store.errors.map((p) => p.elementId)).toEqual(['Task_Intake']);
+  });
+
   it('a slow answer of an older validation does not overwrite a newer one', async () => {
     const store = useConstructorStore();
     await store.open('advert-permit');
@@ -115,15 +131,16 @@ describe('constructor store', () => {
     expect(store.validating).toBe(false);
   });
 
-  it('"Try it" saves unsaved changes first, because the server evaluates the stored draft', async () => {
+  it('"Try it" with unsaved changes sends the editor\'s XML along and saves nothing', async () => {
     const store = useConstructorStore();
     await store.open('advert-permit');
     store.markDirty();
     const result = await store.tryIt({ Q_Size: 'O_Large' }, async () => '<dirty/>');
     expect(result?.variant?.code).toBe('large');
     const order = calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.url}`);
-    expect(order).toEqual(['PUT /api/services/advert-permit/draft', 'POST /api/services/advert-permit/try']);
-    expect(calls.find((c) => c.url.endsWith('/try'))!.body).toEqual({ answers: { Q_Size: 'O_Large' } });
+    expect(order).toEqual(['POST /api/services/advert-permit/try']);
+    expect(calls.find((c) => c.url.endsWith('/try'))!.body).toEqual({ answers: { Q_Size: 'O_Large' }, xml: '<dirty/>' });
+    expect(store.dirty).toBe(true);
   });
 
   it('publishes with a comment and reloads the service and its versions', async () => {

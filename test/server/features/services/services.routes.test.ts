@@ -159,7 +159,7 @@ describe('publishing without an engine', () => {
 describe('publishing when the engine does not answer', () => {
   let okno: TestOkno;
   beforeAll(async () => {
-    okno = await startTestOkno({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: '127.0.0.1:1' });
+    okno = await startTestOkno({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'grpc://127.0.0.1:1' });
   });
   afterAll(async () => {
     await okno?.stop();
@@ -287,6 +287,42 @@ describe('services API', () => {
     expect(small.body.variant.code).toBe('standard');
     expect(small.body.route.elements).not.toContain('Task_CommissionApproval');
     expect(small.body.route.elements).toContain('Gateway_VariantJoin');
+  });
+
+  it('given unsaved editor XML, when trying it, then the answers are evaluated on that XML and the stored draft is unchanged; malformed XML gives 400 with field details', async () => {
+    const before = (await analyst.get('/api/services/advert-permit')).body.draft;
+    const answers = { Q_ApplicantType: 'O_Individual', Q_Representative: 'O_Self', Q_Owner: 'O_Owner', Q_Size: 'O_Large' };
+    // The analyst's unsaved change: "more than 15 m²" now also switches on a lighting situation that requires a new document.
+    const xml = before.xml
+      .replace(/(<okno:option id="O_Large"[^>]*situations=")([^"]*)"/, '$1$2 ELight"')
+      .replace('</okno:situations>', '<okno:situation code="ELight" title="Конструкция с подсветкой" /></okno:situations>')
+      .replace('</okno:documents>', '<okno:document code="D_LightProject" kind="light-project" title="Проект подсветки рекламной конструкции" requiredFor="ELight" /></okno:documents>');
+    expect(xml).toContain('ELight"');
+    const stored = await analyst.post('/api/services/advert-permit/try', { answers });
+    expect(stored.status).toBe(200);
+    expect(stored.body.documents.map((d: { code: string }) => d.code)).not.toContain('D_LightProject');
+    const unsaved = await analyst.post('/api/services/advert-permit/try', { answers, xml });
+    expect(unsaved.status).toBe(200);
+    expect(unsaved.body.situations).toContain('ELight');
+    expect(unsaved.body.documents.map((d: { code: string }) => d.code)).toContain('D_LightProject');
+    expect(unsaved.body.variant.code).toBe('large');
+    expect(unsaved.body.route.elements).toContain('Task_CommissionApproval');
+
+    const malformed = await analyst.post('/api/services/advert-permit/try', { answers, xml: '<bpmn:definitions' });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('service_invalid');
+    expect(malformed.body.error.details.problems[0]).toMatchObject({ elementId: '(document)', field: 'xml', code: 'xml_malformed', message: expect.any(String) });
+    const otherService = await analyst.post('/api/services/advert-permit/try', { answers, xml: xml.replaceAll('advert-permit', 'other-permit') });
+    expect(otherService.status).toBe(400);
+    expect(otherService.body.error.details.problems.map((p: { code: string }) => p.code)).toContain('code_mismatch');
+    const notText = await analyst.post('/api/services/advert-permit/try', { answers, xml: 42 });
+    expect(notText.status).toBe(400);
+    expect(notText.body.error.details.fields).toEqual([expect.objectContaining({ path: 'xml' })]);
+    expect((await operator.post('/api/services/advert-permit/try', { answers, xml })).status).toBe(403);
+
+    const after = (await analyst.get('/api/services/advert-permit')).body.draft;
+    expect(after.revision).toBe(before.revision);
+    expect(after.xml).toBe(before.xml);
   });
 
   it('given a draft with errors, when publishing, then 400 with the problems and no version is recorded', async () => {

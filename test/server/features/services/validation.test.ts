@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { validateService, type FormDoc, type ValidationContext } from '../../../../server/features/services/services.validation.js';
+import { createRequire } from 'node:module';
+import { LINT_CONFIG, lintOnePass, validateService, type FormDoc, type ValidationContext } from '../../../../server/features/services/services.validation.js';
 import { hasMessage, pickLocale } from '../../../../server/features/services/services.messages.js';
 import { parseBpmn } from '../../../../server/features/services/services.moddle.js';
 import { withTaskListeners } from '../../../../server/features/services/services.service.js';
@@ -141,6 +142,32 @@ describe('service validation rules', () => {
     const t = performance.now();
     await validateService(xml, forms, ctx);
     expect(performance.now() - t).toBeLessThan(2000);
+  });
+});
+
+describe('one-pass linting', () => {
+  const require = createRequire(import.meta.url);
+  const { Linter } = require('bpmnlint') as { Linter: new (o: object) => { lint(root: unknown): Promise<Record<string, unknown[]>> } };
+  const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new (o: object) => object;
+  const bpmnlint = () => new Linter({ config: LINT_CONFIG, resolver: new NodeResolver({ require }) });
+
+  it('given the samples and models with lint errors, then the one-pass linter reports exactly what bpmnlint reports', async () => {
+    const broken = [
+      // A disconnected task, an implicit split and a FEEL syntax error.
+      advertXml.replace('<bpmn:endEvent id="EndEvent_Done"', '<bpmn:task id="Task_Lonely" /><bpmn:endEvent id="EndEvent_Done"'),
+      advertXml.replace('=decision = &quot;approve&quot;', '=decision = = ('),
+      advertXml.replace(/<bpmndi:BPMNDiagram[\s\S]*<\/bpmndi:BPMNDiagram>/, ''),
+    ];
+    const models = [...(await loadSampleServices()).map((s) => s.xml), ...broken];
+    let reported = 0;
+    for (const xml of models) {
+      const { definitions } = await parseBpmn(xml);
+      const expected = await bpmnlint().lint(definitions);
+      expect(await lintOnePass(definitions)).toEqual(expected);
+      reported += Object.values(expected).flat().length;
+    }
+    // The broken models do give reports: the comparison is not between two empty results.
+    expect(reported).toBeGreaterThan(3);
   });
 });
 

@@ -92,7 +92,6 @@ export class OknoModeler {
   constructor(options: { container: HTMLElement; propertiesParent?: HTMLElement; locale: string }) {
     this.modeler = new Modeler({
       container: options.container,
-      keyboard: { bindTo: options.container },
       propertiesPanel: options.propertiesParent ? { parent: options.propertiesParent } : undefined,
       additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule, ZeebeBehaviorsModule, translateModule(options.locale)],
       moddleExtensions,

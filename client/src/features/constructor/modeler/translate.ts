@@ -1,6 +1,8 @@
 // The modeler's `translate` service: Russian for the bpmn-js canvas (community translations from
-// bpmn-js-i18n) and for the properties panel (Okno's own list of the labels analysts see most).
+// bpmn-js-i18n) and for the properties panel (Okno's own list of the labels analysts see most); Ukrainian
+// with the same keys (Okno's own, in uk.ts); English is bpmn-js's original.
 import bpmnJsRu from 'bpmn-js-i18n/translations/ru.js';
+import { bpmnJsUk, propertiesPanelUk } from './uk';
 
 /** Russian labels of bpmn-js-properties-panel (groups and entries of the Zeebe provider). */
 export const propertiesPanelRu: Record<string, string> = {
@@ -93,19 +95,24 @@ export const propertiesPanelRu: Record<string, string> = {
 };
 
 /** bpmn-js-i18n keys are sentence case ("User task"); the properties panel's header asks in title case ("User Task"). */
-const titleCased = Object.fromEntries(Object.entries(bpmnJsRu).map(([key, value]) => [key.replace(/\b[a-z]/g, (c) => c.toUpperCase()), value]));
+const titleCased = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([key, value]) => [key.replace(/\b[a-z]/g, (c) => c.toUpperCase()), value]));
 
 /** The Russian dictionary of the modeler UI. */
-export const modelerRu: Record<string, string> = { ...titleCased, ...bpmnJsRu, ...propertiesPanelRu };
+export const modelerRu: Record<string, string> = { ...titleCased(bpmnJsRu), ...bpmnJsRu, ...propertiesPanelRu };
+
+/** The Ukrainian dictionary of the modeler UI (the same keys as the Russian one). */
+export const modelerUk: Record<string, string> = { ...titleCased(bpmnJsUk), ...bpmnJsUk, ...propertiesPanelUk };
+
+const DICTIONARIES: Record<string, Record<string, string>> = { ru: modelerRu, uk: modelerUk };
 
 /** Fills `{name}` placeholders of a template. */
 export function fillTemplate(template: string, replacements: Record<string, unknown> = {}): string {
   return template.replace(/{([^}]+)}/g, (_, key: string) => (replacements[key] !== undefined ? String(replacements[key]) : `{${key}}`));
 }
 
-/** A diagram-js `translate` function for a UI language: Russian when `locale` is ru, else the English originals. */
+/** A diagram-js `translate` function for a UI language: Russian or Ukrainian, else the English originals. */
 export function createTranslate(locale: string): (template: string, replacements?: Record<string, unknown>) => string {
-  const dictionary = locale === 'ru' ? modelerRu : {};
+  const dictionary = DICTIONARIES[locale] ?? {};
   return (template, replacements) => fillTemplate(dictionary[template] ?? template, replacements);
 }
 
