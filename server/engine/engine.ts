@@ -11,14 +11,16 @@ import { CommandContext, type Definition, type DefinitionRow, type EngineService
 import { Processor } from './processor/processor.js';
 import { nextCycle, scheduleTimer } from './scheduler/timers.js';
 import { KeyAllocator } from './state/keys.js';
-import { rawRows } from './state/sql.js';
+import { pgRows, rawRows } from './state/sql.js';
 import { loadUserTask, type TaskChanges, type UserTaskRow } from './state/user-tasks.js';
 import type { ElementInstance, InstanceState } from './state/instance.js';
 
 export const DEFAULT_TENANT = '<default>';
 const NOTIFY_CHANNEL = 'okno_engine_jobs';
+/** How often an engine process counts the other engine processes listening on its schema. */
+const PEER_CHECK_MS = 1_000;
 /** Transactions the engine runs at once on PostgreSQL (PGlite: one). */
-const MAX_PARALLEL_TRANSACTIONS = 6;
+const MAX_PARALLEL_TRANSACTIONS = 4;
 /** Commands run together in one transaction at most. */
 const MAX_GROUP = 32;
 
@@ -26,6 +28,8 @@ type CommandFn<T> = (ctx: CommandContext, p: Processor) => Promise<T>;
 
 interface QueuedCommand {
   fn: CommandFn<unknown>;
+  /** A job the command completes: its group locks the hierarchies and deletes all such jobs in one statement, then loads their instances in one more. */
+  takeJob?: number;
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
@@ -84,6 +88,26 @@ interface JobRow {
   tenantId: string;
 }
 
+/** The columns of a JobRow, for statements that return jobs. */
+const JOB_COLUMNS = [
+  'key',
+  'type',
+  'state',
+  'retries',
+  'deadline',
+  'worker',
+  'process_instance_key',
+  'root_key',
+  'element_instance_key',
+  'element_id',
+  'bpmn_process_id',
+  'process_definition_key',
+  'process_definition_version',
+  'custom_headers',
+  'scope_path',
+  'tenant_id',
+];
+
 interface IncidentRow {
   key: number;
   processInstanceKey: number;
@@ -96,11 +120,48 @@ interface IncidentRow {
 
 type Waiter = () => void;
 
+/**
+ * A worker waiting for jobs of a type (an open long poll or job stream). New jobs can be activated
+ * for it in the transaction that creates them, skipping the activation round trip; `deliver` runs
+ * after commit and answers false when the worker is gone, and the jobs are then made activatable again.
+ */
+export interface JobSink {
+  request: ActivateRequest;
+  /** The request's tenants (the default tenant when none given). */
+  tenants: string[];
+  /** Jobs it takes now. */
+  free: number;
+  /** A long poll answers once: after one transaction reserved jobs for it, others leave it alone. */
+  once: boolean;
+  reservedBy?: CommandContext;
+  deliver(jobs: ActivatedJob[]): boolean;
+}
+
 /** What a task listener job completes with (REST `result` of type userTask). */
 export interface ListenerResult {
   denied: boolean;
   deniedReason?: string;
   corrections: TaskChanges;
+}
+
+/** The gateway's form of an activated job. */
+function activatedJob(j: JobRow, variables: Record<string, unknown>): ActivatedJob {
+  return {
+    key: String(j.key),
+    type: j.type,
+    processInstanceKey: String(j.processInstanceKey),
+    bpmnProcessId: j.bpmnProcessId,
+    processDefinitionVersion: j.processDefinitionVersion,
+    processDefinitionKey: String(j.processDefinitionKey),
+    elementId: j.elementId,
+    elementInstanceKey: String(j.elementInstanceKey),
+    customHeaders: JSON.stringify(j.customHeaders ?? {}),
+    worker: j.worker,
+    retries: j.retries,
+    deadline: String(j.deadline ? new Date(j.deadline).getTime() : 0),
+    variables: JSON.stringify(variables),
+    tenantId: j.tenantId,
+  };
 }
 
 /** Parses a JSON variables document; '' means none. */
@@ -131,6 +192,7 @@ export class Engine implements EngineServices {
   readonly keys = new KeyAllocator();
   private readonly definitions = new Map<number, Definition>();
   private readonly jobWaiters = new Map<string, Set<Waiter>>();
+  private readonly jobSinks = new Map<string, Set<JobSink>>();
   private readonly resultWaiters = new Map<number, (f: FinishedInstance) => void>();
   /** Called with the earliest new due time (timers, job deadlines) so the scheduler can wake sooner. */
   onDue: (at: Date) => void = () => undefined;
@@ -148,6 +210,13 @@ export class Engine implements EngineServices {
   private readonly instanceId = crypto.randomBytes(6).toString('hex');
   private schema = 'public';
   private listener?: pg.Client;
+  /**
+   * Whether another engine process listens on this database and schema: only then do commits that
+   * make jobs activatable send NOTIFY (PostgreSQL serialises the commits of notifying transactions).
+   * Checked every second; unknown counts as yes.
+   */
+  private peers = true;
+  private peerCheck?: NodeJS.Timeout;
 
   /** Detects the database kind; on PostgreSQL listens for job wake-ups from other engine processes. */
   async init(): Promise<void> {
@@ -157,7 +226,9 @@ export class Engine implements EngineServices {
     if (this.serialDb) return;
     const connection = (this.knex.client as { config?: { connection?: string | pg.ClientConfig } }).config?.connection;
     if (!connection) return;
-    const client = new pg.Client(connection);
+    // The listening session is named after the schema, so engine processes can count each other.
+    const appName = `okno-engine ${this.schema}`.slice(0, 63);
+    const client = new pg.Client(typeof connection === 'string' ? { connectionString: connection, application_name: appName } : { ...connection, application_name: appName });
     try {
       await client.connect();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
@@ -172,10 +243,18 @@ export class Engine implements EngineServices {
     });
     client.on('error', (err) => this.logger.warn({ err }, 'engine: LISTEN connection lost; polling only'));
     this.listener = client;
+    const countPeers = async () => {
+      const r = await rawRows<{ n: number }>(this.knex, 'select count(*)::int as n from pg_stat_activity where application_name = ? and datname = current_database()', [appName]).catch(() => undefined);
+      this.peers = r ? r[0].n > 1 : true;
+    };
+    await countPeers();
+    this.peerCheck = setInterval(() => void countPeers(), PEER_CHECK_MS);
+    this.peerCheck.unref();
   }
 
   /** Stops listening for other processes' wake-ups. */
   async close(): Promise<void> {
+    clearInterval(this.peerCheck);
     await this.listener?.end().catch(() => undefined);
     this.listener = undefined;
   }
@@ -233,10 +312,10 @@ export class Engine implements EngineServices {
    * (group commit, like Zeebe's batch processing); if any of them is rejected, the group is rolled
    * back and each command runs again on its own.
    */
-  command<T>(fn: CommandFn<T>): Promise<T> {
+  command<T>(fn: CommandFn<T>, opts: { takeJob?: number } = {}): Promise<T> {
     this.inFlight++;
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn: fn as CommandFn<unknown>, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({ fn: fn as CommandFn<unknown>, takeJob: opts.takeJob, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     }).finally(() => {
       this.inFlight--;
@@ -258,7 +337,7 @@ export class Engine implements EngineServices {
   private async runGroup(group: QueuedCommand[]): Promise<void> {
     if (group.length > 1) {
       try {
-        const results = await this.transaction(group.map((c) => c.fn));
+        const results = await this.transaction(group);
         group.forEach((c, i) => c.resolve(results[i]));
         return;
       } catch {
@@ -266,7 +345,7 @@ export class Engine implements EngineServices {
       }
     }
     for (const c of group) {
-      await this.transaction([c.fn]).then(
+      await this.transaction([c]).then(
         (r) => c.resolve(r[0]),
         (err: unknown) => c.reject(err),
       );
@@ -274,25 +353,28 @@ export class Engine implements EngineServices {
   }
 
   /** One transaction running the given commands in order, retried on deadlocks. */
-  private async transaction(fns: CommandFn<unknown>[]): Promise<unknown[]> {
+  private async transaction(commands: QueuedCommand[]): Promise<unknown[]> {
     for (let attempt = 0; ; attempt++) {
       let ctx: CommandContext | undefined;
       try {
         const results = await this.knex.transaction(async (trx) => {
           ctx = new CommandContext(this, trx);
+          const jobKeys = commands.flatMap((c) => (c.takeJob === undefined ? [] : [c.takeJob]));
+          if (jobKeys.length) await this.takeJobs(ctx, jobKeys);
           const out: unknown[] = [];
-          for (const fn of fns) {
+          for (const { fn } of commands) {
             const processor = new Processor(ctx);
             out.push(await fn(ctx, processor));
             await processor.run();
           }
           // Other engine processes on this database learn of new jobs through NOTIFY (PostgreSQL only).
-          await ctx.flush(this.serialDb ? undefined : { channel: NOTIFY_CHANNEL, payload: (type) => [this.schema, this.instanceId, type].join('\u0001') });
+          await ctx.flush(this.serialDb || !this.peers ? undefined : { channel: NOTIFY_CHANNEL, payload: (type) => [this.schema, this.instanceId, type].join('\u0001') });
           return out;
         });
         this.afterCommit(ctx!);
         return results;
       } catch (err) {
+        if (ctx) this.releaseOffered(ctx);
         if (attempt < 5 && retryable(err)) continue;
         throw err;
       }
@@ -300,6 +382,7 @@ export class Engine implements EngineServices {
   }
 
   private afterCommit(ctx: CommandContext): void {
+    this.deliverOffered(ctx);
     for (const hook of ctx.commitHooks) hook();
     for (const type of ctx.wakeTypes) this.notifyJobs(type);
     if (ctx.earliestTimer) this.onDue(ctx.earliestTimer);
@@ -313,6 +396,102 @@ export class Engine implements EngineServices {
     for (const s of ctx.thrownSignals) {
       this.broadcastSignal(s.name, s.variables, DEFAULT_TENANT).catch((err: unknown) => this.logger.error({ err }, 'signal broadcast failed'));
     }
+  }
+
+  /** Registers a waiting worker that new jobs of its type may be activated for at creation; returns the unregister function. */
+  addJobSink(sink: JobSink): () => void {
+    let set = this.jobSinks.get(sink.request.type);
+    if (!set) this.jobSinks.set(sink.request.type, (set = new Set()));
+    set.add(sink);
+    return () => {
+      set.delete(sink);
+      if (!set.size) this.jobSinks.delete(sink.request.type);
+    };
+  }
+
+  /** Activates a command's new jobs for waiting workers (at flush, inside the transaction): the rows are written as activated. */
+  offerJobs(ctx: CommandContext, jobs: Record<string, unknown>[]): void {
+    if (!this.jobSinks.size) return;
+    for (const row of jobs) {
+      if (row.state !== 'activatable') continue;
+      const sinks = this.jobSinks.get(row.type as string);
+      if (!sinks) continue;
+      for (const sink of sinks) {
+        if (sink.free <= 0 || (sink.once && sink.reservedBy && sink.reservedBy !== ctx) || !sink.tenants.includes(row.tenantId as string)) continue;
+        const state = ctx.loaded(row.processInstanceKey as number);
+        if (!state) break;
+        const vars: Record<string, unknown> = {};
+        const path = row.scopePath as number[];
+        for (let i = path.length - 1; i >= 0; i--) for (const [n, v] of state.variables.get(path[i]) ?? []) vars[n] = v;
+        const fetch = sink.request.fetchVariable;
+        const deadline = new Date(Date.now() + sink.request.timeout);
+        sink.free--;
+        sink.reservedBy = ctx;
+        row.state = 'activated';
+        row.worker = sink.request.worker;
+        row.deadline = deadline.toISOString();
+        ctx.noteTimer(deadline);
+        const job = activatedJob(row as unknown as JobRow, fetch.length ? Object.fromEntries(Object.entries(vars).filter(([n]) => fetch.includes(n))) : vars);
+        ctx.offered.push({ sink, job });
+        break;
+      }
+    }
+    // One insert writes all rows with the union of their columns: the others keep the column defaults.
+    if (ctx.offered.length) for (const row of jobs) row.worker ??= '';
+  }
+
+  /** After commit: hands the jobs activated at creation to their workers; those whose worker left are made activatable again. */
+  private deliverOffered(ctx: CommandContext): void {
+    if (!ctx.offered.length) return;
+    const bySink = new Map<JobSink, ActivatedJob[]>();
+    for (const { sink, job } of ctx.offered as { sink: JobSink; job: ActivatedJob }[]) {
+      if (sink.reservedBy === ctx) sink.reservedBy = undefined;
+      let list = bySink.get(sink);
+      if (!list) bySink.set(sink, (list = []));
+      list.push(job);
+    }
+    for (const [sink, jobs] of bySink) {
+      let delivered = false;
+      try {
+        delivered = sink.deliver(jobs);
+      } catch (err) {
+        this.logger.warn({ err }, 'engine: handing jobs to a worker failed');
+      }
+      if (!delivered) void this.yieldJobs(jobs);
+    }
+  }
+
+  /** Makes jobs activated for a worker that did not receive them activatable again. */
+  returnJobs(jobs: ActivatedJob[]): void {
+    if (jobs.length) void this.yieldJobs(jobs);
+  }
+
+  /** A rolled back transaction gives its reservations back. */
+  private releaseOffered(ctx: CommandContext): void {
+    for (const { sink } of ctx.offered as { sink: JobSink }[]) {
+      sink.free++;
+      if (sink.reservedBy === ctx) sink.reservedBy = undefined;
+    }
+    ctx.offered.length = 0;
+  }
+
+  /** Makes jobs activated for a worker that left activatable again (still activated for it, same deadline). */
+  private async yieldJobs(jobs: ActivatedJob[]): Promise<void> {
+    try {
+      await this.query((db) =>
+        pgRows(
+          db,
+          `update engine_jobs j set state = 'activatable', deadline = null, worker = ''
+             from unnest($1::bigint[], $2::text[], $3::bigint[]) as x(key, worker, deadline_ms)
+            where j.key = x.key and j.state = 'activated' and j.worker = x.worker and j.deadline = timestamptz 'epoch' + x.deadline_ms * interval '1 millisecond'`,
+          [jobs.map((j) => j.key), jobs.map((j) => j.worker), jobs.map((j) => j.deadline)],
+        ),
+      );
+    } catch (err) {
+      // They come back when their deadline passes.
+      this.logger.warn({ err }, 'engine: making undelivered jobs activatable failed; they time out instead');
+    }
+    for (const type of new Set(jobs.map((j) => j.type))) this.notifyJobs(type);
   }
 
   /** Wakes long polls and job streams waiting for jobs of a type. */
@@ -580,49 +759,38 @@ export class Engine implements EngineServices {
   /** Activates up to maxJobsToActivate jobs of a type (FOR UPDATE SKIP LOCKED) with their variables. */
   async activateJobs(req: ActivateRequest): Promise<ActivatedJob[]> {
     const tenants = req.tenantIds.length ? req.tenantIds : [DEFAULT_TENANT];
-    const { jobs, rows } = await this.query(async (db) => {
-      const activated = await rawRows<JobRow>(
+    // One statement: activate (skipping jobs other activations hold) and read the variables of the jobs' scopes.
+    const fetch = req.fetchVariable.length ? req.fetchVariable : null;
+    const activated = await this.query((db) =>
+      pgRows<JobRow & { vars: [number, string, unknown][] | null }>(
         db,
-        `update engine_jobs j set state = 'activated', worker = ?, deadline = now() + (? * interval '1 millisecond')
-          where j.key in (select key from engine_jobs where type = ? and state = 'activatable' and tenant_id = any(?) order by key limit ? for update skip locked)
-          returning j.*`,
-        [req.worker, req.timeout, req.type, tenants, req.maxJobsToActivate],
-      );
-      if (!activated.length) return { jobs: activated, rows: [] };
-      const scopes = [...new Set(activated.flatMap((j) => j.scopePath.map(Number)))];
-      let q = db('engineVariables').whereIn('scopeKey', scopes).select('scopeKey', 'name', 'value');
-      if (req.fetchVariable.length) q = q.whereIn('name', req.fetchVariable);
-      return { jobs: activated.sort((a, b) => a.key - b.key), rows: (await q) as { scopeKey: number; name: string; value: unknown }[] };
-    });
-    if (!jobs.length) return [];
+        `with a as (
+           update engine_jobs j set state = 'activated', worker = $1, deadline = now() + ($2 * interval '1 millisecond')
+            where j.key in (select key from engine_jobs where type = $3 and state = 'activatable' and tenant_id = any($4::text[]) order by key limit $5 for update skip locked)
+            returning ${JOB_COLUMNS.map((c) => `j.${c}`).join(', ')})
+         select a.*, (select json_agg(json_build_array(v.scope_key, v.name, v.value)) from engine_variables v
+                       where v.scope_key = any(a.scope_path) and ($6::text[] is null or v.name = any($6::text[]))) as vars
+           from a order by a.key`,
+        [req.worker, req.timeout, req.type, tenants, req.maxJobsToActivate, fetch],
+      ),
+    );
+    if (!activated.length) return [];
+    const jobs = activated;
     const deadline = jobs[0].deadline;
     if (deadline) this.onDue(new Date(deadline));
     const byScope = new Map<number, Map<string, unknown>>();
-    for (const r of rows) {
-      let m = byScope.get(r.scopeKey);
-      if (!m) byScope.set(r.scopeKey, (m = new Map()));
-      m.set(r.name, r.value);
+    for (const j of jobs) {
+      for (const [scopeKey, name, value] of j.vars ?? []) {
+        let m = byScope.get(scopeKey);
+        if (!m) byScope.set(scopeKey, (m = new Map()));
+        m.set(name, value);
+      }
     }
     return jobs.map((j) => {
       const vars: Record<string, unknown> = {};
       const path = j.scopePath.map(Number);
       for (let i = path.length - 1; i >= 0; i--) for (const [n, v] of byScope.get(path[i]) ?? []) vars[n] = v;
-      return {
-        key: String(j.key),
-        type: j.type,
-        processInstanceKey: String(j.processInstanceKey),
-        bpmnProcessId: j.bpmnProcessId,
-        processDefinitionVersion: j.processDefinitionVersion,
-        processDefinitionKey: String(j.processDefinitionKey),
-        elementId: j.elementId,
-        elementInstanceKey: String(j.elementInstanceKey),
-        customHeaders: JSON.stringify(j.customHeaders ?? {}),
-        worker: j.worker,
-        retries: j.retries,
-        deadline: String(j.deadline ? new Date(j.deadline).getTime() : 0),
-        variables: JSON.stringify(vars),
-        tenantId: j.tenantId,
-      };
+      return activatedJob(j, vars);
     });
   }
 
@@ -645,10 +813,11 @@ export class Engine implements EngineServices {
   /** Completes a job: its element completes with the variables. */
   async completeJob(key: number, variables: Record<string, unknown>, result?: ListenerResult): Promise<void> {
     await this.command(async (ctx, p) => {
-      const job = await this.lockedJob(ctx, key, 'complete', false);
-      const deleted = await rawRows<{ state: string }>(ctx.trx, 'delete from engine_jobs where key = ? returning state', [key]);
-      if (!deleted[0]) throw notFound(`Expected to complete job with key '${key}', but no such job was found`);
-      if (deleted[0].state === 'failed') throw failedPrecondition(`Expected to complete job with key '${key}', but it is in state 'FAILED' (it has an incident)`);
+      // The group took the job already (locked its hierarchy, deleted it, loaded its instance).
+      const job = ctx.prefetched.get(key) as JobRow | undefined;
+      ctx.prefetched.delete(key);
+      if (!job) throw notFound(`Expected to complete job with key '${key}', but no such job was found`);
+      if (job.state === 'failed') throw failedPrecondition(`Expected to complete job with key '${key}', but it is in state 'FAILED' (it has an incident)`);
       this.jobEvent(ctx, job, 'COMPLETED');
       const state = await ctx.instance(job.processInstanceKey);
       const el = state.elements.get(job.elementInstanceKey);
@@ -665,7 +834,30 @@ export class Engine implements EngineServices {
         return;
       }
       p.complete(job.processInstanceKey, job.elementInstanceKey, variables);
-    });
+    }, { takeJob: key });
+  }
+
+  /**
+   * For a group of job completions: locks the jobs' call hierarchies (roots in key order) and
+   * deletes the jobs in one statement (the delete sees each job as the lock holder before us left
+   * it), then loads their instances in one more; the commands find them in `ctx.prefetched`.
+   */
+  private async takeJobs(ctx: CommandContext, keys: number[]): Promise<void> {
+    const taken = await pgRows<JobRow>(
+      ctx.trx,
+      `with roots as materialized (
+         select p.key from engine_process_instances p
+          where p.key in (select root_key from engine_jobs where key = any($1::bigint[]))
+          order by p.key for update of p)
+       delete from engine_jobs j using roots r where j.key = any($1::bigint[]) and j.root_key = r.key
+       returning ${JOB_COLUMNS.map((c) => `j.${c}`).join(', ')}`,
+      [keys],
+    );
+    for (const job of taken) {
+      ctx.lockedRoot(job.rootKey);
+      ctx.prefetched.set(job.key, job);
+    }
+    await ctx.preload(taken.map((j) => j.processInstanceKey));
   }
 
   // ---------- user tasks ----------
@@ -674,10 +866,10 @@ export class Engine implements EngineServices {
   private async userTaskCommand(key: number, verb: string, fn: (p: Processor, state: InstanceState, el: ElementInstance, task: UserTaskRow) => Promise<void>): Promise<void> {
     const missing = () => notFound(`Expected to ${verb} user task with key '${key}', but no such user task was found`);
     await this.command(async (ctx, p) => {
-      const pre = await loadUserTask(ctx.trx, key);
+      const pre = await loadUserTask(ctx.trx, key, false, ctx.userTasks);
       if (!pre || pre.state === 'COMPLETED' || pre.state === 'CANCELED') throw missing();
       await ctx.lockRoot(pre.rootKey);
-      const task = await loadUserTask(ctx.trx, key, true);
+      const task = await loadUserTask(ctx.trx, key, true, ctx.userTasks);
       if (!task || task.state === 'COMPLETED' || task.state === 'CANCELED') throw missing();
       if (task.state !== 'CREATED') throw failedPrecondition(`Expected to ${verb} user task with key '${key}', but it is in state '${task.state}'`);
       const state = await ctx.instance(task.processInstanceKey).catch(onlyNotFound);
@@ -737,7 +929,8 @@ export class Engine implements EngineServices {
         }
       } else {
         await ctx.trx('engineJobs').where({ key }).update({ state: 'failed', retries: 0, deadline: null, errorMessage });
-        if (el) await p.raiseIncident(state, el, 'JOB_NO_RETRIES', errorMessage || 'No more retries left.', 'job', key);
+        // A user task's jobs are its listeners' (Zeebe: TASK_LISTENER_NO_RETRIES).
+        if (el) await p.raiseIncident(state, el, el.elementType === 'USER_TASK' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES', errorMessage || 'No more retries left.', 'job', key);
       }
     });
   }
@@ -806,7 +999,7 @@ export class Engine implements EngineServices {
           await ctx.trx('engineJobs').where({ key: job.key }).update({ state: 'activatable', deadline: null, worker: '' });
           ctx.wakeTypes.add(job.type);
         } else if (el) {
-          await p.raiseIncident(state, el, 'JOB_NO_RETRIES', job.retries <= 0 ? 'No more retries left.' : 'Job failed', 'job', job.key);
+          await p.raiseIncident(state, el, el.elementType === 'USER_TASK' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES', job.retries <= 0 ? 'No more retries left.' : 'Job failed', 'job', job.key);
         }
       } else if (el) {
         if (inc.retryPhase === 'complete') p.complete(state.pi.key, el.key);
@@ -818,10 +1011,12 @@ export class Engine implements EngineServices {
   // ---------- messages and signals ----------
 
   /** Publishes a message: correlates it to open subscriptions (once per process id) and buffers it for its TTL. */
-  async publishMessage(req: { name: string; correlationKey: string; timeToLive: number; messageId: string; variables: Record<string, unknown>; tenantId: string }): Promise<string> {
+  async publishMessage(req: { name: string; correlationKey: string; timeToLive: number; messageId: string; variables: Record<string, unknown>; tenantId: string }, reached?: { processInstanceKey?: number }): Promise<string> {
     if (!req.name) throw invalidArgument('Expected a message name, but none given');
     return this.command(async (ctx, p) => {
       const trx = ctx.trx;
+      // `reached` (REST message correlation) learns the first process instance the message reached.
+      if (reached) reached.processInstanceKey = undefined;
       if (req.messageId) {
         const dup = await trx('engineMessages').where({ name: req.name, correlationKey: req.correlationKey, messageId: req.messageId, tenantId: req.tenantId }).andWhere('expiresAt', '>', trx.fn.now()).first('key');
         if (dup) throw alreadyExists(`Expected to publish a new message with id '${req.messageId}', but a message with that id was already published`);
@@ -843,6 +1038,7 @@ export class Engine implements EngineServices {
         // Non-interrupting boundary and event subprocess subscriptions stay open; others close now.
         if (s.interrupting) await trx('engineMessageSubscriptions').where({ key: s.key }).delete();
         ctx.event({ key, valueType: 'MESSAGE', intent: 'CORRELATED', processInstanceKey: s.processInstanceKey, elementId: s.targetElementId, payload: { name: req.name, correlationKey: req.correlationKey } });
+        if (reached) reached.processInstanceKey ??= s.processInstanceKey;
         await p.trigger(state, s.elementInstanceKey, s.targetElementId, req.variables);
       }
       // Message start events of the latest versions.
@@ -863,7 +1059,8 @@ export class Engine implements EngineServices {
         const startId = def.model.messageStarts.find((s) => (def.model.elements.get(s)!.event?.messageName ?? '').replace(/^=\s*"?|"$/g, '') === req.name);
         if (!startId) continue;
         correlated.add(row.bpmnProcessId);
-        await p.createInstance(def, req.variables, { startId, startCorrelationKey: req.correlationKey || undefined, tenantId: req.tenantId });
+        const started = await p.createInstance(def, req.variables, { startId, startCorrelationKey: req.correlationKey || undefined, tenantId: req.tenantId });
+        if (reached) reached.processInstanceKey ??= started.pi.key;
       }
       if (req.timeToLive > 0) {
         await trx('engineMessages').insert({

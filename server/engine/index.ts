@@ -26,10 +26,23 @@ export interface EmbeddedEngine {
 
 export const ENGINE_VERSION = '8.8.0-okno';
 
+/**
+ * Answers every call with `grpc-accept-encoding: identity`: gRPC clients (the SDK sends gzip by
+ * default) then stop compressing their requests on this channel. The embedded gateway is reached
+ * over loopback or a LAN, where compressing small messages only costs CPU on both sides.
+ */
+const identityEncodingOnly: grpc.ServerInterceptor = (_method, call) =>
+  new grpc.ServerInterceptingCall(call, {
+    sendMetadata: (metadata, next) => {
+      metadata.set('grpc-accept-encoding', 'identity');
+      next(metadata);
+    },
+  });
+
 /** Starts Okno's embedded, Postgres-backed engine and its Zeebe gateway. */
 export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const service = loadGatewayService();
-  const server = new grpc.Server();
+  const server = new grpc.Server({ interceptors: [identityEncodingOnly] });
   const engine = new Engine(opts.knex, opts.logger);
   await engine.init();
   const scheduler = new Scheduler(engine, opts.logger);

@@ -9,9 +9,10 @@ async function main(): Promise<void> {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !['run.ts', 'load.ts'].includes(f))
     .map((f) => f.replace(/\.ts$/, ''));
-  const names = process.argv.slice(2);
+  // Options such as --quick stay in process.argv for the bench to read.
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (!names.length || names.some((n) => !available.includes(n))) {
-    console.error(`usage: npm run bench -- <${available.join('|')}>`);
+    console.error(`usage: npm run bench -- <${available.join('|')}> [--quick]`);
     process.exit(2);
   }
   for (const name of names) {

@@ -142,7 +142,7 @@ describe('engine: Camunda user tasks, task listeners and /v2/user-tasks', () => 
     const failing = await t.job('ut-creating-2');
     await t.zeebe.failJob({ jobKey: failing.key, retries: 0, errorMessage: 'listener down', retryBackOff: 0 });
     const [incident] = await t.waitIncidents(pi.processInstanceKey);
-    expect(incident).toMatchObject({ errorType: 'JOB_NO_RETRIES', errorMessage: 'listener down', elementId: 'Task_Listened', jobKey: failing.key });
+    expect(incident).toMatchObject({ errorType: 'TASK_LISTENER_NO_RETRIES', errorMessage: 'listener down', elementId: 'Task_Listened', jobKey: failing.key });
     await t.zeebe.updateJobRetries({ jobKey: failing.key, retries: 1 });
     await t.zeebe.resolveIncident({ incidentKey: incident.incidentKey });
     await t.zeebe.completeJob({ jobKey: (await t.job('ut-creating-2')).key, variables: {} });
@@ -205,12 +205,12 @@ describe('engine: Camunda user tasks, task listeners and /v2/user-tasks', () => 
       `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D" targetNamespace="x"><bpmn:process id="${id}" isExecutable="true"><bpmn:startEvent id="s"/><bpmn:userTask id="u"><bpmn:extensionElements><zeebe:userTask/>${extensions}</bpmn:extensionElements></bpmn:userTask><bpmn:endEvent id="e"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="u"/><bpmn:sequenceFlow id="f2" sourceRef="u" targetRef="e"/></bpmn:process></bpmn:definitions>`,
     );
 
-  it('given a canceling task listener or a priority out of range, when deploying, then it is rejected with the reason', async () => {
-    const canceling = await t.zeebe.deployResource({ name: 'c.bpmn', process: inline('ut-canceling', '<zeebe:taskListeners><zeebe:taskListener eventType="canceling" type="x"/></zeebe:taskListeners>') }).then(
+  it('given an unknown task listener event type or a priority out of range, when deploying, then it is rejected with the reason', async () => {
+    const unknown = await t.zeebe.deployResource({ name: 'c.bpmn', process: inline('ut-unknown-listener', '<zeebe:taskListeners><zeebe:taskListener eventType="claiming" type="x"/></zeebe:taskListeners>') }).then(
       () => undefined,
       (e: Error) => e,
     );
-    expect(canceling?.message).toContain("'canceling' are not supported");
+    expect(unknown?.message).toContain("Task listener event type 'claiming' is not supported");
     const priority = await t.zeebe.deployResource({ name: 'p.bpmn', process: inline('ut-priority', '<zeebe:priorityDefinition priority="101"/>') }).then(
       () => undefined,
       (e: Error) => e,

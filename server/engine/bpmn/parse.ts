@@ -399,7 +399,6 @@ class ProcessBuilder {
       const type = attr(l, 'type')?.trim();
       const known = events.find((e) => e === eventType);
       if (!known) this.fail(id, `Task listener event type '${eventType}' is not supported; expected one of ${events.join(', ')}`);
-      if (known === 'canceling') this.fail(id, "Task listeners of event type 'canceling' are not supported by the Okno engine yet");
       if (!type) this.fail(id, "A task listener must have a non-empty 'type'");
       const retries = attr(l, 'retries')?.trim() || '3';
       if (isExpression(type) || isExpression(retries)) this.fail(id, 'The type and retries of a task listener must be static in the Okno engine');

@@ -220,9 +220,11 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
       let done = false;
       let timer: NodeJS.Timeout | undefined;
       let recheck: NodeJS.Timeout | undefined;
+      let removeSink: (() => void) | undefined;
       const stop = (): boolean => {
         if (done) return false;
         done = true;
+        removeSink?.();
         unsubscribe();
         offClose();
         clearTimeout(timer);
@@ -237,8 +239,9 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
       const attempt = coalesced(
         async () => {
           const jobs = await engine.activateJobs(request);
-          // If the caller left while we activated, the jobs time out and come back (at-least-once).
+          // If the caller left (or got jobs another way) while we activated, the jobs go back.
           if (jobs.length && !done) finish(jobs);
+          else if (jobs.length) engine.returnJobs(jobs);
           return false;
         },
         () => done,
@@ -253,6 +256,18 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
       void attempt().then(() => {
         if (done) return;
         if (requestTimeout < 0) return finish();
+        // While it waits, jobs created for its type are activated for it in the creating transaction.
+        removeSink = engine.addJobSink({
+          request,
+          tenants: request.tenantIds.length ? request.tenantIds : [DEFAULT_TENANT],
+          free: request.maxJobsToActivate,
+          once: true,
+          deliver: (jobs) => {
+            if (done) return false;
+            finish(jobs);
+            return true;
+          },
+        });
         timer = setTimeout(() => finish(), Math.min(requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : requestTimeout, MAX_TIMER_MS));
         recheck = setInterval(() => void attempt(), RECHECK_MS);
       });
@@ -278,11 +293,24 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
         (err) => logger.warn({ err }, 'job stream push failed'),
       );
       const unsubscribe = engine.onJobs(request.type, () => void push());
+      // Jobs created for its type are activated for the stream in the creating transaction (Zeebe's job push).
+      const removeSink = engine.addJobSink({
+        request,
+        tenants: request.tenantIds.length ? request.tenantIds : [DEFAULT_TENANT],
+        free: Infinity,
+        once: false,
+        deliver: (jobs) => {
+          if (closed) return false;
+          for (const job of jobs) call.write(job);
+          return true;
+        },
+      });
       const recheck = setInterval(() => void push(), RECHECK_MS);
       const close = () => {
         if (closed) return;
         closed = true;
         clearInterval(recheck);
+        removeSink();
         unsubscribe();
         offClose();
       };

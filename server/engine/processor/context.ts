@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 import type { ProcessModel } from '../bpmn/model.js';
 import { WriteBatch } from '../state/batch.js';
 import { InstanceState, type ElementInstance, type ProcessInstanceRow } from '../state/instance.js';
-import { rawRows } from '../state/sql.js';
+import { camel, pgRows } from '../state/sql.js';
+import { USER_TASK_UPSERT, userTaskWrites, type TaskCache } from '../state/user-tasks.js';
 import type { KeyAllocator } from '../state/keys.js';
 import { notFound } from '../errors.js';
 
@@ -26,6 +27,8 @@ export interface EngineServices {
   keys: KeyAllocator;
   definition(db: Knex | Knex.Transaction, key: number): Promise<Definition>;
   latestDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined>;
+  /** Offers the command's new activatable jobs to waiting workers (called at flush): jobs taken are written as activated. */
+  offerJobs?(ctx: CommandContext, jobs: Record<string, unknown>[]): void;
   /** The definition a call activity binds to (versionTag: latest with that tag; deployment: deployed with the caller). */
   boundDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined>;
 }
@@ -58,6 +61,8 @@ export class CommandContext {
   readonly incidents: Record<string, unknown>[] = [];
   readonly events: EventRecord[] = [];
   readonly removedOwners = new Map<string, number[]>();
+  /** User tasks created or changed in this transaction (written with the batch). */
+  readonly userTasks: TaskCache = new Map();
   readonly resolvedIncidentKeys: number[] = [];
   /** Job types that got an activatable job (wake long polls after commit). */
   readonly wakeTypes = new Set<string>();
@@ -68,6 +73,10 @@ export class CommandContext {
   readonly commitHooks: (() => void)[] = [];
   /** Earliest new timer (wakes the scheduler). */
   earliestTimer?: Date;
+  /** Rows a group of commands fetched up front for its commands (e.g. the jobs being completed), by key. */
+  readonly prefetched = new Map<number, unknown>();
+  /** New jobs activated at creation for waiting workers (see EngineServices.offerJobs), handed over after commit. */
+  readonly offered: { sink: unknown; job: unknown }[] = [];
 
   constructor(
     readonly services: EngineServices,
@@ -119,20 +128,31 @@ export class CommandContext {
     return state;
   }
 
+  /** An instance this command has loaded or created, if any. */
+  loaded(key: number): InstanceState | undefined {
+    return this.instances.get(key);
+  }
+
+  /** Loads several instances whose roots this transaction has locked, in one statement (a group of commands preparing its work). */
+  async preload(keys: number[]): Promise<void> {
+    const missing = [...new Set(keys)].filter((k) => !this.instances.has(k));
+    if (!missing.length) return;
+    const rows = await pgRows<LoadedRow>(this.trx, `${LOAD_SQL} where p.key = any($1::bigint[])`, [missing]);
+    for (const row of rows) {
+      const { pi, elements, variables } = fromLoaded(row);
+      if (pi.state !== 'ACTIVE' || !this.lockedRoots.has(pi.rootKey)) continue;
+      const def = await this.services.definition(this.trx, pi.processDefinitionKey);
+      this.instances.set(pi.key, InstanceState.fromRows(pi, def.model, elements, variables));
+    }
+  }
+
   private async load(key: number, lock: boolean): Promise<{ pi: ProcessInstanceRow; elements: ElementInstance[]; variables: { scopeKey: number; name: string; value: unknown }[] } | undefined> {
-    const rows = await rawRows<{ pi: Record<string, unknown>; elements: Record<string, unknown>[]; variables: { scopeKey: number; name: string; value: unknown }[] }>(
-      this.trx,
-      `select row_to_json(p.*) as pi,
-         coalesce((select json_agg(e.*) from engine_element_instances e where e.process_instance_key = p.key), '[]'::json) as elements,
-         coalesce((select json_agg(json_build_object('scopeKey', v.scope_key, 'name', v.name, 'value', v.value)) from engine_variables v where v.process_instance_key = p.key), '[]'::json) as variables
-       from engine_process_instances p where p.key = ?${lock ? ' for update of p' : ''}`,
-      [key],
-    );
+    const rows = await pgRows<LoadedRow>(this.trx, `${LOAD_SQL} where p.key = $1${lock ? ' for update of p' : ''}`, [key]);
     const row = rows[0];
     if (!row) return undefined;
-    const pi = camelKeys(row.pi) as unknown as ProcessInstanceRow;
-    if (lock && pi.rootKey === pi.key) this.lockedRoots.add(pi.key);
-    return { pi, elements: row.elements.map((e) => camelKeys(e) as unknown as ElementInstance), variables: row.variables };
+    const loaded = fromLoaded(row);
+    if (lock && loaded.pi.rootKey === loaded.pi.key) this.lockedRoots.add(loaded.pi.key);
+    return loaded;
   }
 
   /** Registers a process instance created by this command. */
@@ -166,13 +186,16 @@ export class CommandContext {
   async flush(notify?: { channel: string; payload: (type: string) => string }): Promise<void> {
     const batch = new WriteBatch();
     for (const state of this.instances.values()) state.flush(batch);
+    if (this.userTasks.size) batch.insert('engine_user_tasks', userTaskWrites(this.userTasks.values()), USER_TASK_UPSERT);
     const removed = (kind: string) => new Set(this.removedOwners.get(kind) ?? []);
     const targetGone = (r: Record<string, unknown>) => this.removedTargets.some((t) => t.ownerKey === r.elementInstanceKey && t.targets.includes(r.targetElementId as string));
     const keep = (rows: Record<string, unknown>[], kind: string) => {
       const gone = removed(kind);
       return rows.filter((r) => !gone.has(r.elementInstanceKey as number) && (kind === 'job' || !targetGone(r)));
     };
-    batch.insert('engine_jobs', keep(this.jobs, 'job'));
+    const jobs = keep(this.jobs, 'job');
+    this.services.offerJobs?.(this, jobs);
+    batch.insert('engine_jobs', jobs);
     batch.insert('engine_timers', keep(this.timers, 'timer'));
     batch.insert('engine_message_subscriptions', keep(this.messageSubscriptions, 'message'));
     batch.insert('engine_signal_subscriptions', keep(this.signalSubscriptions, 'signal'));
@@ -203,8 +226,24 @@ export class CommandContext {
   }
 }
 
+/** One process instance with its active elements and variables (followed by a WHERE on p). */
+const LOAD_SQL = `select row_to_json(p.*) as pi,
+   coalesce((select json_agg(e.*) from engine_element_instances e where e.process_instance_key = p.key), '[]'::json) as elements,
+   coalesce((select json_agg(json_build_object('scopeKey', v.scope_key, 'name', v.name, 'value', v.value)) from engine_variables v where v.process_instance_key = p.key), '[]'::json) as variables
+ from engine_process_instances p`;
+
+interface LoadedRow {
+  pi: Record<string, unknown>;
+  elements: Record<string, unknown>[];
+  variables: { scopeKey: number; name: string; value: unknown }[];
+}
+
+function fromLoaded(row: LoadedRow): { pi: ProcessInstanceRow; elements: ElementInstance[]; variables: { scopeKey: number; name: string; value: unknown }[] } {
+  return { pi: camelKeys(row.pi) as unknown as ProcessInstanceRow, elements: row.elements.map((e) => camelKeys(e) as unknown as ElementInstance), variables: row.variables };
+}
+
 function camelKeys(row: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(row)) out[k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())] = v;
+  for (const [k, v] of Object.entries(row)) out[camel(k)] = v;
   return out;
 }

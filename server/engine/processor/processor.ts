@@ -4,7 +4,7 @@ import { scheduleTimer } from '../scheduler/timers.js';
 import { EngineError, onlyNotFound } from '../errors.js';
 import { rawRows } from '../state/sql.js';
 import { InstanceState, type ElementInstance, type Owned } from '../state/instance.js';
-import { TRANSITION_STATE, applyChanges, insertUserTask, listenerHeaders, loadUserTask, saveUserTask, snapshot, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
+import { TRANSITION_STATE, applyChanges, listenerHeaders, loadUserTask, saveUserTask, snapshot, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
 import type { CommandContext, Definition } from './context.js';
 
 /** A step of a command, processed in order (like Zeebe's follow-up commands). */
@@ -121,8 +121,7 @@ export class Processor {
       await this.finishElement(state, owner, 'COMPLETED');
       this.steps.push({ t: 'activate', pi: state.pi.key, elementId: targetId, scopeKey: owner.parentKey!, variables });
     } else if (target.type === 'BOUNDARY_EVENT') {
-      if (target.interrupting) await this.terminate(state, owner);
-      this.steps.push({ t: 'activate', pi: state.pi.key, elementId: targetId, scopeKey: owner.parentKey!, variables });
+      await this.interruptThen(state, owner, target.interrupting, { t: 'activate', pi: state.pi.key, elementId: targetId, scopeKey: owner.parentKey!, variables });
     } else if (target.type === 'START_EVENT' && target.scopeId) {
       // An event subprocess start event: the owner is the scope that contains the event subprocess.
       await this.startEventSubprocess(state, owner, target, variables);
@@ -151,7 +150,8 @@ export class Processor {
       switch (s.t) {
         case 'activate': {
           const scope = state.elements.get(s.scopeKey);
-          if (!scope) return;
+          // Nothing new starts in a scope that is terminating (waiting for canceling listeners).
+          if (!scope || scope.state === 'TERMINATING') return;
           await this.activate(state, s.elementId, scope, s.variables, s.startId);
           return;
         }
@@ -337,7 +337,10 @@ export class Processor {
         if (def.event?.kind === 'terminate') {
           activated();
           const scope = state.elements.get(el.parentKey!)!;
-          for (const sibling of state.children(scope.key)) if (sibling.key !== el.key) await this.terminate(state, sibling);
+          const waiting: number[] = [];
+          for (const sibling of state.children(scope.key)) if (sibling.key !== el.key && !(await this.terminate(state, sibling))) waiting.push(sibling.key);
+          // Siblings waiting for canceling listeners: the scope is checked again once they are gone.
+          this.afterTerminated(state, scope, waiting, { t: 'scope', pi, key: scope.key });
           this.steps.push({ t: 'complete', pi, key: el.key });
           return;
         }
@@ -349,7 +352,7 @@ export class Processor {
         const boundaries = await this.planBoundaries(state, el, def);
         activated();
         for (const b of boundaries) await b();
-        await insertUserTask(this.ctx.trx, task);
+        // The row is written with the command's batch (saveUserTask), as it is after its first transition step.
         el.data.userTaskKey = task.key;
         state.touch(el);
         this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CREATING', processInstanceKey: pi, elementId: def.id, payload: { elementInstanceKey: el.key } });
@@ -528,7 +531,7 @@ export class Processor {
 
   /** The user task of an element instance, locked; undefined when the element has none. */
   async userTaskOf(el: ElementInstance): Promise<UserTaskRow | undefined> {
-    return el.data.userTaskKey === undefined ? undefined : loadUserTask(this.ctx.trx, el.data.userTaskKey, true);
+    return el.data.userTaskKey === undefined ? undefined : loadUserTask(this.ctx.trx, el.data.userTaskKey, true, this.ctx.userTasks);
   }
 
   /** Starts a transition of a user task (changes applied at once, restored if a listener denies); its listeners run in order. */
@@ -547,7 +550,7 @@ export class Processor {
       applyChanges(task, pending.before);
       task.state = 'CREATED';
       task.pending = null;
-      await saveUserTask(this.ctx.trx, task);
+      saveUserTask(this.ctx.userTasks, task);
       this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: DENIED_INTENT[pending.eventType], processInstanceKey: state.pi.key, elementId: el.elementId, payload: { deniedReason: result.deniedReason ?? '' } });
       return;
     }
@@ -566,20 +569,29 @@ export class Processor {
     if (listener) {
       // Listener type and retries are static (checked at deploy).
       const retries = Number(listener.retries);
-      await saveUserTask(this.ctx.trx, task);
+      saveUserTask(this.ctx.userTasks, task);
       await this.createJob(state, el, def, listener.type, retries, listenerHeaders(task, pending.action));
       return;
     }
     const intent = pending.eventType === 'creating' ? 'CREATED' : pending.eventType === 'completing' ? 'COMPLETED' : pending.eventType === 'assigning' ? 'ASSIGNED' : 'UPDATED';
     task.pending = null;
+    if (pending.eventType === 'canceling') {
+      // The last canceling listener is done: the task is canceled and its element terminates.
+      task.state = 'CANCELED';
+      task.completionDate = new Date().toISOString();
+      saveUserTask(this.ctx.userTasks, task);
+      this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
+      await this.terminationDone(state, el);
+      return;
+    }
     if (pending.eventType === 'completing') {
       task.state = 'COMPLETED';
       task.completionDate = new Date().toISOString();
-      await saveUserTask(this.ctx.trx, task);
+      saveUserTask(this.ctx.userTasks, task);
       this.complete(state.pi.key, el.key, pending.variables);
     } else {
       task.state = 'CREATED';
-      await saveUserTask(this.ctx.trx, task);
+      saveUserTask(this.ctx.userTasks, task);
     }
     this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent, processInstanceKey: state.pi.key, elementId: el.elementId, payload: { action: pending.action } });
   }
@@ -706,7 +718,8 @@ export class Processor {
 
   private async runCompletion(state: InstanceState, el: ElementInstance, variables?: Record<string, unknown>): Promise<void> {
     const def = state.model.elements.get(el.elementId)!;
-    if (el.state === 'ACTIVATING') return;
+    // A terminating element (waiting for canceling listeners) never completes.
+    if (el.state === 'ACTIVATING' || el.state === 'TERMINATING') return;
     const pi = state.pi.key;
     if (el.state === 'ACTIVATED') {
       el.state = 'COMPLETING';
@@ -785,7 +798,7 @@ export class Processor {
 
   private async takeFlow(state: InstanceState, flowId: string, scopeKey: number): Promise<void> {
     const scope = state.elements.get(scopeKey);
-    if (!scope) return;
+    if (!scope || scope.state === 'TERMINATING') return;
     const flow = state.model.flows.get(flowId)!;
     const target = state.model.elements.get(flow.target)!;
     this.ctx.event({ key: scopeKey, valueType: 'PROCESS_INSTANCE', intent: 'SEQUENCE_FLOW_TAKEN', processInstanceKey: state.pi.key, elementId: flowId });
@@ -910,12 +923,15 @@ export class Processor {
     mi.completed += 1;
     state.touch(body);
     if (done) {
+      const waiting: number[] = [];
       for (const other of state.children(body.key)) {
-        await this.terminate(state, other);
+        if (!(await this.terminate(state, other))) waiting.push(other.key);
         mi.terminated += 1;
         mi.active -= 1;
       }
-      this.steps.push({ t: 'complete', pi: state.pi.key, key: body.key });
+      const completeBody: Step = { t: 'complete', pi: state.pi.key, key: body.key };
+      if (waiting.length) this.afterTerminated(state, body, waiting, completeBody);
+      else this.steps.push(completeBody);
       return;
     }
     if (loop.sequential && mi.next < mi.size) await this.spawnInner(state, body, def, mi.next, mi.items[mi.next]);
@@ -924,33 +940,118 @@ export class Processor {
 
   // ---------- termination, incidents, events ----------
 
-  /** Terminates an element and everything below it (children first), without leaving it. */
-  async terminate(state: InstanceState, el: ElementInstance): Promise<void> {
-    for (const child of state.children(el.key)) await this.terminate(state, child);
+  /**
+   * Terminates an element and everything below it (children first), without leaving it. Returns
+   * false when the termination waits for canceling task listeners (of the element or of one below
+   * it): the element stays TERMINATING, like Zeebe's ELEMENT_TERMINATING, until terminationDone().
+   */
+  async terminate(state: InstanceState, el: ElementInstance): Promise<boolean> {
+    if (el.state === 'TERMINATING') return false;
+    let waits = false;
+    for (const child of state.children(el.key)) if (!(await this.terminate(state, child))) waits = true;
     if (el.data.childPi !== undefined) {
       const child = await this.ctx.instance(el.data.childPi).catch(onlyNotFound);
       if (child && child.pi.state === 'ACTIVE') {
         const root = child.elements.get(child.pi.key);
-        if (root) await this.terminate(child, root);
+        if (root && !(await this.terminate(child, root))) waits = true;
       }
     }
     if (el.data.owns?.includes('incident')) this.ctx.removeOwned('incident', el.key);
     if (el.data.userTaskKey !== undefined) {
-      const task = await loadUserTask(this.ctx.trx, el.data.userTaskKey, true);
-      if (task && task.state !== 'COMPLETED' && task.state !== 'CANCELED') {
-        task.state = 'CANCELED';
-        task.pending = null;
-        task.completionDate = new Date().toISOString();
-        await saveUserTask(this.ctx.trx, task);
-        this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
-      }
+      const task = await loadUserTask(this.ctx.trx, el.data.userTaskKey, true, this.ctx.userTasks);
+      if (task && task.state !== 'COMPLETED' && task.state !== 'CANCELED' && (await this.cancelUserTask(state, el, task))) waits = true;
     }
+    if (waits) {
+      if (el.data.userTaskKey === undefined) this.removeWaits(state, el);
+      el.state = 'TERMINATING';
+      state.touch(el);
+      return false;
+    }
+    await this.finishTermination(state, el);
+    return true;
+  }
+
+  /** Removes a terminated element; a terminated process instance ends. */
+  private async finishTermination(state: InstanceState, el: ElementInstance): Promise<void> {
     await this.finishElement(state, el, 'TERMINATED');
     if (el.elementType === 'PROCESS') {
       state.pi.state = 'TERMINATED';
       state.piDirty = true;
       this.ctx.finished.push({ key: state.pi.key, state: 'TERMINATED', variables: {} });
     }
+  }
+
+  /**
+   * Cancels the user task of a terminated element. With canceling listeners the task goes CANCELING
+   * and the first listener's job opens (the element's other waits, an open listener job included, are
+   * dropped first, as Zeebe cancels them); returns true then. Without listeners it is CANCELED at once.
+   */
+  private async cancelUserTask(state: InstanceState, el: ElementInstance, task: UserTaskRow): Promise<boolean> {
+    const def = state.model.elements.get(el.elementId)!;
+    if (task.state !== 'CANCELING' && (def.userTask?.listeners ?? []).some((l) => l.eventType === 'canceling')) {
+      const owns = el.data.owns ?? [];
+      for (const o of owns) if (o !== 'job') this.ctx.removeOwned(o, el.key);
+      if (owns.includes('job')) {
+        // Not through removeOwned, which would also drop the listener job opened below in this command.
+        for (let i = this.ctx.jobs.length - 1; i >= 0; i--) if (this.ctx.jobs[i].elementInstanceKey === el.key) this.ctx.jobs.splice(i, 1);
+        await this.ctx.trx('engineJobs').where({ elementInstanceKey: el.key }).delete();
+      }
+      el.data.owns = [];
+      this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELING', processInstanceKey: state.pi.key, elementId: el.elementId });
+      await this.userTaskTransition(state, el, task, 'canceling', '', {});
+      return true;
+    }
+    if (task.state === 'CANCELING') return true;
+    task.state = 'CANCELED';
+    task.pending = null;
+    task.completionDate = new Date().toISOString();
+    saveUserTask(this.ctx.userTasks, task);
+    this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
+    return false;
+  }
+
+  /** Interrupts (terminates) an owner if asked, then runs `step` once the owner has terminated. */
+  private async interruptThen(state: InstanceState, owner: ElementInstance, interrupting: boolean | undefined, step: Step): Promise<void> {
+    const scope = owner.parentKey !== null ? state.elements.get(owner.parentKey) : undefined;
+    if (interrupting && !(await this.terminate(state, owner)) && scope) this.afterTerminated(state, scope, [owner.key], step);
+    else this.steps.push(step);
+  }
+
+  /** Records a step of a scope to run once the listed children (TERMINATING) have terminated. */
+  private afterTerminated(state: InstanceState, scope: ElementInstance, wait: number[], step: Step): void {
+    if (!wait.length) return;
+    (scope.data.afterTerminated ??= []).push({ wait, step: step as unknown as Record<string, unknown> });
+    state.touch(scope);
+  }
+
+  /** A TERMINATING element has nothing left to wait for: it terminates, and what waited for it resumes. */
+  private async terminationDone(state: InstanceState, el: ElementInstance): Promise<void> {
+    await this.finishTermination(state, el);
+    if (el.parentKey !== null) {
+      const scope = state.elements.get(el.parentKey);
+      if (!scope) return;
+      const waiting = scope.data.afterTerminated;
+      if (waiting) {
+        const ready: Step[] = [];
+        for (const w of waiting) {
+          w.wait = w.wait.filter((k) => k !== el.key);
+          if (!w.wait.length) ready.push(w.step as unknown as Step);
+        }
+        scope.data.afterTerminated = waiting.filter((w) => w.wait.length);
+        if (!scope.data.afterTerminated.length) delete scope.data.afterTerminated;
+        state.touch(scope);
+        // A scope that is itself terminating runs none of them (Zeebe: the flow scope must be active).
+        if (scope.state !== 'TERMINATING') this.steps.push(...ready);
+      }
+      if (scope.state === 'TERMINATING' && !state.children(scope.key).length) await this.terminationDone(state, scope);
+      return;
+    }
+    // A called process terminated with its call activity, which waited for it.
+    const { parentProcessInstanceKey, parentElementInstanceKey } = state.pi;
+    if (parentProcessInstanceKey === null || parentElementInstanceKey === null) return;
+    const parent = await this.ctx.instance(parentProcessInstanceKey).catch(onlyNotFound);
+    const call = parent?.elements.get(parentElementInstanceKey);
+    if (parent && call?.state === 'TERMINATING') await this.terminationDone(parent, call);
   }
 
   /** Creates an incident on an element; `phase` says what ResolveIncident retries. */
@@ -1019,8 +1120,7 @@ export class Processor {
   /** Triggers a catching boundary event or event subprocess (errors and escalations). */
   private async catchEvent(state: InstanceState, owner: ElementInstance, target: FlowElement, variables: Record<string, unknown>): Promise<void> {
     if (target.type === 'BOUNDARY_EVENT') {
-      if (target.interrupting) await this.terminate(state, owner);
-      this.steps.push({ t: 'activate', pi: state.pi.key, elementId: target.id, scopeKey: owner.parentKey!, variables });
+      await this.interruptThen(state, owner, target.interrupting, { t: 'activate', pi: state.pi.key, elementId: target.id, scopeKey: owner.parentKey!, variables });
     } else {
       await this.startEventSubprocess(state, owner, target, variables);
     }
@@ -1028,15 +1128,23 @@ export class Processor {
 
   private async startEventSubprocess(state: InstanceState, scope: ElementInstance, start: FlowElement, variables: Record<string, unknown>): Promise<void> {
     if (scope.data.interrupted) return;
+    const activateStart: Step = { t: 'activate', pi: state.pi.key, elementId: start.scopeId!, scopeKey: scope.key, variables, startId: start.id };
     if (start.interrupting) {
-      for (const child of state.children(scope.key)) await this.terminate(state, child);
+      // Whatever waited for terminating children (e.g. an interrupting boundary event) no longer applies.
+      delete scope.data.afterTerminated;
+      const waiting: number[] = [];
+      for (const child of state.children(scope.key)) if (!(await this.terminate(state, child))) waiting.push(child.key);
       scope.data.interrupted = true;
       // No other event subprocess may trigger after an interrupting one; the scope's boundary events stay.
       this.ctx.removeTargets(scope.key, state.model.elements.get(scope.elementId)!.eventSubprocessStarts);
       delete scope.data.joins;
       state.touch(scope);
+      if (waiting.length) {
+        this.afterTerminated(state, scope, waiting, activateStart);
+        return;
+      }
     }
-    this.steps.push({ t: 'activate', pi: state.pi.key, elementId: start.scopeId!, scopeKey: scope.key, variables, startId: start.id });
+    this.steps.push(activateStart);
   }
 
 }

@@ -1,15 +1,18 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Knex } from 'knex';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { EngineError } from '../errors.js';
+import { routeCommands, type EngineCommands } from './commands.js';
 import { HttpError, routeUserTasks, type Reply, type UserTaskCommands } from './user-tasks.js';
 
 // A read-only subset of the Camunda 8.8 Orchestration Cluster REST API (/v2): searches over
 // process instances, element instances, incidents and variables, answered consistently from the
 // engine's tables; Camunda user tasks (search, get, form, assign, unassign, update, complete) and
-// job completion with a user task listener result (rest/user-tasks.ts).
+// job completion with a user task listener result (rest/user-tasks.ts); jobs, process instances,
+// deployments and messages (rest/commands.ts).
 
 type Json = Record<string, unknown>;
 
@@ -19,6 +22,17 @@ function str(v: unknown): string | null {
 
 function iso(v: unknown): string | null {
   return v ? new Date(v as string).toISOString() : null;
+}
+
+/** The engine keeps no variable keys: a stable 52-bit number from scope and name stands in (the API's keys are numeric). */
+function variableKey(scopeKey: unknown, name: unknown): string {
+  return String(parseInt(crypto.createHash('sha1').update(`${String(scopeKey)}\u0000${String(name)}`).digest('hex').slice(0, 13), 16));
+}
+
+/** Leaves out absent values (the API's optional properties are omitted, never null). */
+function compact(o: Json): Json {
+  for (const k of Object.keys(o)) if (o[k] === null || o[k] === undefined) delete o[k];
+  return o;
 }
 
 /** Reads a filter value: a plain value or { $eq: value }. */
@@ -51,14 +65,22 @@ function applyFilters(q: Knex.QueryBuilder, filter: Json, columns: Record<string
 }
 
 /** Routes one request; returns the JSON answer. */
-async function route(knex: Knex | Knex.Transaction, method: string, path: string, body: Json): Promise<Json> {
+async function route(knex: Knex | Knex.Transaction, method: string, path: string, body: Json, self: { host: string; port: number }): Promise<Json> {
   const filter = (body.filter ?? {}) as Json;
   if (method === 'GET' && path === '/v2/topology') {
-    return { brokers: [{ nodeId: 0, partitions: [{ partitionId: 1, role: 'leader', health: 'healthy' }] }], clusterSize: 1, partitionsCount: 1, replicationFactor: 1, gatewayVersion: '8.8.0-okno' };
+    return {
+      brokers: [{ nodeId: 0, host: self.host, port: self.port, partitions: [{ partitionId: 1, role: 'leader', health: 'healthy' }], version: '8.8.0-okno' }],
+      clusterSize: 1,
+      partitionsCount: 1,
+      replicationFactor: 1,
+      gatewayVersion: '8.8.0-okno',
+      lastCompletedChangeId: '-1',
+    };
   }
-  const processInstance = (r: Json): Json => ({
+  const processInstance = (r: Json): Json => compact({
     processInstanceKey: str(r.key),
     processDefinitionId: r.bpmnProcessId,
+    processDefinitionName: r.bpmnProcessId,
     processDefinitionVersion: r.version,
     processDefinitionKey: str(r.processDefinitionKey),
     parentProcessInstanceKey: str(r.parentProcessInstanceKey),
@@ -94,7 +116,7 @@ async function route(knex: Knex | Knex.Transaction, method: string, path: string
       jobKey: 'jobKey',
       state: 'state',
     });
-    return search(q, body, (r) => ({
+    return search(q, body, (r) => compact({
       incidentKey: str(r.key),
       processDefinitionKey: str(r.processDefinitionKey),
       processDefinitionId: r.bpmnProcessId,
@@ -110,26 +132,40 @@ async function route(knex: Knex | Knex.Transaction, method: string, path: string
     }));
   }
   if (method === 'POST' && path === '/v2/variables/search') {
-    const q = applyFilters(knex('engineVariables').orderBy(['scopeKey', 'name']), filter, { processInstanceKey: 'processInstanceKey', scopeKey: 'scopeKey', name: 'name' });
-    return search(q, body, (r) => ({
-      variableKey: `${str(r.scopeKey)}-${String(r.name)}`,
+    const base = knex('engineVariables as v').join('engineProcessInstances as p', 'p.key', 'v.processInstanceKey').select('v.*', 'p.tenantId').orderBy(['v.scopeKey', 'v.name']);
+    const q = applyFilters(base, filter, { processInstanceKey: 'v.processInstanceKey', scopeKey: 'v.scopeKey', name: 'v.name' });
+    return search(q, body, (r) => compact({
+      variableKey: variableKey(r.scopeKey, r.name),
       name: r.name,
       value: JSON.stringify(r.value),
       processInstanceKey: str(r.processInstanceKey),
       scopeKey: str(r.scopeKey),
+      tenantId: r.tenantId,
       isTruncated: false,
     }));
   }
   if (method === 'POST' && path === '/v2/element-instances/search') {
-    const q = applyFilters(knex('engineElementInstances').orderBy('key'), filter, { processInstanceKey: 'processInstanceKey', elementId: 'elementId', elementInstanceKey: 'key', type: 'elementType' });
-    return search(q, body, (r) => ({
-      elementInstanceKey: str(r.key),
-      processInstanceKey: str(r.processInstanceKey),
-      elementId: r.elementId,
-      type: r.elementType,
-      state: 'ACTIVE',
-      hasIncident: Array.isArray((r.data as Json | null)?.owns) && ((r.data as Json).owns as string[]).includes('incident'),
-    }));
+    // Active elements only (finished ones live on in the event log); the start date is their activation record's.
+    const started = knex.raw(
+      "(select min(ev.created_at) from engine_events ev where ev.process_instance_key = x.process_instance_key and ev.key = x.key and ev.value_type = 'PROCESS_INSTANCE') as started_at",
+    );
+    const base = knex('engineElementInstances as x').join('engineProcessInstances as p', 'p.key', 'x.processInstanceKey').select('x.*', 'p.bpmnProcessId', 'p.processDefinitionKey', 'p.tenantId', started).orderBy('x.key');
+    const q = applyFilters(base, filter, { processInstanceKey: 'x.processInstanceKey', elementId: 'x.elementId', elementInstanceKey: 'x.key', type: 'x.elementType', processDefinitionId: 'p.bpmnProcessId', tenantId: 'p.tenantId' });
+    return search(q, body, (r) =>
+      compact({
+        elementInstanceKey: str(r.key),
+        processInstanceKey: str(r.processInstanceKey),
+        processDefinitionId: r.bpmnProcessId,
+        processDefinitionKey: str(r.processDefinitionKey),
+        elementId: r.elementId,
+        elementName: r.elementId,
+        type: r.elementType,
+        state: 'ACTIVE',
+        startDate: iso(r.startedAt) ?? new Date(0).toISOString(),
+        hasIncident: Array.isArray((r.data as Json | null)?.owns) && ((r.data as Json).owns as string[]).includes('incident'),
+        tenantId: r.tenantId,
+      }),
+    );
   }
   if (path.startsWith('/v2/')) throw new HttpError(501, `${method} ${path} is not implemented by the Okno embedded engine`, 'NOT_IMPLEMENTED');
   throw new HttpError(404, `${method} ${path} is not served by the Okno embedded engine`, 'NOT_FOUND');
@@ -154,27 +190,42 @@ export interface RestServer {
 export type QueryRunner = <T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) => Promise<T>;
 
 /** Serves the engine's /v2 REST subset on host:port (0 picks a free port). */
-export async function startRestServer(query: QueryRunner, host: string, port: number, logger: Logger, commands: UserTaskCommands): Promise<RestServer> {
+export async function startRestServer(query: QueryRunner, host: string, port: number, logger: Logger, commands: UserTaskCommands & EngineCommands): Promise<RestServer> {
+  const self = { host, port };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
+    let gone = false;
+    const goneHandlers: (() => void)[] = [];
+    res.on('close', () => {
+      gone = true;
+      for (const h of goneHandlers.splice(0)) h();
+    });
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
-      let body: Json;
+      let body: Json = {};
       const answer = (status: number, json: Json, type = 'application/json') => {
         res.writeHead(status, { 'content-type': type });
         res.end(JSON.stringify(json));
       };
-      try {
-        const text = Buffer.concat(chunks).toString('utf8');
-        body = text ? (JSON.parse(text) as Json) : {};
-      } catch {
-        answer(400, { type: 'about:blank', title: 'INVALID_ARGUMENT', status: 400, detail: 'The request body is not valid JSON' }, 'application/problem+json');
-        return;
+      const raw = Buffer.concat(chunks);
+      const contentType = req.headers['content-type'] ?? '';
+      if (!contentType.toLowerCase().startsWith('multipart/')) {
+        try {
+          const text = raw.toString('utf8');
+          const parsed = text.trim() ? (JSON.parse(text) as unknown) : {};
+          if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+          body = parsed as Json;
+        } catch {
+          answer(400, { type: 'about:blank', title: 'INVALID_ARGUMENT', status: 400, detail: 'The request body is not a valid JSON object', instance: url.pathname }, 'application/problem+json');
+          return;
+        }
       }
       const method = req.method ?? 'GET';
       const path = url.pathname.replace(/\/$/, '');
-      const handle = async (): Promise<Reply> => (await routeUserTasks(query, commands, method, path, body)) ?? { status: 200, body: await query((db) => route(db, method, path, body)) };
+      const handle = async (): Promise<Reply> =>
+        (await routeUserTasks(query, commands, method, path, body)) ??
+        (await routeCommands(query, commands, { method, path, body, raw, contentType, gone: () => gone, onGone: (h) => (gone ? h() : goneHandlers.push(h)) })) ?? { status: 200, body: await query((db) => route(db, method, path, body, self)) };
       handle().then(
         (reply) => {
           if (reply.body === undefined) {
@@ -197,6 +248,7 @@ export async function startRestServer(query: QueryRunner, host: string, port: nu
     server.listen(port, host, () => resolve());
   });
   const { port: bound } = server.address() as AddressInfo;
+  self.port = bound;
   return {
     address: `http://${host}:${bound}`,
     async stop() {

@@ -147,22 +147,113 @@ async function searchUserTasks(db: Knex | Knex.Transaction, body: Json): Promise
   }
   q = filterMember(q, 'candidate_groups', filter.candidateGroup);
   q = filterMember(q, 'candidate_users', filter.candidateUser);
-  const p = (body.page ?? {}) as Json;
-  const limit = Math.min(Math.max(Number(p.limit ?? 100), 1), 10_000);
-  const from = Math.max(Number(p.from ?? 0), 0);
-  if (!Number.isFinite(limit) || !Number.isFinite(from)) throw new HttpError(400, "Expected 'page.from' and 'page.limit' to be numbers", 'INVALID_ARGUMENT');
-  const total = (await q.clone().count({ n: '*' }).first()) as { n: number | string } | undefined;
-  let rows = q.select('*');
-  const sort = Array.isArray(body.sort) ? (body.sort as Json[]) : [];
-  for (const s of sort) {
-    const column = SORT[String(s.field)];
-    if (!column) throw new HttpError(400, `Unknown sort field '${String(s.field)}'`, 'INVALID_ARGUMENT');
-    const order = String(s.order ?? 'asc').toLowerCase() === 'desc' ? 'desc' : 'asc';
-    rows = rows.orderByRaw(`${column} ${order} nulls last`);
+  const page = pageOf(body.page);
+  // The sort criteria, then the key (unique), so that a cursor points at exactly one row.
+  const order: { column: string; desc: boolean }[] = [];
+  if (body.sort !== undefined && body.sort !== null && !Array.isArray(body.sort)) throw new HttpError(400, "Expected 'sort' to be a list of { field, order }", 'INVALID_ARGUMENT');
+  for (const s of (body.sort ?? []) as Json[]) {
+    const column = SORT[String(s?.field)];
+    if (!column) throw new HttpError(400, `Unknown sort field '${String(s?.field)}'; expected one of ${Object.keys(SORT).join(', ')}`, 'INVALID_ARGUMENT');
+    const dir = String(s.order ?? 'ASC').toUpperCase();
+    if (dir !== 'ASC' && dir !== 'DESC') throw new HttpError(400, `Unknown sort order '${String(s.order)}'; expected ASC or DESC`, 'INVALID_ARGUMENT');
+    order.push({ column, desc: dir === 'DESC' });
   }
-  rows = rows.orderBy('key');
-  const items = ((await rows.limit(limit).offset(from)) as Json[]).map((r) => userTaskResult(userTaskFromDb(r)));
-  return { items, page: { totalItems: Number(total?.n ?? 0), hasMoreTotalItems: false } };
+  order.push({ column: 'key', desc: false });
+  // Backward pages read the reversed order (nulls first) and turn the rows round again.
+  const backward = page.before !== undefined;
+  const cursor = page.after ?? page.before;
+  const counting = q.clone();
+  // Without a cursor the total comes with the rows (one pass over the matches), else from its own count.
+  let rows: Knex.QueryBuilder = cursor === undefined ? q.select('*', (db as Knex).raw('count(*) over () as search_total')) : q.select('*');
+  if (cursor !== undefined) rows = afterCursor(rows, order, decodeCursor(cursor, order.length), backward);
+  for (const o of order) rows = rows.orderByRaw(`${o.column} ${o.desc !== backward ? 'desc' : 'asc'} nulls ${backward ? 'first' : 'last'}`);
+  rows = rows.limit(page.limit);
+  if (cursor === undefined) rows = rows.offset(page.from);
+  const found = (await rows) as Json[];
+  if (backward) found.reverse();
+  let total = found.length && cursor === undefined ? Number(found[0].searchTotal) : undefined;
+  total ??= Number(((await counting.count({ n: '*' }).first()) as { n: number | string } | undefined)?.n ?? 0);
+  const items = found.map((r) => userTaskResult(userTaskFromDb(r)));
+  const result: Json = { totalItems: total, hasMoreTotalItems: false };
+  if (found.length) {
+    result.startCursor = encodeCursor(found[0], order);
+    result.endCursor = encodeCursor(found[found.length - 1], order);
+  }
+  return { items, page: result };
+}
+
+/** The page of a search: offset (from, limit) or cursor (after / before, limit) — not both. */
+function pageOf(raw: unknown): { limit: number; from: number; after?: string; before?: string } {
+  if (raw === undefined || raw === null) return { limit: 100, from: 0 };
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, "Expected 'page' to be an object", 'INVALID_ARGUMENT');
+  const p = raw as Json;
+  const int = (name: string, dflt: number, min: number) => {
+    const v = p[name];
+    if (v === undefined || v === null) return dflt;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new HttpError(400, `Expected 'page.${name}' to be an integer of at least ${min}, but was '${String(v)}'`, 'INVALID_ARGUMENT');
+    return v;
+  };
+  const limit = Math.min(int('limit', 100, 1), 10_000);
+  const from = int('from', 0, 0);
+  for (const name of ['after', 'before'] as const) if (p[name] !== undefined && typeof p[name] !== 'string') throw new HttpError(400, `Expected 'page.${name}' to be a cursor string`, 'INVALID_ARGUMENT');
+  const after = p.after as string | undefined;
+  const before = p.before as string | undefined;
+  if ([after !== undefined, before !== undefined, p.from !== undefined && p.from !== null].filter(Boolean).length > 1) {
+    throw new HttpError(400, "Expected only one of 'page.from', 'page.after' and 'page.before'", 'INVALID_ARGUMENT');
+  }
+  return { limit, from, after, before };
+}
+
+/** A cursor: the sort values and key of a row, as base64url JSON. */
+function encodeCursor(row: Json, order: { column: string }[]): string {
+  const camel = (c: string) => c.replace(/_([a-z])/g, (_, x: string) => x.toUpperCase());
+  const values = order.map((o) => {
+    const v = row[camel(o.column)];
+    return v instanceof Date ? v.toISOString() : v === undefined ? null : v;
+  });
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, size: number): unknown[] {
+  try {
+    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(values) && values.length === size && values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) return values;
+  } catch {
+    // answered below
+  }
+  throw new HttpError(400, `Expected a cursor returned by a search with the same sort, but was '${cursor}'`, 'INVALID_ARGUMENT');
+}
+
+/** Keyset condition: rows strictly after the cursor's row in the order (nulls last; reversed order: nulls first). */
+function afterCursor(q: Knex.QueryBuilder, order: { column: string; desc: boolean }[], values: unknown[], backward: boolean): Knex.QueryBuilder {
+  const nullsFirst = backward;
+  const branches: string[] = [];
+  const bindings: unknown[] = [];
+  for (let i = 0; i < order.length; i++) {
+    const parts: string[] = [];
+    const args: unknown[] = [];
+    for (let j = 0; j < i; j++) {
+      if (values[j] === null) parts.push(`${order[j].column} is null`);
+      else {
+        parts.push(`${order[j].column} = ?`);
+        args.push(values[j]);
+      }
+    }
+    const { column } = order[i];
+    const desc = order[i].desc !== backward;
+    const v = values[i];
+    if (v === null) {
+      if (!nullsFirst) continue;
+      parts.push(`${column} is not null`);
+    } else {
+      parts.push(`(${column} ${desc ? '<' : '>'} ?${nullsFirst ? '' : ` or ${column} is null`})`);
+      args.push(v);
+    }
+    branches.push(`(${parts.join(' and ')})`);
+    bindings.push(...args);
+  }
+  if (!branches.length) return q.whereRaw('false');
+  return q.whereRaw(`(${branches.join(' or ')})`, bindings as Knex.RawBinding[]);
 }
 
 async function oneTask(db: Knex | Knex.Transaction, key: number): Promise<UserTaskRow> {

@@ -47,6 +47,8 @@ export interface ElementData {
   userTaskKey?: number;
   /** Variables of the event that triggered this element (applied on completion). */
   eventVariables?: Record<string, unknown>;
+  /** Flow scopes: steps to run once the listed children (waiting for canceling listeners) have terminated. */
+  afterTerminated?: { wait: number[]; step: Record<string, unknown> }[];
 }
 
 export interface ElementInstance {
@@ -55,7 +57,8 @@ export interface ElementInstance {
   parentKey: number | null;
   elementId: string;
   elementType: ElementType;
-  state: 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING';
+  /** TERMINATING: waiting for canceling task listeners (of itself or of elements below it). */
+  state: 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING' | 'TERMINATING';
   data: ElementData;
 }
 

@@ -83,45 +83,61 @@ export function userTaskFromDb(r: Record<string, unknown>): UserTaskRow {
   };
 }
 
-/** Reads a task (locked for the transaction when `lock`). */
-export async function loadUserTask(db: Knex | Knex.Transaction, key: number, lock = false): Promise<UserTaskRow | undefined> {
+/** The tasks a transaction has changed, by key: read from here first, written with the command's batch (see userTaskWrites). */
+export type TaskCache = Map<number, UserTaskRow>;
+
+/** Reads a task: as changed in this transaction (`cache`), else from the table (locked when `lock`). */
+export async function loadUserTask(db: Knex | Knex.Transaction, key: number, lock = false, cache?: TaskCache): Promise<UserTaskRow | undefined> {
+  const changed = cache?.get(key);
+  if (changed) return changed;
   let q = db('engineUserTasks').where({ key });
   if (lock) q = q.forUpdate();
   const row = (await q.first()) as Record<string, unknown> | undefined;
   return row ? userTaskFromDb(row) : undefined;
 }
 
-function dbRow(t: UserTaskRow): Record<string, unknown> {
-  return {
-    ...t,
-    candidateGroups: JSON.stringify(t.candidateGroups),
-    candidateUsers: JSON.stringify(t.candidateUsers),
-    customHeaders: JSON.stringify(t.customHeaders),
-    pending: t.pending === null ? null : JSON.stringify(t.pending),
-  };
+/** The columns of a task that change after its creation. */
+const MUTABLE = ['state', 'assignee', 'candidate_groups', 'candidate_users', 'due_date', 'follow_up_date', 'priority', 'pending', 'completion_date'];
+
+/** The suffix of the batch insert of changed tasks: a new task is inserted, a known one gets its mutable columns. */
+export const USER_TASK_UPSERT = `on conflict (key) do update set ${MUTABLE.map((c) => `${c} = excluded.${c}`).join(', ')}`;
+
+/** Records a task as changed; the command's batch writes it (once, as it is at the end). */
+export function saveUserTask(cache: TaskCache, t: UserTaskRow): void {
+  cache.set(t.key, t);
 }
 
-/** Inserts a new task. */
-export async function insertUserTask(db: Knex.Transaction, t: UserTaskRow): Promise<void> {
-  await db('engineUserTasks').insert(dbRow(t));
-}
-
-/** Writes a task's mutable attributes. */
-export async function saveUserTask(db: Knex.Transaction, t: UserTaskRow): Promise<void> {
-  const row = dbRow(t);
-  await db('engineUserTasks')
-    .where({ key: t.key })
-    .update({
-      state: row.state,
-      assignee: row.assignee,
-      candidateGroups: row.candidateGroups,
-      candidateUsers: row.candidateUsers,
-      dueDate: row.dueDate,
-      followUpDate: row.followUpDate,
-      priority: row.priority,
-      pending: row.pending,
-      completionDate: row.completionDate,
+/** The rows of changed tasks for the batch insert (jsonb columns as JSON values). */
+export function userTaskWrites(tasks: Iterable<UserTaskRow>): Record<string, unknown>[] {
+  const rows: Record<string, unknown>[] = [];
+  for (const t of tasks) {
+    rows.push({
+      key: t.key,
+      state: t.state,
+      elementInstanceKey: t.elementInstanceKey,
+      processInstanceKey: t.processInstanceKey,
+      rootKey: t.rootKey,
+      processDefinitionKey: t.processDefinitionKey,
+      processDefinitionVersion: t.processDefinitionVersion,
+      bpmnProcessId: t.bpmnProcessId,
+      elementId: t.elementId,
+      name: t.name,
+      assignee: t.assignee,
+      candidateGroups: t.candidateGroups,
+      candidateUsers: t.candidateUsers,
+      dueDate: t.dueDate,
+      followUpDate: t.followUpDate,
+      priority: t.priority,
+      formKey: t.formKey,
+      externalFormReference: t.externalFormReference,
+      customHeaders: t.customHeaders,
+      pending: t.pending,
+      tenantId: t.tenantId,
+      creationDate: t.creationDate,
+      completionDate: t.completionDate,
     });
+  }
+  return rows;
 }
 
 /** The correctable attributes of a task. */
