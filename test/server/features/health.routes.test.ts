@@ -17,7 +17,7 @@ describe('GET /api/health', () => {
   });
 
   it('given the engine stops, then health stays 200 but says degraded', async () => {
-    const other = await startTestOkno({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: '127.0.0.1:1' });
+    const other = await startTestOkno({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'grpc://127.0.0.1:1' });
     try {
       const res = await other.anonymous().get('/api/health');
       expect(res.status).toBe(200);
