@@ -7,11 +7,12 @@ import type { ProcessModel } from './bpmn/model.js';
 import { BpmnValidationError, parseBpmn } from './bpmn/parse.js';
 import { EngineError, alreadyExists, failedPrecondition, invalidArgument, notFound, onlyNotFound } from './errors.js';
 import { evaluateStaticOrFeel } from './feel/feel.js';
-import { CommandContext, type Definition, type DefinitionRow, type EngineServices, type FinishedInstance } from './processor/context.js';
+import { CommandContext, dbOf, type CommandTx, type DbSource, type Definition, type DefinitionRow, type EngineServices, type FinishedInstance } from './processor/context.js';
 import { Processor } from './processor/processor.js';
 import { nextCycle, scheduleTimer } from './scheduler/timers.js';
 import { KeyAllocator } from './state/keys.js';
 import { pgRows, rawRows } from './state/sql.js';
+import { CommandTransaction } from './state/transaction.js';
 import { loadUserTask, type TaskChanges, type UserTaskRow } from './state/user-tasks.js';
 import type { ElementInstance, InstanceState } from './state/instance.js';
 
@@ -267,10 +268,10 @@ export class Engine implements EngineServices {
   // ---------- definitions ----------
 
   /** A deployed process definition by key, parsed once and cached. */
-  async definition(db: Knex | Knex.Transaction, key: number): Promise<Definition> {
+  async definition(db: DbSource, key: number): Promise<Definition> {
     const cached = this.definitions.get(key);
     if (cached) return cached;
-    const row = (await db('engineProcessDefinitions').where({ key }).first()) as (DefinitionRow & { resource: string }) | undefined;
+    const row = (await dbOf(db)('engineProcessDefinitions').where({ key }).first()) as (DefinitionRow & { resource: string }) | undefined;
     if (!row) throw notFound(`Expected to find process definition with key '${key}', but none found`);
     const models = await parseBpmn(row.resource);
     const model = models.find((m) => m.bpmnProcessId === row.bpmnProcessId)!;
@@ -282,19 +283,19 @@ export class Engine implements EngineServices {
   private readonly latest = new Map<string, { key: number; at: number }>();
 
   /** The latest version of a process id, cached briefly (a deploy in this process clears it; other engine processes' deploys are seen within a second). */
-  async latestDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined> {
+  async latestDefinition(db: DbSource, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined> {
     const cacheKey = `${tenantId}\u0000${bpmnProcessId}`;
     const cached = this.latest.get(cacheKey);
     if (cached && Date.now() - cached.at < 1000) return this.definition(db, cached.key);
-    const row = (await db('engineProcessDefinitions').where({ bpmnProcessId, tenantId }).orderBy('version', 'desc').first('key')) as { key: number } | undefined;
+    const row = (await dbOf(db)('engineProcessDefinitions').where({ bpmnProcessId, tenantId }).orderBy('version', 'desc').first('key')) as { key: number } | undefined;
     if (!row) return undefined;
     this.latest.set(cacheKey, { key: row.key, at: Date.now() });
     return this.definition(db, row.key);
   }
 
   /** The latest definition of a process id with a version tag or from a deployment. */
-  async boundDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined> {
-    let q = db('engineProcessDefinitions').where({ bpmnProcessId, tenantId });
+  async boundDefinition(db: DbSource, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined> {
+    let q = dbOf(db)('engineProcessDefinitions').where({ bpmnProcessId, tenantId });
     if (binding.versionTag !== undefined) q = q.andWhere({ versionTag: binding.versionTag });
     if (binding.deploymentKey !== undefined) q = q.andWhere({ deploymentKey: binding.deploymentKey });
     const row = (await q.orderBy('version', 'desc').first('key')) as { key: number } | undefined;
@@ -316,9 +317,25 @@ export class Engine implements EngineServices {
     this.inFlight++;
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ fn: fn as CommandFn<unknown>, takeJob: opts.takeJob, resolve: resolve as (v: unknown) => void, reject });
-      this.pump();
+      this.schedulePump();
     }).finally(() => {
       this.inFlight--;
+    });
+  }
+
+  private pumpScheduled = false;
+
+  /**
+   * Starts transactions after the current event-loop turn, so the commands that arrive together
+   * (e.g. the completions of one worker batch, read from one socket read) share a transaction even
+   * when transaction slots are free (moderate load: fewer BEGIN/COMMIT round trips and WAL flushes).
+   */
+  private schedulePump(): void {
+    if (this.pumpScheduled) return;
+    this.pumpScheduled = true;
+    setImmediate(() => {
+      this.pumpScheduled = false;
+      this.pump();
     });
   }
 
@@ -357,8 +374,8 @@ export class Engine implements EngineServices {
     for (let attempt = 0; ; attempt++) {
       let ctx: CommandContext | undefined;
       try {
-        const results = await this.knex.transaction(async (trx) => {
-          ctx = new CommandContext(this, trx);
+        const results = await this.inTransaction(async (tx) => {
+          ctx = new CommandContext(this, tx);
           const jobKeys = commands.flatMap((c) => (c.takeJob === undefined ? [] : [c.takeJob]));
           if (jobKeys.length) await this.takeJobs(ctx, jobKeys);
           const out: unknown[] = [];
@@ -378,6 +395,25 @@ export class Engine implements EngineServices {
         if (attempt < 5 && retryable(err)) continue;
         throw err;
       }
+    }
+  }
+
+  /**
+   * Runs `fn` in a transaction: on PostgreSQL a CommandTransaction (BEGIN only before a first
+   * statement, none for a lone final write), on PGlite knex's own.
+   */
+  private async inTransaction<T>(fn: (tx: CommandTx) => Promise<T>): Promise<T> {
+    if (this.serialDb) return this.knex.transaction((trx) => fn({ trx, client: trx.client as unknown }));
+    const tx = await CommandTransaction.open(this.knex);
+    try {
+      const result = await fn(tx);
+      await tx.commit();
+      return result;
+    } catch (err) {
+      await tx.rollback().catch((rollbackErr: unknown) => this.logger.warn({ err: rollbackErr }, 'engine: rollback failed'));
+      throw err;
+    } finally {
+      tx.release();
     }
   }
 
@@ -639,19 +675,18 @@ export class Engine implements EngineServices {
   // ---------- process instances ----------
 
   private async resolveDefinition(ctx: CommandContext, req: { processDefinitionKey?: string; bpmnProcessId?: string; version?: number; tenantId: string }): Promise<Definition> {
-    const trx = ctx.trx;
     if (req.processDefinitionKey && req.processDefinitionKey !== '0') {
-      return this.definition(trx, Number(req.processDefinitionKey)).catch(() => {
+      return this.definition(ctx, Number(req.processDefinitionKey)).catch(() => {
         throw notFound(`Expected to find process definition with key '${req.processDefinitionKey}', but none found`);
       });
     }
     if (!req.bpmnProcessId) throw invalidArgument('Expected either a process definition key or a BPMN process id, but none given');
     if (req.version !== undefined && req.version > 0) {
-      const row = (await trx('engineProcessDefinitions').where({ bpmnProcessId: req.bpmnProcessId, version: req.version, tenantId: req.tenantId }).first('key')) as { key: number } | undefined;
+      const row = (await ctx.trx('engineProcessDefinitions').where({ bpmnProcessId: req.bpmnProcessId, version: req.version, tenantId: req.tenantId }).first('key')) as { key: number } | undefined;
       if (!row) throw notFound(`Expected to find process definition with process ID '${req.bpmnProcessId}' and version '${req.version}', but none found`);
-      return this.definition(trx, row.key);
+      return this.definition(ctx, row.key);
     }
-    const def = await this.latestDefinition(trx, req.bpmnProcessId, req.tenantId);
+    const def = await this.latestDefinition(ctx, req.bpmnProcessId, req.tenantId);
     if (!def) throw notFound(`Expected to find process definition with process ID '${req.bpmnProcessId}', but none found`);
     return def;
   }
@@ -844,7 +879,7 @@ export class Engine implements EngineServices {
    */
   private async takeJobs(ctx: CommandContext, keys: number[]): Promise<void> {
     const taken = await pgRows<JobRow>(
-      ctx.trx,
+      ctx.sql,
       `with roots as materialized (
          select p.key from engine_process_instances p
           where p.key in (select root_key from engine_jobs where key = any($1::bigint[]))
@@ -866,10 +901,10 @@ export class Engine implements EngineServices {
   private async userTaskCommand(key: number, verb: string, fn: (p: Processor, state: InstanceState, el: ElementInstance, task: UserTaskRow) => Promise<void>): Promise<void> {
     const missing = () => notFound(`Expected to ${verb} user task with key '${key}', but no such user task was found`);
     await this.command(async (ctx, p) => {
-      const pre = await loadUserTask(ctx.trx, key, false, ctx.userTasks);
+      const pre = await loadUserTask(ctx.sql, key, false, ctx.userTasks);
       if (!pre || pre.state === 'COMPLETED' || pre.state === 'CANCELED') throw missing();
       await ctx.lockRoot(pre.rootKey);
-      const task = await loadUserTask(ctx.trx, key, true, ctx.userTasks);
+      const task = await loadUserTask(ctx.sql, key, true, ctx.userTasks);
       if (!task || task.state === 'COMPLETED' || task.state === 'CANCELED') throw missing();
       if (task.state !== 'CREATED') throw failedPrecondition(`Expected to ${verb} user task with key '${key}', but it is in state '${task.state}'`);
       const state = await ctx.instance(task.processInstanceKey).catch(onlyNotFound);

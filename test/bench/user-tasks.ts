@@ -126,7 +126,8 @@ export async function run(): Promise<void> {
          case when i % 10 < 3 then 'CREATED' when i % 10 < 9 then 'COMPLETED' else 'CANCELED' end,
          1100000000000000 + i, 1200000000000000 + i, 1200000000000000 + i, 1, 1, 'bench-seed', 'Task_Seed', 'Seeded task',
          case when i % 4 = 0 then 'clerk-' || (i % 500) end,
-         jsonb_build_array('office-' || (i % ?)), '[]'::jsonb,
+         -- the group from i / 10, not i: i % 10 decides the state, so i % GROUPS would put all open tasks in 30 of the 100 groups
+         jsonb_build_array('office-' || ((i / 10) % ?)), '[]'::jsonb,
          date_trunc('milliseconds', now() + (i % 2000) * interval '1 hour'), i % 101, '{}'::jsonb, '<default>',
          date_trunc('milliseconds', now() - (? - i) * interval '1 second'),
          case when i % 10 >= 3 then now() end

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import type { ProcessModel } from '../bpmn/model.js';
 import { WriteBatch } from '../state/batch.js';
 import { InstanceState, type ElementInstance, type ProcessInstanceRow } from '../state/instance.js';
-import { camel, pgRows } from '../state/sql.js';
+import { camel, pgRows, type SqlTarget } from '../state/sql.js';
 import { USER_TASK_UPSERT, userTaskWrites, type TaskCache } from '../state/user-tasks.js';
 import type { KeyAllocator } from '../state/keys.js';
 import { notFound } from '../errors.js';
@@ -22,15 +22,33 @@ export interface Definition {
   model: ProcessModel;
 }
 
+/**
+ * Where a lookup may query when its cache misses: a knex object, or something that makes one on
+ * demand (a command context: asking for its query builder costs a little, cache hits need none).
+ */
+export type DbSource = Knex | Knex.Transaction | { readonly trx: Knex.Transaction };
+
+/** The knex object of a DbSource. */
+export function dbOf(source: DbSource): Knex | Knex.Transaction {
+  return typeof source === 'function' ? source : source.trx;
+}
+
+/** A command's transaction: the query builder (made on first use) and the connection client for `pgRows`. */
+export interface CommandTx extends SqlTarget {
+  readonly trx: Knex.Transaction;
+  /** Tells the transaction that the next statement is its last (see CommandTransaction). */
+  lastStatement?(): void;
+}
+
 /** What the engine offers to a command (definitions cache, keys). */
 export interface EngineServices {
   keys: KeyAllocator;
-  definition(db: Knex | Knex.Transaction, key: number): Promise<Definition>;
-  latestDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined>;
+  definition(db: DbSource, key: number): Promise<Definition>;
+  latestDefinition(db: DbSource, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined>;
   /** Offers the command's new activatable jobs to waiting workers (called at flush): jobs taken are written as activated. */
   offerJobs?(ctx: CommandContext, jobs: Record<string, unknown>[]): void;
   /** The definition a call activity binds to (versionTag: latest with that tag; deployment: deployed with the caller). */
-  boundDefinition(db: Knex | Knex.Transaction, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined>;
+  boundDefinition(db: DbSource, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined>;
 }
 
 export interface EventRecord {
@@ -80,8 +98,18 @@ export class CommandContext {
 
   constructor(
     readonly services: EngineServices,
-    readonly trx: Knex.Transaction,
+    private readonly tx: CommandTx,
   ) {}
+
+  /** The query builder over this command's transaction. */
+  get trx(): Knex.Transaction {
+    return this.tx.trx;
+  }
+
+  /** This command's transaction for `pgRows` (the hot statements; no query builder needed). */
+  get sql(): SqlTarget {
+    return this.tx;
+  }
 
   /** Runs a callback after this command's transaction commits. */
   onCommit(hook: () => void): void {
@@ -90,7 +118,7 @@ export class CommandContext {
 
   /** A new 64-bit key. */
   key(): Promise<number> {
-    return this.services.keys.take(this.trx);
+    return this.services.keys.take(this.tx);
   }
 
   /** Appends a record to the event log (written with the command). */
@@ -122,7 +150,7 @@ export class CommandContext {
     }
     if (!loaded || loaded.pi.state !== 'ACTIVE') throw notFound(`Expected to find an active process instance with key '${key}', but none was found`);
     this.lockedRoots.add(loaded.pi.key === loaded.pi.rootKey ? loaded.pi.key : loaded.pi.rootKey);
-    const def = await this.services.definition(this.trx, loaded.pi.processDefinitionKey);
+    const def = await this.services.definition(this, loaded.pi.processDefinitionKey);
     const state = InstanceState.fromRows(loaded.pi, def.model, loaded.elements, loaded.variables);
     this.instances.set(key, state);
     return state;
@@ -137,17 +165,17 @@ export class CommandContext {
   async preload(keys: number[]): Promise<void> {
     const missing = [...new Set(keys)].filter((k) => !this.instances.has(k));
     if (!missing.length) return;
-    const rows = await pgRows<LoadedRow>(this.trx, `${LOAD_SQL} where p.key = any($1::bigint[])`, [missing]);
+    const rows = await pgRows<LoadedRow>(this.tx, `${LOAD_SQL} where p.key = any($1::bigint[])`, [missing]);
     for (const row of rows) {
       const { pi, elements, variables } = fromLoaded(row);
       if (pi.state !== 'ACTIVE' || !this.lockedRoots.has(pi.rootKey)) continue;
-      const def = await this.services.definition(this.trx, pi.processDefinitionKey);
+      const def = await this.services.definition(this, pi.processDefinitionKey);
       this.instances.set(pi.key, InstanceState.fromRows(pi, def.model, elements, variables));
     }
   }
 
   private async load(key: number, lock: boolean): Promise<{ pi: ProcessInstanceRow; elements: ElementInstance[]; variables: { scopeKey: number; name: string; value: unknown }[] } | undefined> {
-    const rows = await pgRows<LoadedRow>(this.trx, `${LOAD_SQL} where p.key = $1${lock ? ' for update of p' : ''}`, [key]);
+    const rows = await pgRows<LoadedRow>(this.tx, `${LOAD_SQL} where p.key = $1${lock ? ' for update of p' : ''}`, [key]);
     const row = rows[0];
     if (!row) return undefined;
     const loaded = fromLoaded(row);
@@ -222,7 +250,9 @@ export class CommandContext {
       'engine_events',
       this.events.map((e) => ({ key: e.key, valueType: e.valueType, intent: e.intent, processInstanceKey: e.processInstanceKey, elementId: e.elementId ?? null, elementType: e.elementType ?? null, payload: e.payload ?? null, createdAt: now })),
     );
-    await batch.run(this.trx, notify && this.wakeTypes.size ? { channel: notify.channel, payloads: [...this.wakeTypes].map(notify.payload) } : undefined);
+    // The write is the transaction's last statement: a command that wrote only this runs without BEGIN/COMMIT.
+    this.tx.lastStatement?.();
+    await batch.run(this.tx, notify && this.wakeTypes.size ? { channel: notify.channel, payloads: [...this.wakeTypes].map(notify.payload) } : undefined);
   }
 }
 

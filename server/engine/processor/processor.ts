@@ -424,11 +424,11 @@ export class Processor {
         const call = def.call!;
         const services = this.ctx.services;
         let called: Definition | undefined;
-        if (call.bindingType === 'latest') called = await services.latestDefinition(this.ctx.trx, processId, state.pi.tenantId);
-        else if (call.bindingType === 'versionTag') called = await services.boundDefinition(this.ctx.trx, processId, state.pi.tenantId, { versionTag: call.versionTag });
+        if (call.bindingType === 'latest') called = await services.latestDefinition(this.ctx, processId, state.pi.tenantId);
+        else if (call.bindingType === 'versionTag') called = await services.boundDefinition(this.ctx, processId, state.pi.tenantId, { versionTag: call.versionTag });
         else {
-          const caller = await services.definition(this.ctx.trx, state.pi.processDefinitionKey);
-          called = await services.boundDefinition(this.ctx.trx, processId, state.pi.tenantId, { deploymentKey: caller.row.deploymentKey });
+          const caller = await services.definition(this.ctx, state.pi.processDefinitionKey);
+          called = await services.boundDefinition(this.ctx, processId, state.pi.tenantId, { deploymentKey: caller.row.deploymentKey });
         }
         const binding = call.bindingType === 'latest' ? '' : call.bindingType === 'versionTag' ? ` with version tag '${call.versionTag}'` : ' in the same deployment as the calling process';
         if (!called) throw new IncidentSignal('CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}'${binding} to be deployed, but not found.`);
@@ -494,7 +494,7 @@ export class Processor {
       let q = this.ctx.trx('engineForms').where({ formId: formId ?? '', tenantId: state.pi.tenantId });
       if (ut.formBinding === 'versionTag') q = q.andWhere({ versionTag: ut.formVersionTag ?? '' });
       if (ut.formBinding === 'deployment') {
-        const caller = await this.ctx.services.definition(this.ctx.trx, state.pi.processDefinitionKey);
+        const caller = await this.ctx.services.definition(this.ctx, state.pi.processDefinitionKey);
         q = q.andWhere({ deploymentKey: caller.row.deploymentKey });
       }
       const form = (await q.orderBy('version', 'desc').first('key')) as { key: number | string } | undefined;
@@ -531,7 +531,7 @@ export class Processor {
 
   /** The user task of an element instance, locked; undefined when the element has none. */
   async userTaskOf(el: ElementInstance): Promise<UserTaskRow | undefined> {
-    return el.data.userTaskKey === undefined ? undefined : loadUserTask(this.ctx.trx, el.data.userTaskKey, true, this.ctx.userTasks);
+    return el.data.userTaskKey === undefined ? undefined : loadUserTask(this.ctx.sql, el.data.userTaskKey, true, this.ctx.userTasks);
   }
 
   /** Starts a transition of a user task (changes applied at once, restored if a listener denies); its listeners run in order. */
@@ -958,7 +958,7 @@ export class Processor {
     }
     if (el.data.owns?.includes('incident')) this.ctx.removeOwned('incident', el.key);
     if (el.data.userTaskKey !== undefined) {
-      const task = await loadUserTask(this.ctx.trx, el.data.userTaskKey, true, this.ctx.userTasks);
+      const task = await loadUserTask(this.ctx.sql, el.data.userTaskKey, true, this.ctx.userTasks);
       if (task && task.state !== 'COMPLETED' && task.state !== 'CANCELED' && (await this.cancelUserTask(state, el, task))) waits = true;
     }
     if (waits) {

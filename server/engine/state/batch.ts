@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { pgRows } from './sql.js';
+import { pgRows, type SqlTarget } from './sql.js';
 
 const snakeNames = new Map<string, string>();
 
@@ -48,7 +48,7 @@ export class WriteBatch {
   }
 
   /** Runs every part in one statement (see pgRows); `notify` payloads go out with pg_notify on that channel at commit. */
-  async run(trx: Knex.Transaction, notify?: { channel: string; payloads: string[] }): Promise<void> {
+  async run(trx: SqlTarget, notify?: { channel: string; payloads: string[] }): Promise<void> {
     const payloads = notify?.payloads ?? [];
     if (!this.parts.length && !payloads.length) return;
     const bindings: unknown[] = [];

@@ -1,4 +1,4 @@
-import type { Knex } from 'knex';
+import { pgRows, type SqlTarget } from './sql.js';
 
 const BLOCK = 100;
 
@@ -8,10 +8,10 @@ export class KeyAllocator {
   private end = 0;
 
   /** The next unused key; reserves a new block through `db` when the current one is used up. */
-  async take(db: Knex | Knex.Transaction): Promise<number> {
+  async take(db: SqlTarget): Promise<number> {
     if (this.next >= this.end) {
-      const result = (await db.raw("select nextval('engine_key_seq') as v")) as { rows: { v: number | string }[] };
-      this.next = Number(result.rows[0].v);
+      const rows = await pgRows<{ v: number | string }>(db, "select nextval('engine_key_seq') as v", []);
+      this.next = Number(rows[0].v);
       this.end = this.next + BLOCK;
     }
     return this.next++;

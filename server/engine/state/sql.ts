@@ -27,9 +27,14 @@ export async function rawRows<T>(db: Knex | Knex.Transaction, sql: string, bindi
   return camelRows<T>(result.rows);
 }
 
-interface ConnectionClient {
+export interface ConnectionClient {
   acquireConnection(): Promise<pg.ClientBase>;
   releaseConnection(connection: pg.ClientBase): Promise<unknown>;
+}
+
+/** Where `pgRows` runs: a knex object, a knex transaction, or a command transaction (anything with a connection client). */
+export interface SqlTarget {
+  readonly client: unknown;
 }
 
 /**
@@ -38,7 +43,7 @@ interface ConnectionClient {
  * camelCase keys. Statements are not prepared by name: a cached generic plan made while the engine's
  * tables were small (seq scans) stayed in use after 100,000 instances arrived.
  */
-export async function pgRows<T>(db: Knex | Knex.Transaction, text: string, values: readonly unknown[]): Promise<T[]> {
+export async function pgRows<T>(db: SqlTarget, text: string, values: readonly unknown[]): Promise<T[]> {
   const client = db.client as unknown as ConnectionClient;
   const connection = await client.acquireConnection();
   try {

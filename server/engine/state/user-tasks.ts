@@ -1,5 +1,5 @@
-import type { Knex } from 'knex';
 import type { TaskListenerEvent } from '../bpmn/model.js';
+import { pgRows, type SqlTarget } from './sql.js';
 
 export type UserTaskState = 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELING' | 'CANCELED';
 
@@ -87,13 +87,11 @@ export function userTaskFromDb(r: Record<string, unknown>): UserTaskRow {
 export type TaskCache = Map<number, UserTaskRow>;
 
 /** Reads a task: as changed in this transaction (`cache`), else from the table (locked when `lock`). */
-export async function loadUserTask(db: Knex | Knex.Transaction, key: number, lock = false, cache?: TaskCache): Promise<UserTaskRow | undefined> {
+export async function loadUserTask(db: SqlTarget, key: number, lock = false, cache?: TaskCache): Promise<UserTaskRow | undefined> {
   const changed = cache?.get(key);
   if (changed) return changed;
-  let q = db('engineUserTasks').where({ key });
-  if (lock) q = q.forUpdate();
-  const row = (await q.first()) as Record<string, unknown> | undefined;
-  return row ? userTaskFromDb(row) : undefined;
+  const rows = await pgRows<Record<string, unknown>>(db, `select * from engine_user_tasks where key = $1${lock ? ' for update' : ''}`, [key]);
+  return rows[0] ? userTaskFromDb(rows[0]) : undefined;
 }
 
 /** The columns of a task that change after its creation. */
