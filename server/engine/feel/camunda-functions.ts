@@ -39,6 +39,11 @@ export const camundaFunctions: Record<string, unknown> = {
   'is defined': function (value: unknown) {
     return value !== undefined && value !== null;
   },
+  /** Fails the evaluation (an incident where the expression is used) unless `condition` is true; else returns `value`. */
+  assert: function (value: unknown, condition: unknown, cause: unknown) {
+    if (condition !== true) throw new Error(typeof cause === 'string' ? cause : 'The condition is not fulfilled');
+    return value;
+  },
   'get or else': function (value: unknown, defaultValue: unknown) {
     return value === undefined || value === null ? defaultValue : value;
   },
