@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { DEFAULT_TENANT, type ActivatedJob, type ActivateRequest, type Engine } from '../engine.js';
-import { HttpError, type Reply } from './user-tasks.js';
+import { bad, HttpError, keyOf, optObject, optString, type Reply } from './user-tasks.js';
 
 // The command endpoints of the Camunda 8.8 Orchestration Cluster API that the official REST
 // clients use for what the gRPC gateway also serves: jobs (activation with long polling, failure,
@@ -45,20 +45,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** Waiting long polls also look again this often (jobs revived or created by another engine process). */
 const RECHECK_MS = 1_000;
 
-const bad = (detail: string) => new HttpError(400, detail, 'INVALID_ARGUMENT');
-
-function keyOf(raw: string, what: string): number {
-  if (!/^\d{1,19}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) <= 0) throw bad(`Expected the ${what} to be a numeric key, but was '${raw}'`);
-  return Number(raw);
-}
-
-function optString(body: Json, name: string): string | undefined {
-  const v = body[name];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'string') throw bad(`Expected '${name}' to be a string`);
-  return v;
-}
-
 function reqString(body: Json, name: string): string {
   const v = optString(body, name);
   if (!v) throw bad(`No ${name} provided`);
@@ -72,13 +58,6 @@ function optInt(body: Json, name: string): number | undefined {
   const n = typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : v;
   if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(`Expected '${name}' to be an integer, but was '${String(v)}'`);
   return n;
-}
-
-function optObject(body: Json, name: string): Json {
-  const v = body[name];
-  if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw bad(`Expected '${name}' to be a JSON object`);
-  return v as Json;
 }
 
 function optStrings(body: Json, name: string): string[] {

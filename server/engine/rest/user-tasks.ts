@@ -34,27 +34,31 @@ export interface UserTaskCommands {
 
 function okChanges(input: unknown, allowAssignee: boolean): TaskChanges {
   const r = parseChanges(input, allowAssignee);
-  if ('error' in r) throw new HttpError(400, r.error, 'INVALID_ARGUMENT');
+  if ('error' in r) throw bad(r.error);
   return r.changes;
 }
 
-function keyOf(raw: string, what: string): number {
-  if (!/^\d{1,19}$/.test(raw)) throw new HttpError(400, `Expected the ${what} to be a numeric key, but was '${raw}'`, 'INVALID_ARGUMENT');
+/** A 400 problem with Zeebe's INVALID_ARGUMENT title. */
+export const bad = (detail: string) => new HttpError(400, detail, 'INVALID_ARGUMENT');
+
+/** A key from the path: a positive 64-bit number the engine can hold (its keys are safe integers). */
+export function keyOf(raw: string, what: string): number {
+  if (!/^\d{1,19}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) <= 0) throw bad(`Expected the ${what} to be a numeric key, but was '${raw}'`);
   return Number(raw);
 }
 
-function optionalString(body: Json, name: string): string {
+export function optString(body: Json, name: string): string | undefined {
   const v = body[name];
-  if (v === undefined || v === null) return '';
-  if (typeof v !== 'string') throw new HttpError(400, `Expected '${name}' to be a string`, 'INVALID_ARGUMENT');
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string') throw bad(`Expected '${name}' to be a string`);
   return v;
 }
 
-function variablesOf(body: Json): Record<string, unknown> {
-  const v = body.variables;
+export function optObject(body: Json, name: string): Json {
+  const v = body[name];
   if (v === undefined || v === null) return {};
-  if (typeof v !== 'object' || Array.isArray(v)) throw new HttpError(400, "Expected 'variables' to be a JSON object", 'INVALID_ARGUMENT');
-  return v as Record<string, unknown>;
+  if (typeof v !== 'object' || Array.isArray(v)) throw bad(`Expected '${name}' to be a JSON object`);
+  return v as Json;
 }
 
 /** The UserTaskResult shape (absent values left out). */
@@ -103,7 +107,7 @@ function filterColumn(q: Knex.QueryBuilder, column: string, value: unknown, cast
     else if (op === '$in' && Array.isArray(v)) q = q.whereIn(column, v.map(cast) as string[]);
     else if (op === '$exists') q = v === true ? q.whereNotNull(column) : q.whereNull(column);
     else if (op === '$like' && typeof v === 'string') q = q.where(column, 'like', v.replace(/%/g, '\\%').replace(/_/g, '\\_').replace(/\*/g, '%').replace(/\?/g, '_'));
-    else throw new HttpError(400, `Unsupported filter operator '${op}'`, 'INVALID_ARGUMENT');
+    else throw bad(`Unsupported filter operator '${op}'`);
   }
   return q;
 }
@@ -113,7 +117,7 @@ function filterMember(q: Knex.QueryBuilder, column: string, value: unknown): Kne
   if (value === undefined || value === null) return q;
   const o = ops(value);
   const names = o.$eq !== undefined ? [o.$eq] : Array.isArray(o.$in) ? o.$in : undefined;
-  if (!names || Object.keys(o).some((k) => k !== '$eq' && k !== '$in')) throw new HttpError(400, `Expected the filter on '${column}' to be a value, $eq or $in`, 'INVALID_ARGUMENT');
+  if (!names || Object.keys(o).some((k) => k !== '$eq' && k !== '$in')) throw bad(`Expected the filter on '${column}' to be a value, $eq or $in`);
   return q.where((w) => {
     for (const n of names) w.orWhereRaw(`${column} @> ?::jsonb`, [JSON.stringify([String(n)])]);
   });
@@ -123,7 +127,7 @@ const SORT: Record<string, string> = { creationDate: 'creation_date', completion
 
 const iso = (v: unknown) => {
   const d = new Date(String(v));
-  if (Number.isNaN(d.getTime())) throw new HttpError(400, `Expected an ISO 8601 date-time, but was '${String(v)}'`, 'INVALID_ARGUMENT');
+  if (Number.isNaN(d.getTime())) throw bad(`Expected an ISO 8601 date-time, but was '${String(v)}'`);
   return d.toISOString();
 };
 
@@ -150,12 +154,12 @@ async function searchUserTasks(db: Knex | Knex.Transaction, body: Json): Promise
   const page = pageOf(body.page);
   // The sort criteria, then the key (unique), so that a cursor points at exactly one row.
   const order: { column: string; desc: boolean }[] = [];
-  if (body.sort !== undefined && body.sort !== null && !Array.isArray(body.sort)) throw new HttpError(400, "Expected 'sort' to be a list of { field, order }", 'INVALID_ARGUMENT');
+  if (body.sort !== undefined && body.sort !== null && !Array.isArray(body.sort)) throw bad("Expected 'sort' to be a list of { field, order }");
   for (const s of (body.sort ?? []) as Json[]) {
     const column = SORT[String(s?.field)];
-    if (!column) throw new HttpError(400, `Unknown sort field '${String(s?.field)}'; expected one of ${Object.keys(SORT).join(', ')}`, 'INVALID_ARGUMENT');
+    if (!column) throw bad(`Unknown sort field '${String(s?.field)}'; expected one of ${Object.keys(SORT).join(', ')}`);
     const dir = String(s.order ?? 'ASC').toUpperCase();
-    if (dir !== 'ASC' && dir !== 'DESC') throw new HttpError(400, `Unknown sort order '${String(s.order)}'; expected ASC or DESC`, 'INVALID_ARGUMENT');
+    if (dir !== 'ASC' && dir !== 'DESC') throw bad(`Unknown sort order '${String(s.order)}'; expected ASC or DESC`);
     order.push({ column, desc: dir === 'DESC' });
   }
   order.push({ column: 'key', desc: false });
@@ -185,21 +189,21 @@ async function searchUserTasks(db: Knex | Knex.Transaction, body: Json): Promise
 /** The page of a search: offset (from, limit) or cursor (after / before, limit) — not both. */
 function pageOf(raw: unknown): { limit: number; from: number; after?: string; before?: string } {
   if (raw === undefined || raw === null) return { limit: 100, from: 0 };
-  if (typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, "Expected 'page' to be an object", 'INVALID_ARGUMENT');
+  if (typeof raw !== 'object' || Array.isArray(raw)) throw bad("Expected 'page' to be an object");
   const p = raw as Json;
   const int = (name: string, dflt: number, min: number) => {
     const v = p[name];
     if (v === undefined || v === null) return dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new HttpError(400, `Expected 'page.${name}' to be an integer of at least ${min}, but was '${String(v)}'`, 'INVALID_ARGUMENT');
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw bad(`Expected 'page.${name}' to be an integer of at least ${min}, but was '${String(v)}'`);
     return v;
   };
   const limit = Math.min(int('limit', 100, 1), 10_000);
   const from = int('from', 0, 0);
-  for (const name of ['after', 'before'] as const) if (p[name] !== undefined && typeof p[name] !== 'string') throw new HttpError(400, `Expected 'page.${name}' to be a cursor string`, 'INVALID_ARGUMENT');
+  for (const name of ['after', 'before'] as const) if (p[name] !== undefined && typeof p[name] !== 'string') throw bad(`Expected 'page.${name}' to be a cursor string`);
   const after = p.after as string | undefined;
   const before = p.before as string | undefined;
   if ([after !== undefined, before !== undefined, p.from !== undefined && p.from !== null].filter(Boolean).length > 1) {
-    throw new HttpError(400, "Expected only one of 'page.from', 'page.after' and 'page.before'", 'INVALID_ARGUMENT');
+    throw bad("Expected only one of 'page.from', 'page.after' and 'page.before'");
   }
   return { limit, from, after, before };
 }
@@ -221,7 +225,7 @@ function decodeCursor(cursor: string, size: number): unknown[] {
   } catch {
     // answered below
   }
-  throw new HttpError(400, `Expected a cursor returned by a search with the same sort, but was '${cursor}'`, 'INVALID_ARGUMENT');
+  throw bad(`Expected a cursor returned by a search with the same sort, but was '${cursor}'`);
 }
 
 /** Keyset condition: rows strictly after the cursor's row in the order (nulls last; reversed order: nulls first). */
@@ -277,12 +281,12 @@ export async function routeUserTasks(
     const raw = body.result;
     let result: ListenerResult | undefined;
     if (raw !== undefined && raw !== null) {
-      if (typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(400, "Expected 'result' to be an object", 'INVALID_ARGUMENT');
+      if (typeof raw !== 'object' || Array.isArray(raw)) throw bad("Expected 'result' to be an object");
       const r = raw as Json;
-      if (r.type !== undefined && r.type !== 'userTask') throw new HttpError(400, `Expected a result of type 'userTask', but was '${String(r.type)}'`, 'INVALID_ARGUMENT');
+      if (r.type !== undefined && r.type !== 'userTask') throw bad(`Expected a result of type 'userTask', but was '${String(r.type)}'`);
       result = { denied: r.denied === true, deniedReason: typeof r.deniedReason === 'string' ? r.deniedReason : undefined, corrections: okChanges(r.corrections, true) };
     }
-    await commands.completeJob(key, variablesOf(body), result);
+    await commands.completeJob(key, optObject(body, 'variables'), result);
     return { status: 204 };
   }
   const m = /^\/v2\/user-tasks\/([^/]+)(\/[a-z]+)?$/.exec(path);
@@ -312,20 +316,20 @@ export async function routeUserTasks(
     }
     case 'POST /assignment': {
       const assignee = body.assignee;
-      if (typeof assignee !== 'string' || !assignee) throw new HttpError(400, "Expected a non-empty 'assignee'", 'INVALID_ARGUMENT');
+      if (typeof assignee !== 'string' || !assignee) throw bad("Expected a non-empty 'assignee'");
       const allowOverride = body.allowOverride !== false;
-      await commands.assignUserTask(key, assignee, allowOverride, optionalString(body, 'action'));
+      await commands.assignUserTask(key, assignee, allowOverride, optString(body, 'action') ?? '');
       return { status: 204 };
     }
     case 'DELETE /assignee':
       await commands.unassignUserTask(key, '');
       return { status: 204 };
     case 'PATCH ': {
-      await commands.updateUserTask(key, okChanges(body.changeset, false), optionalString(body, 'action'));
+      await commands.updateUserTask(key, okChanges(body.changeset, false), optString(body, 'action') ?? '');
       return { status: 204 };
     }
     case 'POST /completion':
-      await commands.completeUserTask(key, variablesOf(body), optionalString(body, 'action'));
+      await commands.completeUserTask(key, optObject(body, 'variables'), optString(body, 'action') ?? '');
       return { status: 204 };
   }
   return undefined;
