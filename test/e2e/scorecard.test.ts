@@ -161,8 +161,12 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
     page = await freshPage(browser);
     try {
       await signInThroughUi(page, okno.url, 'specialist@okno.local');
+      // The table shows while the plan is still loading: count its rows only once the list has arrived and the spinner is gone.
+      const listed = page.waitForResponse((r) => r.url().includes('/api/scorecard/plans') && r.request().method() === 'GET');
       await page.goto(`${okno.url}/scorecard/plans`);
+      await listed;
       await page.locator('[data-test="plans-table"]').waitFor();
+      await page.locator('.n-spin-body').waitFor({ state: 'detached' });
       const before = await page.locator('[data-test="plans-table"] tbody tr').count();
       await page.locator('[data-test="plans-add"]').click();
       await page.locator('[data-test="plan-save"]').click();
