@@ -9,6 +9,7 @@ import { seedScorecardDemo } from './features/scorecard/scorecard.seed.js';
 import { publishServicesDemo, seedServicesDemo } from './features/services/services.seed.js';
 import { ServicesService } from './features/services/services.service.js';
 import { connectEngine, type EngineConnection } from './platform/camunda.js';
+import { systemClock, type AdjustableClock } from './platform/clock.js';
 import { openDatabase } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import { migrateLatest } from './platform/migrate.js';
@@ -25,10 +26,13 @@ export interface RunningOkno {
 export interface StartOptions {
   /** Database schema to use (tests use one per file). */
   schema?: string;
+  /** The product's clock (tests pin or move it); the system clock by default. */
+  clock?: AdjustableClock;
 }
 
 /** Starts the whole product: database (+migrations), engine, demo seed, HTTP server. */
 export async function startOkno(config: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningOkno> {
+  const clock = opts.clock ?? systemClock();
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX, schema: opts.schema });
   let embedded: EmbeddedEngine | undefined;
   let engine: EngineConnection | undefined;
@@ -39,7 +43,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
     if (config.ENGINE === 'embedded') {
-      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }) });
+      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clock, clockControlled: config.ENGINE_CLOCK_CONTROLLED });
     }
     engine = connectEngine({
       mode: config.ENGINE,
@@ -48,17 +52,17 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       sdkConfig: config.ENGINE === 'external' ? config.sdkEnv : undefined,
     });
 
-    const auth = new AuthService(db.knex, {
+    const auth = new AuthService(db.knex, clock, {
       sessionTtlHours: config.SESSION_TTL_HOURS,
       loginMaxAttempts: config.LOGIN_MAX_ATTEMPTS,
       loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
     });
-    const deps: AppDeps = { config, db, logger, engine, auth };
+    const deps: AppDeps = { config, db, logger, engine, auth, clock };
 
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db.knex);
       const services = await seedServicesDemo(db.knex);
-      await seedScorecardDemo(db.knex);
+      await seedScorecardDemo(db.knex, clock.now(), config.TIME_ZONE);
       if (seeded || services.length) logger.info({ services }, 'demo data seeded');
     }
     if (config.SEED_DEMO_PUBLISH && config.ENGINE !== 'none') {

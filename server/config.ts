@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './platform/clock.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -34,6 +35,8 @@ export const configSchema = z.object({
   CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'BEARER', 'COOKIE']).optional(),
   CLIENT_DIST: z.string().default('dist/client'),
   CALENDAR_COUNTRY: z.enum(['RU', 'UA']).default('RU'),
+  TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Moscow or Europe/Kyiv').default('Europe/Moscow'),
+  ENGINE_CLOCK_CONTROLLED: bool.optional(),
 }).refine((c) => c.ENGINE !== 'external' || !!c.ZEEBE_GRPC_ADDRESS, {
   message: 'ENGINE=external needs ZEEBE_GRPC_ADDRESS (grpc://host:port or grpcs://host:port of the Zeebe gateway)',
   path: ['ZEEBE_GRPC_ADDRESS'],
@@ -41,7 +44,8 @@ export const configSchema = z.object({
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'SEED_DEMO_PUBLISH' | 'COOKIE_SECURE' | 'LOG_FORMAT'> {
+export interface Config extends Omit<RawConfig, 'SEED_DEMO' | 'SEED_DEMO_PUBLISH' | 'COOKIE_SECURE' | 'LOG_FORMAT' | 'ENGINE_CLOCK_CONTROLLED'> {
+  ENGINE_CLOCK_CONTROLLED: boolean;
   SEED_DEMO_PUBLISH: boolean;
   LOG_FORMAT: 'json' | 'pretty';
   SEED_DEMO: boolean;
@@ -75,6 +79,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     SEED_DEMO_PUBLISH: raw.SEED_DEMO_PUBLISH ?? raw.SEED_DEMO ?? !isProduction,
     LOG_FORMAT: raw.LOG_FORMAT ?? (raw.NODE_ENV === 'development' ? 'pretty' : 'json'),
     COOKIE_SECURE: raw.COOKIE_SECURE ?? isProduction,
+    ENGINE_CLOCK_CONTROLLED: raw.ENGINE_CLOCK_CONTROLLED ?? raw.NODE_ENV === 'test',
     isProduction,
     version: env.npm_package_version ?? '0.1.0',
     sdkEnv: Object.fromEntries(

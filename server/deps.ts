@@ -1,5 +1,6 @@
 import type { Config } from './config.js';
 import type { AuthService } from './features/auth/auth.service.js';
+import type { Clock } from './platform/clock.js';
 import type { Database } from './platform/db.js';
 import type { EngineConnection } from './platform/camunda.js';
 import type { Logger } from './platform/logger.js';
@@ -11,4 +12,6 @@ export interface AppDeps {
   logger: Logger;
   engine: EngineConnection;
   auth: AuthService;
+  /** The one clock every time decision reads (the embedded engine shares it). */
+  clock: Clock;
 }

@@ -15,6 +15,7 @@ import { pgRows, rawRows } from './state/sql.js';
 import { CommandTransaction } from './state/transaction.js';
 import { loadUserTask, type TaskChanges, type UserTaskRow } from './state/user-tasks.js';
 import type { ElementInstance, InstanceState } from './state/instance.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 
 export const DEFAULT_TENANT = '<default>';
 const NOTIFY_CHANNEL = 'okno_engine_jobs';
@@ -206,6 +207,7 @@ export class Engine implements EngineServices {
   constructor(
     readonly knex: Knex,
     readonly logger: Logger,
+    readonly clock: Clock = systemClock(),
   ) {}
 
   private readonly instanceId = crypto.randomBytes(6).toString('hex');
@@ -286,10 +288,10 @@ export class Engine implements EngineServices {
   async latestDefinition(db: DbSource, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined> {
     const cacheKey = `${tenantId}\u0000${bpmnProcessId}`;
     const cached = this.latest.get(cacheKey);
-    if (cached && Date.now() - cached.at < 1000) return this.definition(db, cached.key);
+    if (cached && performance.now() - cached.at < 1000) return this.definition(db, cached.key);
     const row = (await dbOf(db)('engineProcessDefinitions').where({ bpmnProcessId, tenantId }).orderBy('version', 'desc').first('key')) as { key: number } | undefined;
     if (!row) return undefined;
-    this.latest.set(cacheKey, { key: row.key, at: Date.now() });
+    this.latest.set(cacheKey, { key: row.key, at: performance.now() });
     return this.definition(db, row.key);
   }
 
@@ -460,7 +462,7 @@ export class Engine implements EngineServices {
         const path = row.scopePath as number[];
         for (let i = path.length - 1; i >= 0; i--) for (const [n, v] of state.variables.get(path[i]) ?? []) vars[n] = v;
         const fetch = sink.request.fetchVariable;
-        const deadline = new Date(Date.now() + sink.request.timeout);
+        const deadline = new Date(ctx.now.getTime() + sink.request.timeout);
         sink.free--;
         sink.reservedBy = ctx;
         row.state = 'activated';
@@ -800,13 +802,13 @@ export class Engine implements EngineServices {
       pgRows<JobRow & { vars: [number, string, unknown][] | null }>(
         db,
         `with a as (
-           update engine_jobs j set state = 'activated', worker = $1, deadline = now() + ($2 * interval '1 millisecond')
+           update engine_jobs j set state = 'activated', worker = $1, deadline = $7::timestamptz + ($2 * interval '1 millisecond')
             where j.key in (select key from engine_jobs where type = $3 and state = 'activatable' and tenant_id = any($4::text[]) order by key limit $5 for update skip locked)
             returning ${JOB_COLUMNS.map((c) => `j.${c}`).join(', ')})
          select a.*, (select json_agg(json_build_array(v.scope_key, v.name, v.value)) from engine_variables v
                        where v.scope_key = any(a.scope_path) and ($6::text[] is null or v.name = any($6::text[]))) as vars
            from a order by a.key`,
-        [req.worker, req.timeout, req.type, tenants, req.maxJobsToActivate, fetch],
+        [req.worker, req.timeout, req.type, tenants, req.maxJobsToActivate, fetch, this.clock.now().toISOString()],
       ),
     );
     if (!activated.length) return [];
@@ -955,7 +957,7 @@ export class Engine implements EngineServices {
       this.jobEvent(ctx, job, 'FAILED', { retries, errorMessage });
       if (retries > 0) {
         if (retryBackOff > 0) {
-          const due = new Date(Date.now() + retryBackOff);
+          const due = new Date(ctx.now.getTime() + retryBackOff);
           await ctx.trx('engineJobs').where({ key }).update({ state: 'backoff', retries, deadline: due, worker: '', errorMessage });
           ctx.noteTimer(due);
         } else {
@@ -1004,7 +1006,7 @@ export class Engine implements EngineServices {
     await this.command(async (ctx) => {
       const job = await this.lockedJob(ctx, key, 'update the timeout of');
       if (job.state !== 'activated') throw notFound(`Expected to update the timeout of job with key '${key}', but it is not activated`);
-      const due = new Date(Date.now() + timeoutMs);
+      const due = new Date(ctx.now.getTime() + timeoutMs);
       await ctx.trx('engineJobs').where({ key }).update({ deadline: due });
       ctx.noteTimer(due);
       this.jobEvent(ctx, job, 'TIMEOUT_UPDATED', { timeout: timeoutMs });
@@ -1053,7 +1055,7 @@ export class Engine implements EngineServices {
       // `reached` (REST message correlation) learns the first process instance the message reached.
       if (reached) reached.processInstanceKey = undefined;
       if (req.messageId) {
-        const dup = await trx('engineMessages').where({ name: req.name, correlationKey: req.correlationKey, messageId: req.messageId, tenantId: req.tenantId }).andWhere('expiresAt', '>', trx.fn.now()).first('key');
+        const dup = await trx('engineMessages').where({ name: req.name, correlationKey: req.correlationKey, messageId: req.messageId, tenantId: req.tenantId }).andWhere('expiresAt', '>', ctx.now).first('key');
         if (dup) throw alreadyExists(`Expected to publish a new message with id '${req.messageId}', but a message with that id was already published`);
       }
       const key = await ctx.key();
@@ -1104,11 +1106,11 @@ export class Engine implements EngineServices {
           correlationKey: req.correlationKey,
           messageId: req.messageId || null,
           variables: JSON.stringify(req.variables),
-          expiresAt: new Date(Date.now() + req.timeToLive),
+          expiresAt: new Date(ctx.now.getTime() + req.timeToLive),
           correlatedProcessIds: JSON.stringify([...correlated]),
           tenantId: req.tenantId,
         });
-        ctx.noteTimer(new Date(Date.now() + req.timeToLive));
+        ctx.noteTimer(new Date(ctx.now.getTime() + req.timeToLive));
       }
       await p.run();
       return String(key);
@@ -1158,14 +1160,16 @@ export class Engine implements EngineServices {
 
   /** Makes timed-out and backed-off jobs activatable again; returns how many. */
   async reviveJobs(): Promise<number> {
+    const now = this.clock.now();
     const rows = await this.query(async (db) => {
       const revived = await rawRows<{ key: number; type: string; processInstanceKey: number; elementId: string }>(
         db,
         `update engine_jobs set state = 'activatable', deadline = null, worker = ''
-          where state in ('activated', 'backoff') and deadline <= now()
+          where state in ('activated', 'backoff') and deadline <= ?
           returning key, type, state, process_instance_key, element_id`,
+        [now],
       );
-      if (revived.length) await db('engineEvents').insert(revived.map((r) => ({ key: r.key, valueType: 'JOB', intent: 'TIMED_OUT', processInstanceKey: r.processInstanceKey, elementId: r.elementId, payload: JSON.stringify({ type: r.type }) })));
+      if (revived.length) await db('engineEvents').insert(revived.map((r) => ({ key: r.key, valueType: 'JOB', intent: 'TIMED_OUT', processInstanceKey: r.processInstanceKey, elementId: r.elementId, payload: JSON.stringify({ type: r.type }), createdAt: now })));
       return revived;
     });
     for (const t of new Set(rows.map((r) => r.type))) this.notifyJobs(t);
@@ -1174,7 +1178,7 @@ export class Engine implements EngineServices {
 
   /** Fires due timers, each in its own command; returns how many fired. */
   async fireTimers(limit = 100): Promise<number> {
-    const due = (await this.query((db) => db('engineTimers').where('dueAt', '<=', db.fn.now()).orderBy('dueAt').limit(limit).select('key'))) as { key: number }[];
+    const due = (await this.query((db) => db('engineTimers').where('dueAt', '<=', this.clock.now()).orderBy('dueAt').limit(limit).select('key'))) as { key: number }[];
     let fired = 0;
     for (const { key } of due) {
       await this.command(async (ctx, p) => {
@@ -1210,7 +1214,7 @@ export class Engine implements EngineServices {
 
   /** Drops buffered messages whose TTL has passed. */
   async expireMessages(): Promise<void> {
-    await this.query((db) => db('engineMessages').where('expiresAt', '<=', db.fn.now()).delete());
+    await this.query((db) => db('engineMessages').where('expiresAt', '<=', this.clock.now()).delete());
   }
 
   /** The earliest due time in the database (timers, job deadlines, message TTLs), if any. */

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
+import { systemClock, type AdjustableClock } from '../platform/clock.js';
 import { Engine } from './engine.js';
 import { gatewayHandlers } from './gateway/handlers.js';
 import { loadGatewayService } from './gateway/proto.js';
@@ -14,6 +15,10 @@ export interface EmbeddedEngineOptions {
   grpcPort: number;
   restPort: number;
   logger: Logger;
+  /** The engine's clock; the app passes its own, so the product has one clock. */
+  clock?: AdjustableClock;
+  /** Whether `PUT /v2/clock` may pin the clock (Camunda's `zeebe.clock.controlled`); off in production. */
+  clockControlled?: boolean;
 }
 
 export interface EmbeddedEngine {
@@ -43,7 +48,8 @@ const identityEncodingOnly: grpc.ServerInterceptor = (_method, call) =>
 export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const service = loadGatewayService();
   const server = new grpc.Server({ interceptors: [identityEncodingOnly] });
-  const engine = new Engine(opts.knex, opts.logger);
+  const clock = opts.clock ?? systemClock();
+  const engine = new Engine(opts.knex, opts.logger, clock);
   await engine.init();
   const scheduler = new Scheduler(engine, opts.logger);
   const unimplemented = (name: string): grpc.UntypedHandleCall =>
@@ -67,7 +73,7 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
   boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${opts.host}:${opts.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
   });
-  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine);
+  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine, { clock, controlled: opts.clockControlled ?? false });
   scheduler.start();
   opts.logger.info({ port: boundPort, rest: rest.address }, 'embedded engine gateway listening');
   return {

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
   await migrateLatest(db.knex, db.schema);
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }) });
+  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clockControlled: config.ENGINE_CLOCK_CONTROLLED });
   logger.info({ grpc: engine.grpcAddress, rest: engine.restAddress, db: db.kind }, `Okno engine: ZEEBE_GRPC_ADDRESS=grpc://${engine.grpcAddress}`);
   let stopping = false;
   const shutdown = () => {

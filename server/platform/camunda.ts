@@ -67,7 +67,7 @@ export function connectEngine(opts: EngineConnectionOptions): EngineConnection {
     mode: opts.mode,
     sdk,
     status(timeoutMs = 2000) {
-      if (!cached || Date.now() - cached.at > 1000) cached = { at: Date.now(), status: probe(timeoutMs) };
+      if (!cached || performance.now() - cached.at > 1000) cached = { at: performance.now(), status: probe(timeoutMs) };
       return cached.status;
     },
     async close() {

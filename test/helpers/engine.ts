@@ -153,8 +153,9 @@ function sdkSettings(grpcAddress?: string, restAddress?: string): ConstructorPar
  * talk to it over gRPC and REST. DATABASE_URL selects real PostgreSQL; unset → embedded PGlite.
  * With ZEEBE_GRPC_ADDRESS set, starts nothing and connects the SDK to that gateway instead
  * (ZEEBE_REST_ADDRESS, CAMUNDA_AUTH_STRATEGY and the SDK's OAuth/basic variables are passed on).
+ * The embedded engine's clock API is on unless `clockControlled: false` (a cluster needs ZEEBE_CLOCK_CONTROLLED=true).
  */
-export async function startTestEngine(): Promise<TestEngine> {
+export async function startTestEngine(opts: { clockControlled?: boolean } = {}): Promise<TestEngine> {
   const suffix = `_${crypto.randomBytes(4).toString('hex')}`;
   let embedded: { engine: EmbeddedEngine; db: Database; schema: string } | undefined;
   if (!EXTERNAL) {
@@ -167,7 +168,7 @@ export async function startTestEngine(): Promise<TestEngine> {
     });
     await migrateLatest(db.knex, db.schema);
     const logger = createLogger((process.env.TEST_LOG_LEVEL ?? 'silent') as Parameters<typeof createLogger>[0]);
-    const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger });
+    const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger, clockControlled: opts.clockControlled ?? true });
     embedded = { engine, db, schema };
   }
   const camunda = new Camunda8(sdkSettings(embedded?.engine.grpcAddress, embedded?.engine.restAddress));

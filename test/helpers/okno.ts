@@ -3,10 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadConfig, type Config } from '../../server/config.js';
 import { startOkno, type RunningOkno } from '../../server/bootstrap.js';
+import { AdjustableClock } from '../../server/platform/clock.js';
 import { createLogger } from '../../server/platform/logger.js';
 import { ApiClient } from './api.js';
 
+/**
+ * The instant a test Okno's clock starts at unless a test names another: a Monday, a working day in
+ * Moscow, mid-year. The clock runs on from there; tests move it with `okno.clock`.
+ */
+export const TEST_NOW = '2026-06-15T07:00:00Z';
+
 export interface TestOkno extends RunningOkno {
+  /** The product's one clock (the embedded engine shares it): `set`, `pin`, `advance`, `reset`. */
+  clock: AdjustableClock;
   /** A client without a session. */
   anonymous(): ApiClient;
   /** A client signed in as the given login (demo password by default). */
@@ -17,7 +26,7 @@ export interface TestOkno extends RunningOkno {
  * Starts a real Okno (HTTP, database, engine) in its own database schema, so test files run in parallel.
  * Uses DATABASE_URL when set (CI: real PostgreSQL), else an embedded PGlite in a temp dir.
  */
-export async function startTestOkno(overrides: Record<string, string> = {}): Promise<TestOkno> {
+export async function startTestOkno(overrides: Record<string, string> = {}, opts: { now?: string } = {}): Promise<TestOkno> {
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -35,10 +44,13 @@ export async function startTestOkno(overrides: Record<string, string> = {}): Pro
     CLIENT_DIST: process.env.OKNO_CLIENT_DIST ?? 'dist/client',
     ...overrides,
   });
-  const okno = await startOkno(config, createLogger(config.LOG_LEVEL), { schema });
+  const clock = new AdjustableClock();
+  clock.set(new Date(opts.now ?? TEST_NOW));
+  const okno = await startOkno(config, createLogger(config.LOG_LEVEL), { schema, clock });
   const stop = okno.stop.bind(okno);
   return {
     ...okno,
+    clock,
     async stop() {
       const knex = okno.deps.db.knex;
       if (okno.deps.db.kind === 'postgres') {

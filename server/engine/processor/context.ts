@@ -5,6 +5,7 @@ import { InstanceState, type ElementInstance, type ProcessInstanceRow } from '..
 import { camel, pgRows, type SqlTarget } from '../state/sql.js';
 import { USER_TASK_UPSERT, userTaskWrites, type TaskCache } from '../state/user-tasks.js';
 import type { KeyAllocator } from '../state/keys.js';
+import type { Clock } from '../../platform/clock.js';
 import { notFound } from '../errors.js';
 
 export interface DefinitionRow {
@@ -43,6 +44,8 @@ export interface CommandTx extends SqlTarget {
 /** What the engine offers to a command (definitions cache, keys). */
 export interface EngineServices {
   keys: KeyAllocator;
+  /** The engine's clock (pinned by `PUT /v2/clock` where clock control is on). */
+  clock: Clock;
   definition(db: DbSource, key: number): Promise<Definition>;
   latestDefinition(db: DbSource, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined>;
   /** Offers the command's new activatable jobs to waiting workers (called at flush): jobs taken are written as activated. */
@@ -69,7 +72,8 @@ export interface FinishedInstance {
 
 /** One command's transaction and everything it changes, written at the end in batches. */
 export class CommandContext {
-  readonly now = new Date();
+  /** The engine clock's time when the command started: every time decision of the command uses it. */
+  readonly now: Date;
   private readonly instances = new Map<number, InstanceState>();
   private readonly lockedRoots = new Set<number>();
   readonly jobs: Record<string, unknown>[] = [];
@@ -99,7 +103,9 @@ export class CommandContext {
   constructor(
     readonly services: EngineServices,
     private readonly tx: CommandTx,
-  ) {}
+  ) {
+    this.now = services.clock.now();
+  }
 
   /** The query builder over this command's transaction. */
   get trx(): Knex.Transaction {
@@ -213,7 +219,7 @@ export class CommandContext {
   /** Writes everything in one statement (plus pg_notify for the job types woken, when `notify` is given). */
   async flush(notify?: { channel: string; payload: (type: string) => string }): Promise<void> {
     const batch = new WriteBatch();
-    for (const state of this.instances.values()) state.flush(batch);
+    for (const state of this.instances.values()) state.flush(batch, this.now);
     if (this.userTasks.size) batch.insert('engine_user_tasks', userTaskWrites(this.userTasks.values()), USER_TASK_UPSERT);
     const removed = (kind: string) => new Set(this.removedOwners.get(kind) ?? []);
     const targetGone = (r: Record<string, unknown>) => this.removedTargets.some((t) => t.ownerKey === r.elementInstanceKey && t.targets.includes(r.targetElementId as string));
@@ -242,10 +248,10 @@ export class CommandContext {
     batch.insert('engine_incidents', newIncidents);
     if (incidentOwners.size) {
       batch.add("update engine_incidents set state = 'RESOLVED' where element_instance_key = any(?::bigint[]) and state = 'ACTIVE' returning key, process_instance_key", [[...incidentOwners]], 'resolved_incidents');
-      batch.add("insert into engine_events (key, value_type, intent, process_instance_key, created_at) select key, 'INCIDENT', 'RESOLVED', process_instance_key, now() from resolved_incidents");
+      batch.add("insert into engine_events (key, value_type, intent, process_instance_key, created_at) select key, 'INCIDENT', 'RESOLVED', process_instance_key, ?::timestamptz from resolved_incidents", [this.now.toISOString()]);
     }
     if (this.resolvedIncidentKeys.length) batch.add("update engine_incidents set state = 'RESOLVED' where key = any(?::bigint[])", [this.resolvedIncidentKeys]);
-    const now = new Date().toISOString();
+    const now = this.now.toISOString();
     batch.insert(
       'engine_events',
       this.events.map((e) => ({ key: e.key, valueType: e.valueType, intent: e.intent, processInstanceKey: e.processInstanceKey, elementId: e.elementId ?? null, elementType: e.elementType ?? null, payload: e.payload ?? null, createdAt: now })),

@@ -578,7 +578,7 @@ export class Processor {
     if (pending.eventType === 'canceling') {
       // The last canceling listener is done: the task is canceled and its element terminates.
       task.state = 'CANCELED';
-      task.completionDate = new Date().toISOString();
+      task.completionDate = this.ctx.now.toISOString();
       saveUserTask(this.ctx.userTasks, task);
       this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
       await this.terminationDone(state, el);
@@ -586,7 +586,7 @@ export class Processor {
     }
     if (pending.eventType === 'completing') {
       task.state = 'COMPLETED';
-      task.completionDate = new Date().toISOString();
+      task.completionDate = this.ctx.now.toISOString();
       saveUserTask(this.ctx.userTasks, task);
       this.complete(state.pi.key, el.key, pending.variables);
     } else {
@@ -664,10 +664,10 @@ export class Processor {
         const buffered = await rawRows<{ key: number; variables: Record<string, unknown>; correlatedProcessIds: string[] }>(
           this.ctx.trx,
           `select key, variables, correlated_process_ids from engine_messages
-            where name = ? and correlation_key = ? and expires_at > now() and tenant_id = ?
+            where name = ? and correlation_key = ? and expires_at > ? and tenant_id = ?
               and not (correlated_process_ids \\? ?)
             order by key limit 1 for update`,
-          [sub.messageName, sub.correlationKey, sub.tenantId, state.pi.bpmnProcessId],
+          [sub.messageName, sub.correlationKey, this.ctx.now, sub.tenantId, state.pi.bpmnProcessId],
         );
         const msg = buffered[0];
         if (msg) {
@@ -1004,7 +1004,7 @@ export class Processor {
     if (task.state === 'CANCELING') return true;
     task.state = 'CANCELED';
     task.pending = null;
-    task.completionDate = new Date().toISOString();
+    task.completionDate = this.ctx.now.toISOString();
     saveUserTask(this.ctx.userTasks, task);
     this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
     return false;
@@ -1070,6 +1070,7 @@ export class Processor {
       jobKey: jobKey ?? null,
       retryPhase: phase,
       tenantId: state.pi.tenantId,
+      createdAt: this.ctx.now.toISOString(),
     });
     this.own(el, 'incident');
     state.touch(el);

@@ -5,6 +5,8 @@ import type { Knex } from 'knex';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { EngineError } from '../errors.js';
+import type { AdjustableClock } from '../../platform/clock.js';
+import { routeClock } from './clock.js';
 import { routeCommands, type EngineCommands } from './commands.js';
 import { HttpError, routeUserTasks, type Reply, type UserTaskCommands } from './user-tasks.js';
 
@@ -190,7 +192,14 @@ export interface RestServer {
 export type QueryRunner = <T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) => Promise<T>;
 
 /** Serves the engine's /v2 REST subset on host:port (0 picks a free port). */
-export async function startRestServer(query: QueryRunner, host: string, port: number, logger: Logger, commands: UserTaskCommands & EngineCommands): Promise<RestServer> {
+export async function startRestServer(
+  query: QueryRunner,
+  host: string,
+  port: number,
+  logger: Logger,
+  commands: UserTaskCommands & EngineCommands,
+  clock: { clock: AdjustableClock; controlled: boolean },
+): Promise<RestServer> {
   const self = { host, port };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -224,6 +233,7 @@ export async function startRestServer(query: QueryRunner, host: string, port: nu
       const method = req.method ?? 'GET';
       const path = url.pathname.replace(/\/$/, '');
       const handle = async (): Promise<Reply> =>
+        routeClock(clock.clock, clock.controlled, method, path, body) ??
         (await routeUserTasks(query, commands, method, path, body)) ??
         (await routeCommands(query, commands, { method, path, body, raw, contentType, gone: () => gone, onGone: (h) => (gone ? h() : goneHandlers.push(h)) })) ?? { status: 200, body: await query((db) => route(db, method, path, body, self)) };
       handle().then(

@@ -67,8 +67,8 @@ export function nextCycle(cycle: string, repetitionsLeft: number, last: Date): T
   return { dueAt: addDuration(m[3], last), repetitions, cycle };
 }
 
-/** Validates a static timer definition; returns { error } when it cannot be read. */
+/** Validates a static timer definition; returns { error } when it cannot be read (any reference instant does). */
 export function parseTimerSpec(kind: TimerKind, text: string): { error?: string } {
-  const r = scheduleTimer(kind, text, new Date());
+  const r = scheduleTimer(kind, text, new Date(0));
   return 'error' in r ? { error: r.error } : {};
 }

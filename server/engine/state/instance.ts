@@ -131,9 +131,9 @@ export class InstanceState {
   }
 
   /** Adds the diff to the command's write batch. */
-  flush(batch: WriteBatch): void {
+  flush(batch: WriteBatch, now: Date): void {
     const pi = this.pi;
-    const endedAt = pi.state === 'ACTIVE' ? null : new Date().toISOString();
+    const endedAt = pi.state === 'ACTIVE' ? null : now.toISOString();
     if (this.isNew) {
       batch.insert('engine_process_instances', [
         {
@@ -147,7 +147,7 @@ export class InstanceState {
           parentElementInstanceKey: pi.parentElementInstanceKey,
           startCorrelationKey: pi.startCorrelationKey,
           tenantId: pi.tenantId,
-          createdAt: new Date().toISOString(),
+          createdAt: now.toISOString(),
           endedAt,
         },
       ]);

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { audit } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
 import { ConflictError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../platform/errors.js';
 import type { Actor, Role, SessionUser } from '../../platform/http/context.js';
 import { hashToken, randomToken, type LoadedSession } from '../../platform/http/session.js';
@@ -38,6 +39,7 @@ export class AuthService {
 
   constructor(
     private readonly knex: Knex,
+    private readonly clock: Clock,
     private readonly opts: AuthServiceOptions,
   ) {
     this.limiter = new RateLimiterMemory({
@@ -79,7 +81,7 @@ export class AuthService {
 
     const token = randomToken();
     const csrfToken = randomToken(24);
-    const expiresAt = new Date(Date.now() + this.opts.sessionTtlHours * 3600_000);
+    const expiresAt = new Date(this.clock.ms() + this.opts.sessionTtlHours * 3600_000);
     await this.knex.transaction(async (trx) => {
       await trx('sessions').insert({
         idHash: hashToken(token),
@@ -89,7 +91,7 @@ export class AuthService {
         ip: meta.ip.slice(0, 64),
         userAgent: meta.userAgent.slice(0, 500),
       });
-      await trx('users').where({ id: user.id }).update({ lastLoginAt: trx.fn.now() });
+      await trx('users').where({ id: user.id }).update({ lastLoginAt: this.clock.now() });
       await audit(trx, { userId: user.id, requestId: meta.requestId, ip: meta.ip }, { action: 'login', entity: 'user', entityId: user.id });
     });
     const sessionUser = await this.sessionUser(user.id);
@@ -161,7 +163,7 @@ export class AuthService {
   async loadSession(idHash: string): Promise<LoadedSession | undefined> {
     const row = await this.knex('sessions')
       .where({ idHash })
-      .andWhere('expiresAt', '>', this.knex.fn.now())
+      .andWhere('expiresAt', '>', this.clock.now())
       .first('userId', 'csrfToken');
     if (!row) return undefined;
     const user = await this.sessionUser(row.userId as number);
@@ -180,7 +182,7 @@ export class AuthService {
 
   /** Deletes expired sessions; returns how many. */
   async purgeExpiredSessions(): Promise<number> {
-    return this.knex('sessions').where('expiresAt', '<=', this.knex.fn.now()).delete();
+    return this.knex('sessions').where('expiresAt', '<=', this.clock.now()).delete();
   }
 
   /** Throws a 409 if a login is already taken by another user. */

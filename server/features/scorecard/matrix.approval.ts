@@ -167,7 +167,7 @@ export class MatrixApproval {
 
   /** The key of the CREATED user task of the given element, polling up to waitMs for it to appear. */
   private async waitingTask(sdk: Camunda8, processInstanceKey: string, elementId: string, waitMs: number): Promise<string | undefined> {
-    const started = Date.now();
+    const started = performance.now();
     for (;;) {
       let items: { userTaskKey: unknown; elementId?: unknown }[];
       try {
@@ -177,7 +177,7 @@ export class MatrixApproval {
       }
       const found = items.find((t) => t.elementId === elementId);
       if (found) return String(found.userTaskKey);
-      if (Date.now() - started >= waitMs) return undefined;
+      if (performance.now() - started >= waitMs) return undefined;
       await new Promise((r) => setTimeout(r, 50));
     }
   }

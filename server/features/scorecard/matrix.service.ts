@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
 import type { CalendarCountry } from '../../platform/calendar.js';
 import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../../platform/http/context.js';
@@ -127,6 +128,8 @@ export class MatrixService {
     private readonly options: {
       /** Whose production calendar sets a new matrix's planned working days (config CALENDAR_COUNTRY). */
       country: CalendarCountry;
+      /** The product's clock (approval leases). */
+      clock: Clock;
       /** The BPMN approval on the engine; without it the workflow actions answer 503. */
       approval?: MatrixApproval;
     },
@@ -349,8 +352,8 @@ export class MatrixService {
       if (action === 'confirm') await this.checkComplete(trx, id);
       const leased = await trx('sc_matrices')
         .where({ id, status: head.status })
-        .where((q) => q.whereNull('workflowLeaseUntil').orWhere('workflowLeaseUntil', '<', trx.fn.now()))
-        .update({ workflowLeaseUntil: trx.raw(`now() + interval '${WORKFLOW_LEASE_SECONDS} seconds'`) });
+        .where((q) => q.whereNull('workflowLeaseUntil').orWhere('workflowLeaseUntil', '<', this.options.clock.now()))
+        .update({ workflowLeaseUntil: new Date(this.options.clock.ms() + WORKFLOW_LEASE_SECONDS * 1000) });
       if (!leased) throw new ConflictError('Another approval step of this matrix is in progress; reload it in a moment', { status: head.status });
       return { head, participants: await this.participants(trx, head) };
     });
@@ -382,10 +385,10 @@ export class MatrixService {
         if (action === 'return') {
           for (const s of STEPS) Object.assign(set, { [`${s}By`]: null, [`${s}At`]: null });
         } else {
-          Object.assign(set, { [`${check.to}By`]: viewer.id, [`${check.to}At`]: trx.fn.now() });
+          Object.assign(set, { [`${check.to}By`]: viewer.id, [`${check.to}At`]: this.options.clock.now() });
         }
         await trx('sc_matrices').where({ id }).update(set);
-        await trx('sc_matrix_events').insert({ matrixId: id, action, fromStatus: head.status, toStatus: check.to, userId: viewer.id, comment: comment ?? null });
+        await trx('sc_matrix_events').insert({ matrixId: id, action, fromStatus: head.status, toStatus: check.to, userId: viewer.id, comment: comment ?? null, at: this.options.clock.now() });
         await audit(trx, actor, { action: `scorecard.matrix.${action}`, entity: 'sc_matrix', entityId: id, before: { status: head.status }, after: { status: check.to, comment, processInstanceKey: step.processInstanceKey } });
         return this.present(trx, id, rel);
       });
@@ -406,8 +409,8 @@ export class MatrixService {
       const m = (await trx('sc_matrices').where({ id }).forUpdate().first('status')) as { status: MatrixStatus } | undefined;
       if (!m) return null;
       if (m.status !== 'approved') return m.status;
-      await trx('sc_matrices').where({ id }).update({ status: 'locked', lockedBy: null, lockedAt: trx.fn.now(), updatedAt: trx.fn.now() });
-      await trx('sc_matrix_events').insert({ matrixId: id, action: 'lock', fromStatus: 'approved', toStatus: 'locked', userId: null, comment: 'Закрыта автоматически: срок закрытия истёк' });
+      await trx('sc_matrices').where({ id }).update({ status: 'locked', lockedBy: null, lockedAt: this.options.clock.now(), updatedAt: trx.fn.now() });
+      await trx('sc_matrix_events').insert({ matrixId: id, action: 'lock', fromStatus: 'approved', toStatus: 'locked', userId: null, comment: 'Закрыта автоматически: срок закрытия истёк', at: this.options.clock.now() });
       await audit(trx, actor, { action: 'scorecard.matrix.lock', entity: 'sc_matrix', entityId: id, before: { status: 'approved' }, after: { status: 'locked', automatic: true } });
       return 'locked';
     });

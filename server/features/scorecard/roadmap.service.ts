@@ -34,7 +34,11 @@ export interface RoadmapSeries {
 
 /** The city's roadmap (дорожная карта): indicators with a yearly plan and fact, and the chart series. */
 export class RoadmapService {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    /** This year in the users' time zone (the default range when no value exists yet). */
+    private readonly thisYear: () => number,
+  ) {}
 
   /** Indicators with their values, in display order. */
   async list(q: { page: number; pageSize: number }): Promise<Page<RoadmapIndicatorView>> {
@@ -100,7 +104,7 @@ export class RoadmapService {
     const indicators = (await this.knex('sc_roadmap_indicators').orderBy([{ column: 'sort' }, { column: 'id' }]).select('id', 'code', 'name', 'unit', 'direction')) as Omit<RoadmapSeries, 'years' | 'plan' | 'fact' | 'achieved'>[];
     const values = await this.values(this.knex, indicators.map((i) => i.id));
     const all = [...values.values()].flat().map((v) => v.year);
-    const from = q.from ?? (all.length ? Math.min(...all) : new Date().getUTCFullYear());
+    const from = q.from ?? (all.length ? Math.min(...all) : this.thisYear());
     const to = q.to ?? (all.length ? Math.max(...all) : from);
     const years = Array.from({ length: Math.max(to - from + 1, 0) }, (_, i) => from + i);
     return {

@@ -13,6 +13,7 @@ import { AUTO_LOCK_AFTER } from './scorecard.workers.js';
 import type { MatrixAction } from './matrix.workflow.js';
 import { MethodologyService } from './methodology.service.js';
 import { PlanService } from './plan.service.js';
+import { localYear } from '../../platform/clock.js';
 import { RoadmapService } from './roadmap.service.js';
 import { defaultProviders } from './scorecard.providers.js';
 import {
@@ -70,13 +71,13 @@ function download(ctx: AppContext, file: { filename: string; buffer: Buffer }, t
 }
 
 /** /api/scorecard: employee matrices and their workflow, indicators and rules, annual plans, facts, methodology, roadmap. */
-export function scorecardRoutes({ db, engine, config }: AppDeps): Router<AppState> {
+export function scorecardRoutes({ db, engine, config, clock }: AppDeps): Router<AppState> {
   const knex = db.knex;
   const providers = defaultProviders();
-  const matrices = new MatrixService(knex, providers, { country: config.CALENDAR_COUNTRY, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) });
+  const matrices = new MatrixService(knex, providers, { country: config.CALENDAR_COUNTRY, clock, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) });
   const plans = new PlanService(knex, providers);
   const methodologies = new MethodologyService(knex);
-  const roadmap = new RoadmapService(knex);
+  const roadmap = new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE));
   const router = new Router<AppState>({ prefix: '/api/scorecard' });
 
   // --- matrices -------------------------------------------------------------------------------

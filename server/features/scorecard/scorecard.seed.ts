@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { localMonth } from '../../platform/clock.js';
 import { createMatrices, DISCIPLINE_INDICATOR, monthStart, type EmployeeSnapshot } from './matrix.engine.js';
 import { scoreOrganisation } from './scorecard.formulas.js';
 import { defaultProviders } from './scorecard.providers.js';
@@ -95,10 +96,10 @@ const ROADMAP = [
 ] as const;
 
 /** Seeds scorecard demo data (indicators, annual plans, facts and this month's matrices, a methodology with ratings, the roadmap); safe to run again. */
-export async function seedScorecardDemo(knex: Knex, now = new Date()): Promise<void> {
-  const year = now.getUTCFullYear();
-  const m = now.getUTCMonth();
-  const month = `${year}-${String(m + 1).padStart(2, '0')}`;
+export async function seedScorecardDemo(knex: Knex, now: Date, timeZone: string): Promise<void> {
+  // "This month" and "this year" are the users' (in the configured time zone), not UTC's.
+  const month = localMonth(now, timeZone);
+  const year = Number(month.slice(0, 4));
   await knex.transaction(async (trx) => {
     await trx('sc_indicators').insert(INDICATORS.map((i) => ({ ...i }))).onConflict('code').ignore();
     const indicatorId = new Map(((await trx('sc_indicators').select('id', 'code')) as { id: number; code: string }[]).map((i) => [i.code, i.id]));

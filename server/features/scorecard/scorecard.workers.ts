@@ -8,12 +8,12 @@ import { defaultProviders } from './scorecard.providers.js';
 export const AUTO_LOCK_AFTER = 'P10D';
 
 /** The scorecard's job workers: deploys the matrix approval process and serves its `okno-scorecard-lock-matrix` jobs. */
-export function startScorecardWorkers({ db, engine, logger, config }: AppDeps): RunningWorkers {
+export function startScorecardWorkers({ db, engine, logger, config, clock }: AppDeps): RunningWorkers {
   const sdk = engine.sdk();
   if (!sdk) return { stop: async () => undefined };
   const log = logger.child({ component: 'scorecard-workers' });
   deployApproval(sdk).catch((err: unknown) => log.warn({ err }, 'the matrix approval process could not be deployed yet; it is deployed on first use'));
-  const matrices = new MatrixService(db.knex, defaultProviders(), { country: config.CALENDAR_COUNTRY, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) });
+  const matrices = new MatrixService(db.knex, defaultProviders(), { country: config.CALENDAR_COUNTRY, clock, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) });
   const worker = sdk.getZeebeGrpcApiClient().createWorker({
     taskType: LOCK_MATRIX_JOB_TYPE,
     pollInterval: 1000,

@@ -131,17 +131,21 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
     if (m.status === 'confirmed') m = (await admin.post(`/api/scorecard/matrices/${own}/agree`, {})).body;
     if (m.status === 'agreed') m = (await admin.post(`/api/scorecard/matrices/${own}/approve`, {})).body;
     expect(m.status).toBe('approved');
-    // The deployed process waits ten days; an instance at the lock step with a one-second timer stands in for the wait.
-    const zeebe = sdk.getZeebeGrpcApiClient();
-    await zeebe.cancelProcessInstance(m.processInstanceKey);
-    const pi = await zeebe.createProcessInstance({ bpmnProcessId: APPROVAL_PROCESS_ID, variables: { matrixId: own, employeeUserId: '', managerUserIds: [], headUserIds: [], autoLockAfter: 'PT1S' }, startInstructions: [{ elementId: 'Task_Lock' }] });
-    const locked = await eventually(async () => {
-      const s = await stored(own);
-      return s.status === 'locked' ? s : undefined;
-    }, 15_000);
-    expect(locked.lockedBy).toBeNull();
-    expect(locked.lockedAt).toBeInstanceOf(Date);
-    await eventually(async () => (await instanceState(String(pi.processInstanceKey))) === 'COMPLETED', 5_000);
+    // When ten days and a minute pass on the engine's clock (Camunda's clock API, as against a cluster)
+    const approvedAt = okno.clock.ms();
+    await sdk.getOrchestrationClusterApiClient().pinClock({ timestamp: approvedAt + 10 * 86_400_000 + 60_000 });
+    try {
+      const locked = await eventually(async () => {
+        const s = await stored(own);
+        return s.status === 'locked' ? s : undefined;
+      }, 15_000);
+      // Then the worker locked it in Okno, as the system, at the moved time, and the approval instance ended
+      expect(locked.lockedBy).toBeNull();
+      expect(locked.lockedAt.getTime()).toBeGreaterThanOrEqual(approvedAt + 10 * 86_400_000);
+      await eventually(async () => (await instanceState(String(m.processInstanceKey))) === 'COMPLETED', 5_000);
+    } finally {
+      okno.clock.set(approvedAt);
+    }
     const view = (await admin.get(`/api/scorecard/matrices/${own}`)).body;
     expect(view.history.at(-1)).toMatchObject({ action: 'lock', by: null, comment: expect.stringContaining('автоматически') });
     expect(view.allowedActions).toEqual([]);

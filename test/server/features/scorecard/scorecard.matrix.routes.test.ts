@@ -2,12 +2,11 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedScorecardDemo } from '../../../../server/features/scorecard/scorecard.seed.js';
 import type { ApiClient } from '../../../helpers/api.js';
-import { startTestOkno, type TestOkno } from '../../../helpers/okno.js';
+import { startTestOkno, TEST_NOW, type TestOkno } from '../../../helpers/okno.js';
 
-const now = new Date();
-const MONTH = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
-const next = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-const NEXT_MONTH = `${next.getUTCFullYear()}-${String(next.getUTCMonth() + 1).padStart(2, '0')}`;
+// The test Okno's clock starts at TEST_NOW (15 June 2026): this month is June, next month July.
+const MONTH = TEST_NOW.slice(0, 7);
+const NEXT_MONTH = '2026-07';
 
 const rowOf = (m: any, pred: (r: any) => boolean) => m.rows.find(pred);
 const fieldPaths = (res: any): string[] => res.body.error.details.fields.map((f: { path: string }) => f.path);
@@ -24,7 +23,7 @@ describe('scorecard matrices over HTTP', () => {
   beforeAll(async () => {
     // The embedded engine runs the approval process (workflow actions are BPMN steps).
     okno = await startTestOkno();
-    await seedScorecardDemo(okno.deps.db.knex);
+    await seedScorecardDemo(okno.deps.db.knex, okno.clock.now(), okno.deps.config.TIME_ZONE);
     // Sequential: the embedded PGlite socket server mishandles concurrent connections (see the concurrency test).
     specialist = await okno.signIn('specialist@okno.local');
     manager = await okno.signIn('manager@okno.local');
@@ -39,7 +38,7 @@ describe('scorecard matrices over HTTP', () => {
   });
 
   it('given the demo seed run twice, then each demo employee still has exactly one matrix for the month', async () => {
-    await seedScorecardDemo(okno.deps.db.knex);
+    await seedScorecardDemo(okno.deps.db.knex, okno.clock.now(), okno.deps.config.TIME_ZONE);
     const rows = await okno.deps.db.knex('sc_matrices').where({ month: `${MONTH}-01` }).count({ n: '*' }).groupBy('employeeId');
     expect(rows.every((r: any) => Number(r.n) === 1)).toBe(true);
     expect(rows.length).toBe(5);
@@ -333,7 +332,7 @@ describe('scorecard matrices over HTTP', () => {
   });
 
   it('given an annual plan, when the employee adds a task with a bad monthly breakdown, then 400 on that month; a valid one shows up in the plan', async () => {
-    const year = now.getUTCFullYear();
+    const year = Number(MONTH.slice(0, 4));
     const bad = await specialist.post('/api/scorecard/plans', { employeeId: specialistEmployeeId, year, kind: 'smart_constant', title: 'Отчет', unit: 'date', monthly: [...Array(11).fill(null), 5] });
     expect(bad.status).toBe(400);
     expect(fieldPaths(bad)).toEqual(['monthly.11']);
@@ -346,7 +345,7 @@ describe('scorecard matrices over HTTP', () => {
   });
 
   it('given the manager cascades their constant SMART task, then each employee gets it as a KPI plan item', async () => {
-    const year = now.getUTCFullYear();
+    const year = Number(MONTH.slice(0, 4));
     const managerEmployee = (await manager.get('/api/auth/me')).body.user.employeeId;
     const items = (await manager.get(`/api/scorecard/plans?employeeId=${managerEmployee}&year=${year}`)).body.items;
     const task = items.find((i: any) => i.kind === 'smart_constant');

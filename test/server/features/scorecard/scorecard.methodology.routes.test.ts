@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_METHODOLOGY, seedScorecardDemo } from '../../../../server/features/scorecard/scorecard.seed.js';
 import type { ApiClient } from '../../../helpers/api.js';
-import { startTestOkno, type TestOkno } from '../../../helpers/okno.js';
+import { startTestOkno, TEST_NOW, type TestOkno } from '../../../helpers/okno.js';
 
 const fieldPaths = (res: any): string[] => res.body.error.details.fields.map((f: { path: string }) => f.path);
 const level = (code: string, points: number, min: number | null, max: number | null) => ({ code, description: `level ${code}`, points, min, max });
@@ -36,7 +36,7 @@ describe('organisation methodology over HTTP', () => {
 
   beforeAll(async () => {
     okno = await startTestOkno({ ENGINE: 'none' });
-    await seedScorecardDemo(okno.deps.db.knex);
+    await seedScorecardDemo(okno.deps.db.knex, okno.clock.now(), okno.deps.config.TIME_ZONE);
     admin = await okno.signIn('admin@okno.local');
     manager = await okno.signIn('manager@okno.local');
     units = Object.fromEntries((await okno.deps.db.knex('org_units').select('code', 'id')).map((u: any) => [u.code, u.id]));
@@ -158,7 +158,7 @@ describe('roadmap over HTTP', () => {
 
   beforeAll(async () => {
     okno = await startTestOkno({ ENGINE: 'none' });
-    await seedScorecardDemo(okno.deps.db.knex);
+    await seedScorecardDemo(okno.deps.db.knex, okno.clock.now(), okno.deps.config.TIME_ZONE);
     admin = await okno.signIn('admin@okno.local');
     manager = await okno.signIn('manager@okno.local');
     specialist = await okno.signIn('specialist@okno.local');
@@ -170,7 +170,7 @@ describe('roadmap over HTTP', () => {
   it('given the demo roadmap, then the series has plan and fact per year with achievement respecting direction', async () => {
     const res = await manager.get('/api/scorecard/roadmap/series');
     expect(res.status).toBe(200);
-    const year = new Date().getUTCFullYear();
+    const year = Number(TEST_NOW.slice(0, 4));
     expect(res.body.years).toEqual([year - 2, year - 1, year, year + 1]);
     const queue = res.body.indicators.find((i: any) => i.code === 'queue-wait');
     expect(queue).toMatchObject({ direction: 'lower', plan: [15, 15, 15, 12], fact: [17, 14.2, 12.8, null], achieved: [false, true, true, null] });

@@ -31,8 +31,8 @@ describe('fact providers plug into the matrix engine', () => {
   beforeAll(async () => {
     okno = await startTestOkno({ ENGINE: 'none' });
     const knex = okno.deps.db.knex;
-    await seedScorecardDemo(knex);
-    service = new MatrixService(knex, defaultProviders().register(provider), { country: 'RU' });
+    await seedScorecardDemo(knex, okno.clock.now(), okno.deps.config.TIME_ZONE);
+    service = new MatrixService(knex, defaultProviders().register(provider), { country: 'RU', clock: okno.clock });
     const user = await knex('users').where({ email: 'admin@okno.local' }).first();
     admin = { id: user.id, fullName: user.fullName, email: user.email, phone: null, roles: ['admin'], locale: 'ru', employeeId: user.employeeId, unitId: null };
     actor = { userId: user.id, requestId: 'test', ip: '127.0.0.1' };
