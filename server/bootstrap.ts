@@ -69,7 +69,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       // Publish the sample services that have no version yet, so the portal and task lists have something to run.
       const analyst = (await db.knex('users').where({ email: 'analyst@okno.local' }).first('id')) as { id: number } | undefined;
       try {
-        const published = await publishServicesDemo(new ServicesService(db.knex, engine), db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
+        const published = await publishServicesDemo(new ServicesService(db.knex, engine, clock), db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
         if (published.length) logger.info({ published }, 'demo services published');
       } catch (err) {
         logger.warn({ err }, 'demo services could not be published; publish them from the constructor');

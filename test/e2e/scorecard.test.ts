@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import { ProcessInstanceKey } from '@camunda8/orchestration-cluster-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startTestOkno, type TestOkno } from '../helpers/okno.js';
+import { startTestOkno, TEST_NOW, type TestOkno } from '../helpers/okno.js';
 import { freshPage, launchBrowser, signInThroughUi, type TestBrowser } from './browser.js';
 
 const SCREENSHOT = path.resolve('docs/scorecard.png');
@@ -21,8 +21,7 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
     const specialist = await okno.signIn('specialist@okno.local');
     const mine = await specialist.get('/api/scorecard/matrices/mine');
     expect(mine.status).toBe(200);
-    const now = new Date();
-    const month = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+    const month = TEST_NOW.slice(0, 7);
     const item = (mine.body.items as { id: number; month: string; fullName: string; status: string }[]).find((i) => i.month === month);
     expect(item?.status).toBe('draft');
     matrixId = item!.id;
@@ -187,7 +186,7 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       await expect(page.locator('[data-test="plans-table"] tbody tr').count()).resolves.toBe(before + 1);
       const specialist = await okno.signIn('specialist@okno.local');
       const employeeId = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId')).employeeId as number;
-      const plan = await specialist.get(`/api/scorecard/plans?employeeId=${employeeId}&year=${new Date().getFullYear()}`);
+      const plan = await specialist.get(`/api/scorecard/plans?employeeId=${employeeId}&year=${TEST_NOW.slice(0, 4)}`);
       const item = (plan.body.items as { title: string; kind: string; monthly: unknown[] }[]).find((i) => i.title === 'Ежемесячный отчёт о работе с обращениями');
       expect(item).toMatchObject({ kind: 'smart_constant', monthly: Array(12).fill(4) });
     } finally {
@@ -199,8 +198,8 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
     page = await freshPage(browser);
     try {
       const specialistEmployee = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId')).employeeId as number;
-      const next = new Date(new Date().getFullYear(), new Date().getMonth() + 1, 1);
-      const nextMonth = `${next.getFullYear()}-${String(next.getMonth() + 1).padStart(2, '0')}`;
+      // The month after TEST_NOW's June.
+      const nextMonth = '2026-07';
       const manager = await okno.signIn('manager@okno.local');
       expect((await manager.post('/api/scorecard/matrices', { employeeId: specialistEmployee, month: nextMonth })).status).toBe(201);
       const xlsx = async (rows: unknown[][]) => {

@@ -13,7 +13,7 @@ describe('engine: the controllable clock', () => {
   let t: TestEngine;
   beforeAll(async () => {
     t = await startTestEngine();
-    for (const f of ['timer-catch.bpmn', 'message-catch.bpmn', 'one-task.bpmn']) await t.deploy(f);
+    for (const f of ['timer-catch.bpmn', 'message-catch.bpmn', 'one-task.bpmn', 'clock-feel.bpmn']) await t.deploy(f);
   });
   afterEach(async () => {
     await t.rest.resetClock();
@@ -81,6 +81,18 @@ describe('engine: the controllable clock', () => {
     const again = await t.job(t.id('do-work'));
     expect(again.key).toBe(first.key);
     await t.zeebe.cancelProcessInstance(String(created.processInstanceKey));
+  });
+
+  it('given the clock pinned, then FEEL now() and today() read the engine clock, and a timer of now() + 1 hour waits for the clock', async () => {
+    const start = await pinnedAt('2027-12-31T21:30:00Z');
+    const created = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('clock-feel'), variables: {} });
+    const key = String(created.processInstanceKey);
+    const clock = await t.waitVariable(key, 'clock');
+    expect(clock.value).toEqual({ today: '2027-12-31', tomorrow: '2028-01-01T21:30:00Z', late: true });
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await t.instanceState(key)).toBe('ACTIVE');
+    await pin(start + 3_600_000);
+    await t.waitState(key, 'COMPLETED');
   });
 
   it('given a pinned clock, when it is reset, then timers follow the system time again', async () => {

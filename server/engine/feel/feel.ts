@@ -54,11 +54,26 @@ export function toJsonValue(value: unknown): unknown {
   return null;
 }
 
-/** Evaluates a FEEL expression (with or without the leading `=`) against variables; never throws. */
-export function evaluateFeel(expression: string, variables: Record<string, unknown>): FeelResult {
+/**
+ * FEEL's `now()` and `today()` at the engine clock's instant, in UTC (Zeebe evaluates them against its
+ * own, controllable clock, not the host's), built with FEEL's own `date and time` / `date`.
+ */
+function clockFunctions(now: Date): Record<string, unknown> {
+  const iso = now.toISOString();
+  return {
+    now: () => evaluate(`date and time("${iso}")`).value,
+    today: () => evaluate(`date("${iso.slice(0, 10)}")`).value,
+  };
+}
+
+/**
+ * Evaluates a FEEL expression (with or without the leading `=`) against variables; never throws.
+ * `now` is the engine clock's instant for `now()` and `today()` (the host's time without it).
+ */
+export function evaluateFeel(expression: string, variables: Record<string, unknown>, now?: Date): FeelResult {
   const text = body(expression);
   try {
-    const { value, warnings } = evaluate(text, { ...variables, ...camundaFunctions });
+    const { value, warnings } = evaluate(text, { ...variables, ...camundaFunctions, ...(now ? clockFunctions(now) : {}) });
     if (value === null || value === undefined) {
       const failure = warnings.find((w) => !BENIGN_WARNINGS.has(w.type));
       if (failure) return { ok: false, message: `failed to evaluate expression '${text}': ${failure.message}` };
@@ -70,6 +85,6 @@ export function evaluateFeel(expression: string, variables: Record<string, unkno
 }
 
 /** Evaluates an attribute that may be static or `=expression`; static values are returned unchanged. */
-export function evaluateStaticOrFeel(value: string, variables: Record<string, unknown>): FeelResult {
-  return isExpression(value) ? evaluateFeel(value, variables) : { ok: true, value };
+export function evaluateStaticOrFeel(value: string, variables: Record<string, unknown>, now?: Date): FeelResult {
+  return isExpression(value) ? evaluateFeel(value, variables, now) : { ok: true, value };
 }

@@ -42,6 +42,16 @@ export class Processor {
 
   constructor(private readonly ctx: CommandContext) {}
 
+  /** Evaluates a FEEL expression with `now()` and `today()` at the command's time on the engine clock. */
+  private feel(expression: string, variables: Record<string, unknown>): FeelResult {
+    return evaluateFeel(expression, variables, this.ctx.now);
+  }
+
+  /** Evaluates an attribute that may be static or `=expression` (FEEL clock as in `feel`). */
+  private feelOrStatic(value: string, variables: Record<string, unknown>): FeelResult {
+    return evaluateStaticOrFeel(value, variables, this.ctx.now);
+  }
+
   // ---------- entry points (called by commands) ----------
 
   /** Creates a process instance and queues its start; returns its state. */
@@ -253,7 +263,7 @@ export class Processor {
       // Input mappings create local variables; they run in order and see earlier targets.
       for (const m of def.inputs) {
         const ctxVars = this.visible(state, el.key);
-        const value = check(evaluateStaticOrFeel(m.source, ctxVars), 'IO_MAPPING_ERROR');
+        const value = check(this.feelOrStatic(m.source, ctxVars), 'IO_MAPPING_ERROR');
         this.setVar(state, el.key, m.target, value);
       }
     }
@@ -295,9 +305,9 @@ export class Processor {
       case 'END_EVENT':
         if (def.job) {
           const vars = this.visible(state, el.key);
-          const jobType = check(evaluateStaticOrFeel(def.job.type, vars));
+          const jobType = check(this.feelOrStatic(def.job.type, vars));
           if (typeof jobType !== 'string' || !jobType) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the job type of '${def.id}' to be a non-empty string, but was '${JSON.stringify(jobType)}'`);
-          const retries = Number(check(evaluateStaticOrFeel(def.job.retries, vars)));
+          const retries = Number(check(this.feelOrStatic(def.job.retries, vars)));
           if (!Number.isInteger(retries)) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the retries of '${def.id}' to be a number`);
           const boundaries = await this.planBoundaries(state, el, def);
           activated();
@@ -306,13 +316,13 @@ export class Processor {
           return;
         }
         if (def.script) {
-          const value = check(evaluateFeel(def.script.expression, this.visible(state, el.key)));
+          const value = check(this.feel(def.script.expression, this.visible(state, el.key)));
           activated();
           this.steps.push({ t: 'complete', pi, key: el.key, variables: { [def.script.resultVariable]: value } });
           return;
         }
         if (def.event?.kind === 'error' && def.event.code) {
-          const code = String(check(evaluateStaticOrFeel(def.event.code, this.visible(state, el.key))));
+          const code = String(check(this.feelOrStatic(def.event.code, this.visible(state, el.key))));
           // A caught error terminates the scope that holds this end event.
           if (!(await this.throwError(state, el, code, {}))) {
             throw new IncidentSignal('UNHANDLED_ERROR_EVENT', `Expected to throw an error event with the code '${code}', but it was not caught. No error events are available in the scope.`);
@@ -320,7 +330,7 @@ export class Processor {
           return;
         }
         if (def.event?.kind === 'escalation' && def.event.code) {
-          const code = String(check(evaluateStaticOrFeel(def.event.code, this.visible(state, el.key))));
+          const code = String(check(this.feelOrStatic(def.event.code, this.visible(state, el.key))));
           activated();
           const caught = await this.findCatch(state, el, 'escalation', code);
           if (caught) await this.catchEvent(caught.state, caught.owner, caught.target, {});
@@ -328,7 +338,7 @@ export class Processor {
           return;
         }
         if (def.event?.kind === 'signal' && def.event.signalName) {
-          const name = String(check(evaluateStaticOrFeel(def.event.signalName, this.visible(state, el.key))));
+          const name = String(check(this.feelOrStatic(def.event.signalName, this.visible(state, el.key))));
           activated();
           this.ctx.thrownSignals.push({ name, variables: {} });
           this.steps.push({ t: 'complete', pi, key: el.key });
@@ -386,7 +396,7 @@ export class Processor {
         for (const fid of def.outgoing) {
           const flow = state.model.flows.get(fid)!;
           if (fid === def.defaultFlow || !flow.condition) continue;
-          const r = check(evaluateFeel(flow.condition, vars), 'CONDITION_ERROR');
+          const r = check(this.feel(flow.condition, vars), 'CONDITION_ERROR');
           if (r !== true && r !== false && r !== null) throw new IncidentSignal('CONDITION_ERROR', `Expected the condition of '${fid}' to be a boolean, but was '${JSON.stringify(r)}'`);
           if (r === true) {
             chosen.push(fid);
@@ -419,7 +429,7 @@ export class Processor {
       }
       case 'CALL_ACTIVITY': {
         const vars = this.visible(state, el.key);
-        const processId = check(evaluateStaticOrFeel(def.call!.processId, vars), 'CALLED_ELEMENT_ERROR');
+        const processId = check(this.feelOrStatic(def.call!.processId, vars), 'CALLED_ELEMENT_ERROR');
         if (typeof processId !== 'string') throw new IncidentSignal('CALLED_ELEMENT_ERROR', `Expected the called process id of '${def.id}' to be a string`);
         const call = def.call!;
         const services = this.ctx.services;
@@ -461,14 +471,14 @@ export class Processor {
     const vars = this.visible(state, el.key);
     const text = (value: string | undefined, what: string): string | null => {
       if (value === undefined) return null;
-      const v = check(evaluateStaticOrFeel(value, vars));
+      const v = check(this.feelOrStatic(value, vars));
       if (v === null) return null;
       if (typeof v !== 'string') throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the ${what} of '${def.id}' to be a string, but was '${JSON.stringify(v)}'`);
       return v;
     };
     const names = (value: string | undefined, what: string): string[] => {
       if (value === undefined) return [];
-      const v = check(evaluateStaticOrFeel(value, vars));
+      const v = check(this.feelOrStatic(value, vars));
       if (v === null) return [];
       if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
@@ -483,7 +493,7 @@ export class Processor {
     };
     let priority = 50;
     if (ut.priority !== undefined) {
-      const p = check(evaluateStaticOrFeel(ut.priority, vars));
+      const p = check(this.feelOrStatic(ut.priority, vars));
       const n = typeof p === 'string' ? Number(p) : p;
       if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the priority of '${def.id}' to be an integer from 0 to 100, but was '${JSON.stringify(p)}'`);
       priority = n;
@@ -628,7 +638,7 @@ export class Processor {
     const ev = target.event;
     const interrupting = target.interrupting;
     if (ev?.kind === 'timer' && ev.timer) {
-      const raw = check(evaluateStaticOrFeel(ev.timer.expression, vars));
+      const raw = check(this.feelOrStatic(ev.timer.expression, vars));
       const schedule = scheduleTimer(ev.timer.kind, String(raw), this.ctx.now);
       if ('error' in schedule) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Invalid timer of '${targetId}': ${schedule.error}`);
       return async () => {
@@ -641,8 +651,8 @@ export class Processor {
       };
     }
     if (ev?.kind === 'message') {
-      const name = check(evaluateStaticOrFeel(ev.messageName ?? '', vars));
-      const correlation = check(evaluateFeel(ev.correlationKey ?? '=null', vars));
+      const name = check(this.feelOrStatic(ev.messageName ?? '', vars));
+      const correlation = check(this.feel(ev.correlationKey ?? '=null', vars));
       if (typeof correlation !== 'string' && typeof correlation !== 'number') {
         throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Failed to extract the correlation key for '${targetId}': The value must be either a string or a number, but was ${JSON.stringify(correlation)}.`);
       }
@@ -688,7 +698,7 @@ export class Processor {
       };
     }
     if (ev?.kind === 'signal') {
-      const name = check(evaluateStaticOrFeel(ev.signalName ?? '', vars));
+      const name = check(this.feelOrStatic(ev.signalName ?? '', vars));
       return async () => {
         const key = await this.ctx.key();
         this.ctx.signalSubscriptions.push({ key, signalName: String(name), elementInstanceKey: owner.key, processInstanceKey: state.pi.key, rootKey: state.pi.rootKey, targetElementId: targetId, interrupting });
@@ -737,7 +747,7 @@ export class Processor {
       const innerOfBody = parent?.elementType === 'MULTI_INSTANCE_BODY';
       const results: [string, unknown][] = [];
       for (const m of def.outputs) {
-        results.push([m.target, check(evaluateFeel(m.source, this.visible(state, el.key)), 'IO_MAPPING_ERROR')]);
+        results.push([m.target, check(this.feel(m.source, this.visible(state, el.key)), 'IO_MAPPING_ERROR')]);
       }
       for (const [target, value] of results) {
         if (innerOfBody) this.setVar(state, el.key, target, value);
@@ -869,7 +879,7 @@ export class Processor {
 
   private async activateBody(state: InstanceState, body: ElementInstance, def: FlowElement): Promise<void> {
     const loop = def.loop!;
-    const items = check(evaluateFeel(loop.inputCollection, this.visible(state, body.key)));
+    const items = check(this.feel(loop.inputCollection, this.visible(state, body.key)));
     if (!Array.isArray(items)) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the input collection of '${def.id}' to be a list, but was '${JSON.stringify(items)}'`);
     const boundaries = await this.planBoundaries(state, body, def);
     body.state = 'ACTIVATED';
@@ -903,11 +913,11 @@ export class Processor {
     const mi = body.data.mi!;
     const innerVars = this.visible(state, inner.key);
     // Evaluate first (either may raise an incident on the inner instance), then apply.
-    const output = loop.outputCollection && loop.outputElement ? check(evaluateFeel(loop.outputElement, innerVars)) : undefined;
+    const output = loop.outputCollection && loop.outputElement ? check(this.feel(loop.outputElement, innerVars)) : undefined;
     let done = false;
     if (loop.completionCondition) {
       const counters = { numberOfInstances: mi.size, numberOfActiveInstances: mi.active - 1, numberOfCompletedInstances: mi.completed + 1, numberOfTerminatedInstances: mi.terminated };
-      const r = check(evaluateFeel(loop.completionCondition, { ...innerVars, ...counters }));
+      const r = check(this.feel(loop.completionCondition, { ...innerVars, ...counters }));
       if (typeof r !== 'boolean') throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the completion condition of '${def.id}' to be a boolean, but was '${JSON.stringify(r)}'`);
       done = r;
     }

@@ -7,8 +7,10 @@ import type { AppDeps } from '../../deps.js';
 import { changePasswordSchema, loginSchema, registerSchema, updateMeSchema } from './auth.schemas.js';
 
 /** /api/auth: sign in and out, register, who am I. */
-export function authRoutes({ auth, config }: AppDeps): Router<AppState> {
+export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/auth' });
+  /** The server's time and the users' time zone: the client's "today" and "this month" follow the product's clock. */
+  const clockNow = () => ({ now: clock.now().toISOString(), timeZone: config.TIME_ZONE });
   const cookieOptions = (expires?: Date) => ({
     httpOnly: true,
     sameSite: 'lax' as const,
@@ -22,7 +24,7 @@ export function authRoutes({ auth, config }: AppDeps): Router<AppState> {
     const input = parse(loginSchema, ctx.request.body);
     const result = await auth.login(input, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result.expiresAt));
-    ctx.body = { user: result.user, csrfToken: result.csrfToken };
+    ctx.body = { user: result.user, csrfToken: result.csrfToken, clock: clockNow() };
   });
 
   router.post('/register', allow.public(), async (ctx) => {
@@ -31,7 +33,7 @@ export function authRoutes({ auth, config }: AppDeps): Router<AppState> {
     const result = await auth.login({ login: input.email ?? input.phone!, password: input.password }, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result.expiresAt));
     ctx.status = 201;
-    ctx.body = { user, csrfToken: result.csrfToken };
+    ctx.body = { user, csrfToken: result.csrfToken, clock: clockNow() };
   });
 
   router.post('/logout', allow.authenticated(), async (ctx) => {
@@ -41,7 +43,7 @@ export function authRoutes({ auth, config }: AppDeps): Router<AppState> {
   });
 
   router.get('/me', allow.authenticated(), (ctx) => {
-    ctx.body = { user: ctx.state.user, csrfToken: ctx.state.csrfToken };
+    ctx.body = { user: ctx.state.user, csrfToken: ctx.state.csrfToken, clock: clockNow() };
   });
 
   router.patch('/me', allow.authenticated(), async (ctx) => {

@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import type { Answers } from '../../okno-moddle/index.js';
 import { evaluate, matchVariants } from '../../okno-moddle/questionnaire.js';
 import { audit } from '../../platform/audit.js';
+import type { Clock } from '../../platform/clock.js';
 import type { EngineConnection } from '../../platform/camunda.js';
 import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/context.js';
@@ -64,6 +65,7 @@ export class ServicesService {
   constructor(
     private readonly knex: Knex,
     private readonly engine: EngineConnection,
+    private readonly clock: Clock,
   ) {}
 
   /** What validation needs from the org structure and the catalogue. */
@@ -265,7 +267,7 @@ export class ServicesService {
         processDefinitionKey: String(process.processDefinitionKey),
         processVersion: process.version,
       });
-      await trx('services').where({ id: row.id }).update({ latestVersion: version, publishedAt: trx.fn.now(), updatedAt: trx.fn.now() });
+      await trx('services').where({ id: row.id }).update({ latestVersion: version, publishedAt: this.clock.now(), updatedAt: trx.fn.now() });
       await audit(trx, actor, { action: 'publish', entity: 'service', entityId: row.id, after: { version, comment, processDefinitionKey: process.processDefinitionKey, processVersion: process.version } });
       return { code, version, processDefinitionKey: String(process.processDefinitionKey), processVersion: process.version, warnings: result.problems };
     });
@@ -308,9 +310,9 @@ export class ServicesService {
     if (version !== undefined) {
       const v = await this.versionRow(row.id, version);
       if (!v) throw new NotFoundError('Version');
-      return { format: 'okno-service', formatVersion: 1, code, title: row.title, version, exportedAt: new Date().toISOString(), xml: v.xml, forms: v.forms };
+      return { format: 'okno-service', formatVersion: 1, code, title: row.title, version, exportedAt: this.clock.now().toISOString(), xml: v.xml, forms: v.forms };
     }
-    return { format: 'okno-service', formatVersion: 1, code, title: row.title, version: null, exportedAt: new Date().toISOString(), xml: row.draftXml, forms: row.draftForms };
+    return { format: 'okno-service', formatVersion: 1, code, title: row.title, version: null, exportedAt: this.clock.now().toISOString(), xml: row.draftXml, forms: row.draftForms };
   }
 
   /** Imports a service file as a new draft, or over an existing draft when replace is set. */

@@ -1,6 +1,7 @@
 import { http } from '../../api/http';
 import type { Locale } from '../../shared/i18n';
 import type { Role } from '../../shared/roles';
+import type { ServerClock } from '../../shared/clock';
 
 /** The signed-in user as the server describes them. */
 export interface CurrentUser {
@@ -17,6 +18,8 @@ export interface CurrentUser {
 export interface SessionAnswer {
   user: CurrentUser;
   csrfToken: string;
+  /** The server's clock and the users' time zone. */
+  clock: ServerClock;
 }
 
 export interface RegisterInput {

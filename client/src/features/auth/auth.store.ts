@@ -4,6 +4,7 @@ import { setCsrfToken } from '../../api/http';
 import { useLocaleStore } from '../../shared/locale.store';
 import type { Locale } from '../../shared/i18n';
 import { hasAnyRole, homePathFor, sectionsFor, type Role } from '../../shared/roles';
+import { syncClock } from '../../shared/clock';
 import { authApi, type CurrentUser, type RegisterInput, type SessionAnswer } from './auth.api';
 
 /** The session: who is signed in, their roles, home page and sections. */
@@ -21,6 +22,7 @@ export const useAuthStore = defineStore('auth', () => {
   function adopt(answer: SessionAnswer) {
     user.value = answer.user;
     setCsrfToken(answer.csrfToken);
+    syncClock(answer.clock);
     const toSave = useLocaleStore().reconcile(answer.user.locale);
     if (toSave) void saveLocale(toSave);
   }

@@ -1,4 +1,5 @@
 import type { EditScope, Matrix, MatrixRow, MatrixStatus, MethodologyDoc, RowUnit } from './scorecard.api';
+import { thisMonth } from '../../shared/clock';
 
 /** The paper form's sections, in order: SMART tasks are split into constant and variable ones. */
 export type FormSection = 'kpi' | 'smartConstant' | 'smartVariable' | 'discipline' | 'evaluation';
@@ -18,14 +19,15 @@ export function groupRows(rows: readonly MatrixRow[], keepEmpty = false): { sect
   }).filter((g) => keepEmpty || g.rows.length > 0);
 }
 
-/** The current month as `YYYY-MM` (local calendar). */
-export function currentMonth(now = new Date()): string {
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}`;
+/** This month as `YYYY-MM`, by the server's clock in the users' time zone. */
+export function currentMonth(): string {
+  return thisMonth();
 }
 
-/** `YYYY-MM` for a date picker timestamp, and back (first day of the month, local time). */
+/** `YYYY-MM` for a date picker timestamp, and back (first day of the month, the picker's local time). */
 export function monthOfTimestamp(ts: number): string {
-  return currentMonth(new Date(ts));
+  const d = new Date(ts);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
 }
 export function timestampOfMonth(month: string): number {
   const [y, m] = month.split('-').map(Number);

@@ -6,10 +6,11 @@ import App from '../../../../client/src/App.vue';
 import { createOknoRouter } from '../../../../client/src/router';
 import { i18n } from '../../../../client/src/shared/i18n';
 import { setCsrfToken } from '../../../../client/src/api/http';
-import { currentMonth } from '../../../../client/src/features/scorecard/scorecard.logic';
 import { mockFetch, userWith, type RecordedCall } from '../../helpers';
 
-const month = currentMonth();
+// The server's clock, as /api/auth/me tells it: the screen's "this month" is the server's, whatever the browser's clock says.
+const clock = { now: '2026-06-15T07:00:00Z', timeZone: 'Europe/Moscow' };
+const month = '2026-06';
 const base = { indicatorId: null, indicatorCode: null, planItemId: null, cascadedFromRowId: null, direction: 'higher', weight: null, planDate: null, factDate: null, t0: 50, tmax: 120, note: null, sort: 0 };
 const matrix = {
   id: 41,
@@ -44,7 +45,7 @@ async function mountMine(answer: (c: RecordedCall) => { status: number; body?: u
   const calls = mockFetch((c) => {
     const own = answer(c);
     if (own) return own;
-    if (c.url === '/api/auth/me') return { status: 200, body: { user: userWith(['specialist'], { employeeId: 5 }), csrfToken: 't' } };
+    if (c.url === '/api/auth/me') return { status: 200, body: { user: userWith(['specialist'], { employeeId: 5 }), csrfToken: 't', clock } };
     if (c.url.startsWith('/api/scorecard/matrices/mine')) return { status: 200, body: { items: [{ id: 41, month, status: 'draft' }], total: 1, page: 1, pageSize: 50 } };
     if (c.url === '/api/scorecard/matrices/41') return { status: 200, body: matrix };
     if (c.url === '/api/scorecard/indicators') return { status: 200, body: { items: [{ id: 1, code: 'applications-processed', source: 'manual' }, { id: 2, code: 'visits-served', source: 'import' }, { id: 3, code: 'executive-discipline', source: 'manual' }] } };
@@ -108,7 +109,7 @@ describe('My matrix', () => {
   it('says so when there is no matrix for the month, and the employee creates it', async () => {
     let created = false;
     const calls = mockFetch((c) => {
-      if (c.url === '/api/auth/me') return { status: 200, body: { user: userWith(['specialist'], { employeeId: 5 }), csrfToken: 't' } };
+      if (c.url === '/api/auth/me') return { status: 200, body: { user: userWith(['specialist'], { employeeId: 5 }), csrfToken: 't', clock } };
       if (c.url.startsWith('/api/scorecard/matrices/mine')) return { status: 200, body: created ? { items: [{ id: 41, month }], total: 1, page: 1, pageSize: 50 } : { items: [], total: 0, page: 1, pageSize: 50 } };
       if (c.url === '/api/scorecard/matrices' && c.method === 'POST') {
         created = true;

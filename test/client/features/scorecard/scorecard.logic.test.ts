@@ -1,3 +1,4 @@
+import { syncClock } from '../../../../client/src/shared/clock';
 import { describe, expect, it } from 'vitest';
 import type { Matrix, MatrixRow, MethodologyDoc } from '../../../../client/src/features/scorecard/scorecard.api';
 import {
@@ -77,10 +78,14 @@ describe('the paper form layout', () => {
 });
 
 describe('months', () => {
-  it('formats the current month and converts month picker timestamps both ways', () => {
-    expect(currentMonth(new Date(2026, 0, 31))).toBe('2026-01');
-    expect(currentMonth(new Date(2026, 10, 1))).toBe('2026-11');
+  it('takes the current month from the server clock in the users\' time zone, and converts month picker timestamps both ways', () => {
+    // 31 December 21:30 UTC is already January in Moscow, still December in Kyiv
+    syncClock({ now: '2027-12-31T21:30:00Z', timeZone: 'Europe/Moscow' });
+    expect(currentMonth()).toBe('2028-01');
+    syncClock({ now: '2027-12-31T21:30:00Z', timeZone: 'Europe/Kyiv' });
+    expect(currentMonth()).toBe('2027-12');
     expect(monthOfTimestamp(timestampOfMonth('2026-12'))).toBe('2026-12');
+    expect(monthOfTimestamp(timestampOfMonth('2028-02'))).toBe('2028-02');
   });
 });
 
