@@ -11,19 +11,23 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   /** The server's time and the users' time zone: the client's "today" and "this month" follow the product's clock. */
   const clockNow = () => ({ now: clock.now().toISOString(), timeZone: config.TIME_ZONE });
-  const cookieOptions = (expires?: Date) => ({
+  /**
+   * The cookie lives as long as the session, said as a relative max-age: the browser judges it by its
+   * own clock, which need not be the product's (the server decides the session's end by its clock).
+   */
+  const cookieOptions = (session: { expiresAt: Date } | 'ended') => ({
     httpOnly: true,
     sameSite: 'lax' as const,
     secure: config.COOKIE_SECURE,
     path: '/',
-    expires,
+    ...(session === 'ended' ? { expires: new Date(0) } : { maxAge: Math.max(0, session.expiresAt.getTime() - clock.ms()) }),
     overwrite: true,
   });
 
   router.post('/login', allow.public(), async (ctx) => {
     const input = parse(loginSchema, ctx.request.body);
     const result = await auth.login(input, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
-    ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result.expiresAt));
+    ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));
     ctx.body = { user: result.user, csrfToken: result.csrfToken, clock: clockNow() };
   });
 
@@ -31,14 +35,14 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
     const input = parse(registerSchema, ctx.request.body);
     const user = await auth.register(input, { ip: ctx.ip, requestId: ctx.state.requestId });
     const result = await auth.login({ login: input.email ?? input.phone!, password: input.password }, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
-    ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result.expiresAt));
+    ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));
     ctx.status = 201;
     ctx.body = { user, csrfToken: result.csrfToken, clock: clockNow() };
   });
 
   router.post('/logout', allow.authenticated(), async (ctx) => {
     await auth.logout(ctx.state.sessionIdHash!, actorOf(ctx));
-    ctx.cookies.set(SESSION_COOKIE, '', cookieOptions(new Date(0)));
+    ctx.cookies.set(SESSION_COOKIE, '', cookieOptions('ended'));
     ctx.status = 204;
   });
 

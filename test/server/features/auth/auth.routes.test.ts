@@ -25,6 +25,15 @@ describe('auth routes', () => {
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 
+  it('given the product clock months away from the browser\'s, when signing in, then the cookie still lives the session\'s 12 hours from the browser\'s own time', async () => {
+    // The product's clock stands at TEST_NOW; a browser judges Expires by its own clock, so the cookie's life is relative.
+    const res = await okno.anonymous().post('/api/auth/login', { login: 'operator@okno.local', password: 'okno-demo-2026' });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('okno_session='))!;
+    const expires = Date.parse(/expires=([^;]+)/i.exec(cookie)![1]);
+    const sentAt = Date.parse(res.headers.get('date')!);
+    expect(Math.abs(expires - sentAt - 12 * 3_600_000)).toBeLessThan(5_000);
+  });
+
   it('given no session, when calling /me, then 401', async () => {
     const res = await okno.anonymous().get('/api/auth/me');
     expect(res.status).toBe(401);
