@@ -13,6 +13,7 @@ import { systemClock, type AdjustableClock } from './platform/clock.js';
 import { openDatabase } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import { migrateLatest } from './platform/migrate.js';
+import { engineCredentials, sdkAuthSettings } from './engine/credentials.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './engine/index.js';
 import { startWorkers } from './workers.js';
 
@@ -43,13 +44,15 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
     if (config.ENGINE === 'embedded') {
-      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clock, clockControlled: config.ENGINE_CLOCK_CONTROLLED });
+      const credentials = engineCredentials({ username: config.CAMUNDA_BASIC_AUTH_USERNAME, password: config.CAMUNDA_BASIC_AUTH_PASSWORD, dataDir: config.DATA_DIR });
+      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clock, clockControlled: config.ENGINE_CLOCK_CONTROLLED, credentials });
     }
     engine = connectEngine({
       mode: config.ENGINE,
       grpcAddress: embedded?.grpcAddress ?? config.ZEEBE_GRPC_ADDRESS,
       restAddress: embedded?.restAddress ?? config.ZEEBE_REST_ADDRESS,
-      sdkConfig: config.ENGINE === 'external' ? config.sdkEnv : undefined,
+      // The embedded engine takes the SDK's BASIC strategy with its credentials; a cluster gets every ZEEBE_*/CAMUNDA_* variable.
+      sdkConfig: embedded ? sdkAuthSettings(embedded.credentials) : config.ENGINE === 'external' ? config.sdkEnv : undefined,
     });
 
     const auth = new AuthService(db.knex, clock, {
