@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import { isTimeZone } from './platform/clock.js';
 
@@ -38,6 +39,11 @@ export const configSchema = z.object({
   CAMUNDA_BASIC_AUTH_USERNAME: z.string().min(1).optional(),
   CAMUNDA_BASIC_AUTH_PASSWORD: z.string().min(1).optional(),
   CLIENT_DIST: z.string().default('dist/client'),
+  // Service models (constructor): limits, and the worker threads that parse, lint and check them.
+  SERVICE_MODEL_MAX_BYTES: z.coerce.number().int().min(10_000).max(50_000_000).default(3 * 1024 * 1024),
+  SERVICE_MODEL_MAX_ELEMENTS: z.coerce.number().int().min(10).max(200_000).default(6_000),
+  VALIDATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  VALIDATION_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
   CALENDAR_COUNTRY: z.enum(['RU', 'UA']).default('RU'),
   TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Moscow or Europe/Kyiv').default('Europe/Moscow'),
   ENGINE_CLOCK_CONTROLLED: bool.optional(),
