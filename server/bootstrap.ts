@@ -8,11 +8,13 @@ import { seedDemo } from './features/demo/demo.seed.js';
 import { seedScorecardDemo } from './features/scorecard/scorecard.seed.js';
 import { publishServicesDemo, seedServicesDemo } from './features/services/services.seed.js';
 import { ServicesService } from './features/services/services.service.js';
+import { ValidationPool } from './features/services/validation.pool.js';
 import { connectEngine, type EngineConnection } from './platform/camunda.js';
 import { systemClock, type AdjustableClock } from './platform/clock.js';
 import { openDatabase } from './platform/db.js';
 import type { Logger } from './platform/logger.js';
 import { migrateLatest } from './platform/migrate.js';
+import { engineCredentials, sdkAuthSettings } from './engine/credentials.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from './engine/index.js';
 import { startWorkers } from './workers.js';
 
@@ -38,18 +40,24 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
   let engine: EngineConnection | undefined;
   let server: http.Server | undefined;
   let workers: ReturnType<typeof startWorkers> | undefined;
+  const validation = new ValidationPool({
+    threads: config.VALIDATION_WORKERS,
+    limits: { maxBytes: config.SERVICE_MODEL_MAX_BYTES, maxElements: config.SERVICE_MODEL_MAX_ELEMENTS, timeoutMs: config.VALIDATION_TIMEOUT_MS },
+  });
   try {
     const applied = await migrateLatest(db.knex, db.schema);
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
     if (config.ENGINE === 'embedded') {
-      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clock, clockControlled: config.ENGINE_CLOCK_CONTROLLED });
+      const credentials = engineCredentials({ username: config.CAMUNDA_BASIC_AUTH_USERNAME, password: config.CAMUNDA_BASIC_AUTH_PASSWORD, dataDir: config.DATA_DIR });
+      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clock, clockControlled: config.ENGINE_CLOCK_CONTROLLED, credentials });
     }
     engine = connectEngine({
       mode: config.ENGINE,
       grpcAddress: embedded?.grpcAddress ?? config.ZEEBE_GRPC_ADDRESS,
       restAddress: embedded?.restAddress ?? config.ZEEBE_REST_ADDRESS,
-      sdkConfig: config.ENGINE === 'external' ? config.sdkEnv : undefined,
+      // The embedded engine takes the SDK's BASIC strategy with its credentials; a cluster gets every ZEEBE_*/CAMUNDA_* variable.
+      sdkConfig: embedded ? sdkAuthSettings(embedded.credentials) : config.ENGINE === 'external' ? config.sdkEnv : undefined,
     });
 
     const auth = new AuthService(db.knex, clock, {
@@ -57,7 +65,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       loginMaxAttempts: config.LOGIN_MAX_ATTEMPTS,
       loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
     });
-    const deps: AppDeps = { config, db, logger, engine, auth, clock };
+    const deps: AppDeps = { config, db, logger, engine, auth, clock, validation };
 
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db.knex);
@@ -69,7 +77,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       // Publish the sample services that have no version yet, so the portal and task lists have something to run.
       const analyst = (await db.knex('users').where({ email: 'analyst@okno.local' }).first('id')) as { id: number } | undefined;
       try {
-        const published = await publishServicesDemo(new ServicesService(db.knex, engine, clock), db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
+        const published = await publishServicesDemo(new ServicesService(db.knex, engine, clock, validation), db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
         if (published.length) logger.info({ published }, 'demo services published');
       } catch (err) {
         logger.warn({ err }, 'demo services could not be published; publish them from the constructor');
@@ -104,6 +112,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
           server!.close(() => resolve());
           server!.closeAllConnections();
         });
+        await validation.close();
         await engine!.close();
         await embedded?.stop();
         await db.close();
@@ -112,6 +121,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
   } catch (err) {
     if (server?.listening) server.close();
     await workers?.stop().catch(() => undefined);
+    await validation.close().catch(() => undefined);
     await engine?.close().catch(() => undefined);
     await embedded?.stop().catch(() => undefined);
     await db.close().catch(() => undefined);

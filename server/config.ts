@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { z } from 'zod';
 import { isTimeZone } from './platform/clock.js';
 
@@ -33,10 +34,25 @@ export const configSchema = z.object({
     .optional(),
   ZEEBE_REST_ADDRESS: z.string().optional(),
   CAMUNDA_AUTH_STRATEGY: z.enum(['NONE', 'OAUTH', 'BASIC', 'BEARER', 'COOKIE']).optional(),
+  // The embedded engine accepts exactly these (the SDK's BASIC strategy); unset: a password generated
+  // into DATA_DIR/engine-password. With ENGINE=external they go to the SDK for a cluster's basic auth.
+  CAMUNDA_BASIC_AUTH_USERNAME: z.string().min(1).optional(),
+  CAMUNDA_BASIC_AUTH_PASSWORD: z.string().min(1).optional(),
   CLIENT_DIST: z.string().default('dist/client'),
+  // Service models (constructor): limits, and the worker threads that parse, lint and check them.
+  SERVICE_MODEL_MAX_BYTES: z.coerce.number().int().min(10_000).max(50_000_000).default(3 * 1024 * 1024),
+  SERVICE_MODEL_MAX_ELEMENTS: z.coerce.number().int().min(10).max(200_000).default(6_000),
+  VALIDATION_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(20_000),
+  VALIDATION_WORKERS: z.coerce.number().int().min(1).max(64).default(Math.max(1, Math.min(4, os.availableParallelism() - 1))),
   CALENDAR_COUNTRY: z.enum(['RU', 'UA']).default('RU'),
   TIME_ZONE: z.string().refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Moscow or Europe/Kyiv').default('Europe/Moscow'),
   ENGINE_CLOCK_CONTROLLED: bool.optional(),
+}).refine((c) => !c.CAMUNDA_BASIC_AUTH_USERNAME === !c.CAMUNDA_BASIC_AUTH_PASSWORD, {
+  message: 'set both CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD, or neither (the embedded engine then generates a password into DATA_DIR)',
+  path: ['CAMUNDA_BASIC_AUTH_PASSWORD'],
+}).refine((c) => c.ENGINE !== 'embedded' || !c.CAMUNDA_BASIC_AUTH_PASSWORD || c.CAMUNDA_BASIC_AUTH_PASSWORD.length >= 12, {
+  message: 'the embedded engine needs a password of at least 12 characters (or unset it to have one generated)',
+  path: ['CAMUNDA_BASIC_AUTH_PASSWORD'],
 }).refine((c) => c.ENGINE !== 'external' || !!c.ZEEBE_GRPC_ADDRESS, {
   message: 'ENGINE=external needs ZEEBE_GRPC_ADDRESS (grpc://host:port or grpcs://host:port of the Zeebe gateway)',
   path: ['ZEEBE_GRPC_ADDRESS'],

@@ -4,6 +4,7 @@ import type { Clock } from './platform/clock.js';
 import type { Database } from './platform/db.js';
 import type { EngineConnection } from './platform/camunda.js';
 import type { Logger } from './platform/logger.js';
+import type { ValidationPool } from './features/services/validation.pool.js';
 
 /** Everything routes and workers are given; built once in main.ts (or a test) and passed in. */
 export interface AppDeps {
@@ -14,4 +15,6 @@ export interface AppDeps {
   auth: AuthService;
   /** The one clock every time decision reads (the embedded engine shares it). */
   clock: Clock;
+  /** Worker threads that parse, lint and check service models off the event loop. */
+  validation: ValidationPool;
 }

@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { systemClock, type AdjustableClock } from '../platform/clock.js';
+import { authorizationChecker, type EngineCredentials } from './credentials.js';
 import { Engine } from './engine.js';
 import { gatewayHandlers } from './gateway/handlers.js';
 import { loadGatewayService } from './gateway/proto.js';
@@ -19,6 +20,8 @@ export interface EmbeddedEngineOptions {
   clock?: AdjustableClock;
   /** Whether `PUT /v2/clock` may pin the clock (Camunda's `zeebe.clock.controlled`); off in production. */
   clockControlled?: boolean;
+  /** What every gRPC call and REST request must present (the SDK's BASIC strategy); see credentials.ts. */
+  credentials: Pick<EngineCredentials, 'username' | 'password'>;
 }
 
 export interface EmbeddedEngine {
@@ -26,6 +29,8 @@ export interface EmbeddedEngine {
   grpcAddress: string;
   /** http://host:port of the REST API, for ZEEBE_REST_ADDRESS (undefined until served). */
   restAddress?: string;
+  /** The credentials it accepts. */
+  credentials: Pick<EngineCredentials, 'username' | 'password'>;
   stop(): Promise<void>;
 }
 
@@ -44,10 +49,29 @@ const identityEncodingOnly: grpc.ServerInterceptor = (_method, call) =>
     },
   });
 
+/**
+ * Refuses every call whose metadata lacks the engine's credentials with UNAUTHENTICATED, before any
+ * handler runs (the pattern of grpc-js's own auth interceptor example). The SDK's BASIC strategy
+ * sends them as `authorization: Basic …` metadata on every call.
+ */
+function requireCredentials(accepts: (presented: unknown) => boolean): grpc.ServerInterceptor {
+  return (_method, call) =>
+    new grpc.ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, mdNext) => {
+            if (accepts(metadata.get('authorization')[0])) mdNext(metadata);
+            else call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: 'The Okno engine needs credentials: CAMUNDA_AUTH_STRATEGY=BASIC with CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD', metadata: new grpc.Metadata() });
+          },
+        }),
+    });
+}
+
 /** Starts Okno's embedded, Postgres-backed engine and its Zeebe gateway. */
 export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<EmbeddedEngine> {
   const service = loadGatewayService();
-  const server = new grpc.Server({ interceptors: [identityEncodingOnly] });
+  const accepts = authorizationChecker(opts.credentials);
+  const server = new grpc.Server({ interceptors: [requireCredentials(accepts), identityEncodingOnly] });
   const clock = opts.clock ?? systemClock();
   const engine = new Engine(opts.knex, opts.logger, clock);
   await engine.init();
@@ -73,12 +97,13 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
   boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${opts.host}:${opts.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
   });
-  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine, { clock, controlled: opts.clockControlled ?? false });
+  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine, { clock, controlled: opts.clockControlled ?? false }, accepts);
   scheduler.start();
   opts.logger.info({ port: boundPort, rest: rest.address }, 'embedded engine gateway listening');
   return {
     grpcAddress: `${opts.host}:${boundPort}`,
     restAddress: rest.address,
+    credentials: { username: opts.credentials.username, password: opts.credentials.password },
     async stop() {
       await scheduler.stop();
       engine.closeStreams();

@@ -9,7 +9,7 @@ export interface EngineConnectionOptions {
   grpcAddress?: string;
   /** http(s)://host:port of the Orchestration Cluster REST API. */
   restAddress?: string;
-  /** SDK settings passed through unchanged (CAMUNDA_AUTH_STRATEGY, ...). */
+  /** SDK settings passed through unchanged (CAMUNDA_AUTH_STRATEGY, CAMUNDA_BASIC_AUTH_*, ...). */
   sdkConfig?: Record<string, string | undefined>;
 }
 
@@ -36,8 +36,8 @@ export function connectEngine(opts: EngineConnectionOptions): EngineConnection {
       // The SDK logs to stdout on its own; keep it to errors unless the operator asks for more.
       ZEEBE_CLIENT_LOG_LEVEL: 'ERROR',
       CAMUNDA_LOG_LEVEL: 'error',
-      // The embedded engine listens on loopback without TLS or auth; a cluster brings its own settings.
-      ...(embedded ? { CAMUNDA_AUTH_STRATEGY: 'NONE' } : {}),
+      // The embedded engine listens on loopback without TLS and takes BASIC credentials (sdkConfig
+      // carries them); a cluster brings its own settings.
       ...Object.fromEntries(Object.entries(opts.sdkConfig ?? {}).filter(([, v]) => v !== undefined)),
     } as ConstructorParameters<typeof Camunda8>[0]);
     return c8;

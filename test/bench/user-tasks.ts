@@ -3,7 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Camunda8 } from '@camunda8/sdk';
 import { JobKey, type CamundaClient } from '@camunda8/orchestration-cluster-api';
+import { sdkAuthSettings } from '../../server/engine/credentials.js';
 import { startEmbeddedEngine } from '../../server/engine/index.js';
+import { testCredentials } from '../helpers/engine.js';
 import { openDatabase } from '../../server/platform/db.js';
 import { createLogger } from '../../server/platform/logger.js';
 import { migrateLatest } from '../../server/platform/migrate.js';
@@ -101,11 +103,11 @@ export async function run(): Promise<void> {
   const schema = `bench_ut_${crypto.randomBytes(4).toString('hex')}`;
   const db = await openDatabase({ url, dataDir: path.join(os.tmpdir(), `okno-bench-${schema}`), poolMax: 20, schema });
   await migrateLatest(db.knex, db.schema);
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger((process.env.BENCH_LOG_LEVEL ?? 'silent') as Parameters<typeof createLogger>[0]) });
+  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger((process.env.BENCH_LOG_LEVEL ?? 'silent') as Parameters<typeof createLogger>[0]) , credentials: testCredentials() });
   const c8 = new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
     ZEEBE_REST_ADDRESS: engine.restAddress,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    ...sdkAuthSettings(engine.credentials),
     CAMUNDA_LOG_LEVEL: 'none',
     zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
   } as unknown as ConstructorParameters<typeof Camunda8>[0]);

@@ -107,7 +107,7 @@ describe('engine: the controllable clock', () => {
 
   it('given a missing or negative timestamp, then 400 and the clock is unchanged', async () => {
     for (const body of [{}, { timestamp: -1 }, { timestamp: 'soon' }]) {
-      const res = await fetch(`${t.restAddress}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${t.restAddress}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json', ...t.authHeaders }, body: JSON.stringify(body) });
       expect(res.status).toBe(400);
       expect(((await res.json()) as { title: string }).title).toBe('INVALID_ARGUMENT');
     }
@@ -124,8 +124,8 @@ describe.skipIf(EXTERNAL)('engine: the clock API where clock control is off', ()
   });
 
   it('given clock control off (production), when a client pins the clock, then 403 and nothing moves', async () => {
-    const res = await fetch(`${t.restAddress}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ timestamp: 0 }) });
+    const res = await fetch(`${t.restAddress}/v2/clock`, { method: 'PUT', headers: { 'content-type': 'application/json', ...t.authHeaders }, body: JSON.stringify({ timestamp: 0 }) });
     expect(res.status).toBe(403);
-    expect((await fetch(`${t.restAddress}/v2/clock/reset`, { method: 'POST' })).status).toBe(403);
+    expect((await fetch(`${t.restAddress}/v2/clock/reset`, { method: 'POST', headers: t.authHeaders })).status).toBe(403);
   });
 });

@@ -6,7 +6,8 @@ import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Camunda8 } from '@camunda8/sdk';
 import { afterAll, describe, expect, it } from 'vitest';
-import { EMBEDDED_ONLY, EXTERNAL, fixture } from '../helpers/engine.js';
+import { EMBEDDED_ONLY, EXTERNAL, fixture, testCredentials } from '../helpers/engine.js';
+import { sdkAuthSettings } from '../../server/engine/credentials.js';
 import { openDatabase } from '../../server/platform/db.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -21,11 +22,13 @@ interface EngineProcess {
 
 const schema = `c_${crypto.randomBytes(6).toString('hex')}`;
 const dataDir = path.join(os.tmpdir(), `okno-crash-${schema}`);
+/** The engine process accepts these (the SDK's BASIC strategy), in the environment as for `npm run engine`. */
+const auth = sdkAuthSettings(testCredentials());
 
 /** Starts the engine in a child process on the shared database and connects an SDK client to it. */
 async function startEngineProcess(): Promise<EngineProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(HERE, 'support/engine-process.ts')], {
-    env: { ...process.env, DATA_DIR: dataDir, SCHEMA: schema },
+    env: { ...process.env, DATA_DIR: dataDir, SCHEMA: schema, ...auth },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await new Promise<string>((resolve, reject) => {
@@ -39,7 +42,7 @@ async function startEngineProcess(): Promise<EngineProcess> {
     child.once('exit', (code) => reject(new Error(`engine process exited early (${code})`)));
   });
   const { grpc, rest } = JSON.parse(line) as { grpc: string; rest: string };
-  const c8 = new Camunda8({ ZEEBE_GRPC_ADDRESS: `grpc://${grpc}`, ZEEBE_REST_ADDRESS: rest, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_LOG_LEVEL: 'none', zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false } } as any);
+  const c8 = new Camunda8({ ZEEBE_GRPC_ADDRESS: `grpc://${grpc}`, ZEEBE_REST_ADDRESS: rest, ...auth, CAMUNDA_LOG_LEVEL: 'none', zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false } } as any);
   return { child, c8, zeebe: c8.getZeebeGrpcApiClient() };
 }
 

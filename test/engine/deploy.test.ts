@@ -4,6 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zeebeProtoPath } from '../../server/engine/gateway/proto.js';
 import { EMBEDDED_ONLY, EXTERNAL, fixture, grpcCode, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
+/** gRPC call metadata carrying the given HTTP-style headers (the engine's credentials). */
+function authMetadata(headers: Record<string, string>): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  for (const [k, v] of Object.entries(headers)) metadata.set(k, v);
+  return metadata;
+}
+
 describe('engine: deploy', () => {
   let t: TestEngine;
   beforeAll(async () => {
@@ -74,7 +81,7 @@ describe('engine: deploy', () => {
     try {
       const changed = fixture('one-task.bpmn').toString().replace('id="one-task"', 'id="one-task-legacy"');
       const res = await new Promise<any>((resolve, reject) =>
-        client.DeployProcess({ processes: [{ name: 'legacy.bpmn', definition: Buffer.from(changed) }] }, (err: Error | null, r: unknown) => (err ? reject(err) : resolve(r))),
+        client.DeployProcess({ processes: [{ name: 'legacy.bpmn', definition: Buffer.from(changed) }] }, authMetadata(t.authHeaders), (err: Error | null, r: unknown) => (err ? reject(err) : resolve(r))),
       );
       expect(res.processes[0]).toMatchObject({ bpmnProcessId: 'one-task-legacy', version: 1, resourceName: 'legacy.bpmn' });
     } finally {

@@ -212,8 +212,8 @@ describe('engine: jobs over gRPC', () => {
   });
 
   it.skipIf(EXTERNAL)(`given two engine processes on one database, when a job is created through one, then a long poll waiting on the other gets it (NOTIFY on PostgreSQL, periodic re-check on PGlite) ${EMBEDDED_ONLY.internals}`, async () => {
-    const other = await startEmbeddedEngine({ knex: t.db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent') });
-    const c8 = new Camunda8({ ZEEBE_GRPC_ADDRESS: `grpc://${other.grpcAddress}`, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_LOG_LEVEL: 'none', zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' } } as any);
+    const other = await startEmbeddedEngine({ knex: t.db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent'), credentials: t.engine.credentials });
+    const c8 = new Camunda8({ ZEEBE_GRPC_ADDRESS: `grpc://${other.grpcAddress}`, ...t.sdkAuth, CAMUNDA_LOG_LEVEL: 'none', zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' } } as any);
     const zeebe = c8.getZeebeGrpcApiClient();
     try {
       const poll = zeebe.activateJobs({ type: t.id('do-work'), worker: 'other', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });

@@ -119,7 +119,7 @@ describe('engine REST /v2: deployments, process instances, jobs and messages thr
 
   it('given invalid requests, then the documented status and an RFC 9457 problem body', async () => {
     const base = t.engine.restAddress!;
-    const post = (path: string, body: string, method = 'POST') => fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json' }, body });
+    const post = (path: string, body: string, method = 'POST') => fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...t.authHeaders }, body });
     const cases: [Response, number, string][] = [
       [await post('/v2/jobs/activation', '{"type":"x","timeout":0,"maxJobsToActivate":1}'), 400, 'INVALID_ARGUMENT'],
       [await post('/v2/jobs/activation', '{"timeout":1000,"maxJobsToActivate":1}'), 400, 'INVALID_ARGUMENT'],
@@ -147,7 +147,7 @@ describe('engine REST /v2: deployments, process instances, jobs and messages thr
   });
 
   it('given the REST client validating every answer against the 8.8 schemas (strict), then topology, deployment, instance, job, listener job and search answers pass', async () => {
-    const strict = createCamundaClient({ config: { CAMUNDA_REST_ADDRESS: t.engine.restAddress!, CAMUNDA_AUTH_STRATEGY: 'NONE', CAMUNDA_SDK_VALIDATION: 'strict', CAMUNDA_SDK_LOG_LEVEL: 'silent' } as never });
+    const strict = createCamundaClient({ config: { CAMUNDA_REST_ADDRESS: t.engine.restAddress!, ...t.sdkAuth, CAMUNDA_SDK_VALIDATION: 'strict', CAMUNDA_SDK_LOG_LEVEL: 'silent' } as never });
     const now = { consistency: { waitUpToMs: 0 } };
     await strict.getTopology();
     await strict.createDeployment({ resources: [file('one-task.bpmn'), file('user-task-listeners.bpmn')] });

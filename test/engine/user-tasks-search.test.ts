@@ -68,7 +68,7 @@ describe('engine REST /v2/user-tasks/search: filters, sort, offset and cursor pa
 
   it('given a bad page, cursor or sort, then 400 with a problem body', async () => {
     const base = t.engine.restAddress!;
-    const search = (body: unknown) => fetch(`${base}/v2/user-tasks/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const search = (body: unknown) => fetch(`${base}/v2/user-tasks/search`, { method: 'POST', headers: { 'content-type': 'application/json', ...t.authHeaders }, body: JSON.stringify(body) });
     for (const body of [{ page: { from: 1, after: 'x' } }, { page: { after: 'not-a-cursor' } }, { page: { limit: 0 } }, { sort: [{ field: 'assignee' }] }, { sort: [{ field: 'priority', order: 'sideways' }] }, { filter: { priority: { $regex: 1 } } }]) {
       const res = await search(body);
       expect(res.status).toBe(400);

@@ -171,23 +171,23 @@ describe('engine: Camunda user tasks, task listeners and /v2/user-tasks', () => 
 
   it('given an unknown key, a malformed key or a bad body, then 404 / 400 with a problem body', async () => {
     const base = t.engine.restAddress!;
-    const missing = await fetch(`${base}/v2/user-tasks/2251799813685999`);
+    const missing = await fetch(`${base}/v2/user-tasks/2251799813685999`, { headers: t.authHeaders });
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toBe('application/problem+json');
     expect(await missing.json()).toMatchObject({ type: 'about:blank', title: 'NOT_FOUND', status: 404, detail: expect.stringContaining('2251799813685999'), instance: '/v2/user-tasks/2251799813685999' });
     const viaClient = await problem(t.rest.getUserTask({ userTaskKey: UserTaskKey.assumeExists('2251799813685999') }, now));
     expect(viaClient).toMatchObject({ status: 404, title: 'NOT_FOUND' });
-    const complete = await fetch(`${base}/v2/user-tasks/2251799813685999/completion`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    const complete = await fetch(`${base}/v2/user-tasks/2251799813685999/completion`, { method: 'POST', headers: { 'content-type': 'application/json', ...t.authHeaders }, body: '{}' });
     expect(complete.status).toBe(404);
     expect(((await complete.json()) as { title: string }).title).toBe('NOT_FOUND');
-    const malformed = await fetch(`${base}/v2/user-tasks/abc`);
+    const malformed = await fetch(`${base}/v2/user-tasks/abc`, { headers: t.authHeaders });
     expect(malformed.status).toBe(400);
-    const noAssignee = await fetch(`${base}/v2/user-tasks/1/assignment`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"assignee":""}' });
+    const noAssignee = await fetch(`${base}/v2/user-tasks/1/assignment`, { method: 'POST', headers: { 'content-type': 'application/json', ...t.authHeaders }, body: '{"assignee":""}' });
     expect(noAssignee.status).toBe(400);
     expect(((await noAssignee.json()) as { title: string }).title).toBe('INVALID_ARGUMENT');
-    const badPriority = await fetch(`${base}/v2/user-tasks/1`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: '{"changeset":{"priority":101}}' });
+    const badPriority = await fetch(`${base}/v2/user-tasks/1`, { method: 'PATCH', headers: { 'content-type': 'application/json', ...t.authHeaders }, body: '{"changeset":{"priority":101}}' });
     expect(badPriority.status).toBe(400);
-    const unknown = await fetch(`${base}/v2/decision-definitions/search`, { method: 'POST', body: '{}' });
+    const unknown = await fetch(`${base}/v2/decision-definitions/search`, { method: 'POST', headers: { 'content-type': 'application/json', ...t.authHeaders }, body: '{}' });
     expect(unknown.status).toBe(501);
   });
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Camunda8 } from '@camunda8/sdk';
+import { basicAuthorization, sdkAuthSettings } from '../../server/engine/credentials.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from '../../server/engine/index.js';
 import { openDatabase, type Database } from '../../server/platform/db.js';
 import { createLogger } from '../../server/platform/logger.js';
@@ -62,6 +63,10 @@ export interface TestEngine {
   external: boolean;
   /** Base URL of the REST API (/v2 lives under it): the embedded engine's, or ZEEBE_REST_ADDRESS. */
   restAddress: string;
+  /** Headers that authenticate a plain HTTP request to the REST API (the SDK's BASIC header; empty without basic auth). */
+  authHeaders: Record<string, string>;
+  /** The SDK settings that authenticate against this engine (CAMUNDA_AUTH_STRATEGY=BASIC and its user and password). */
+  sdkAuth: Record<string, string>;
   camunda: Camunda8;
   zeebe: ZeebeClient;
   /** The SDK's Orchestration Cluster REST client, talking to the engine's /v2 API. */
@@ -133,16 +138,21 @@ export function isolateFixture(source: string, file: string, suffix: string): st
   return xml;
 }
 
-/** The SDK settings: the embedded engine on loopback, or every ZEEBE_* / CAMUNDA_* variable for a cluster. */
-function sdkSettings(grpcAddress?: string, restAddress?: string): ConstructorParameters<typeof Camunda8>[0] {
-  if (!grpcAddress) {
+/** Random credentials for one test engine (the SDK's BASIC strategy). */
+export function testCredentials(): { username: string; password: string } {
+  return { username: 'okno-test', password: crypto.randomBytes(18).toString('base64url') };
+}
+
+/** The SDK settings: the embedded engine on loopback with its credentials, or every ZEEBE_* / CAMUNDA_* variable for a cluster. */
+function sdkSettings(grpcAddress?: string, restAddress?: string, credentials?: { username: string; password: string }): ConstructorParameters<typeof Camunda8>[0] {
+  if (!grpcAddress || !credentials) {
     const fromEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(ZEEBE|CAMUNDA)_/.test(e[0]) && !!e[1]));
     return { CAMUNDA_LOG_LEVEL: 'none', ...fromEnv, zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' } } as unknown as ConstructorParameters<typeof Camunda8>[0];
   }
   return {
     ZEEBE_GRPC_ADDRESS: `grpc://${grpcAddress}`,
     ZEEBE_REST_ADDRESS: restAddress,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    ...sdkAuthSettings(credentials),
     CAMUNDA_LOG_LEVEL: 'none',
     zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
   } as unknown as ConstructorParameters<typeof Camunda8>[0];
@@ -168,10 +178,12 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
     });
     await migrateLatest(db.knex, db.schema);
     const logger = createLogger((process.env.TEST_LOG_LEVEL ?? 'silent') as Parameters<typeof createLogger>[0]);
-    const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger, clockControlled: opts.clockControlled ?? true });
+    const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger, clockControlled: opts.clockControlled ?? true, credentials: testCredentials() });
     embedded = { engine, db, schema };
   }
-  const camunda = new Camunda8(sdkSettings(embedded?.engine.grpcAddress, embedded?.engine.restAddress));
+  const camunda = new Camunda8(sdkSettings(embedded?.engine.grpcAddress, embedded?.engine.restAddress, embedded?.engine.credentials));
+  const envBasic = process.env.CAMUNDA_AUTH_STRATEGY === 'BASIC' && process.env.CAMUNDA_BASIC_AUTH_USERNAME && process.env.CAMUNDA_BASIC_AUTH_PASSWORD ? { username: process.env.CAMUNDA_BASIC_AUTH_USERNAME, password: process.env.CAMUNDA_BASIC_AUTH_PASSWORD } : undefined;
+  const basic = embedded?.engine.credentials ?? envBasic;
   const zeebe = camunda.getZeebeGrpcApiClient();
   const rest = camunda.getOrchestrationClusterApiClientLoose();
   const now = { consistency: { waitUpToMs: 0 } };
@@ -199,6 +211,8 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
     },
     external: EXTERNAL,
     restAddress: embedded ? embedded.engine.restAddress! : (process.env.ZEEBE_REST_ADDRESS ?? 'http://localhost:8080').replace(/\/v2\/?$/, ''),
+    authHeaders: basic ? { authorization: basicAuthorization(basic) } : {},
+    sdkAuth: basic ? sdkAuthSettings(basic) : { CAMUNDA_AUTH_STRATEGY: process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE' },
     camunda,
     zeebe,
     rest: camunda.getOrchestrationClusterApiClient(),

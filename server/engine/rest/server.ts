@@ -183,6 +183,39 @@ const ENGINE_STATUS: Partial<Record<grpc.status, [number, string]>> = {
   [grpc.status.DEADLINE_EXCEEDED]: [504, 'DEADLINE_EXCEEDED'],
 };
 
+/** The largest request body (bytes): gRPC's default message limit, ample for a deployment. */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Why a request is refused before its body is read, or undefined: a Host that is not the engine's own
+ * loopback host:port (DNS rebinding) or a foreign Origin (a web page) → 403; no or wrong credentials
+ * → 401; a declared body above the limit → 413; a body that is not `application/json` (multipart only
+ * for deployments) → 415. Browsers can send text/plain, form and multipart bodies cross-origin without
+ * asking first; only these checks keep a web page from writing to the engine.
+ */
+function refusal(req: http.IncomingMessage, self: { host: string; port: number }, accepts: (authorization: unknown) => boolean): { status: number; title: string; detail: string; headers?: Record<string, string> } | undefined {
+  const own = new Set([`${self.host}:${self.port}`, `localhost:${self.port}`, `127.0.0.1:${self.port}`, `[::1]:${self.port}`]);
+  const hostHeader = (req.headers.host ?? '').toLowerCase();
+  if (!own.has(hostHeader)) return { status: 403, title: 'FORBIDDEN', detail: `Host '${hostHeader}' is not this engine's address` };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !(origin.startsWith('http://') && own.has(origin.slice('http://'.length).toLowerCase()))) {
+    return { status: 403, title: 'FORBIDDEN', detail: 'Cross-origin requests are not accepted' };
+  }
+  if (!accepts(req.headers.authorization)) {
+    return { status: 401, title: 'UNAUTHORIZED', detail: 'The Okno engine needs credentials: CAMUNDA_AUTH_STRATEGY=BASIC with CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD', headers: { 'www-authenticate': 'Basic realm="okno-engine"' } };
+  }
+  const length = Number(req.headers['content-length'] ?? 0);
+  if (length > MAX_BODY_BYTES) return { status: 413, title: 'PAYLOAD_TOO_LARGE', detail: `The request body exceeds ${MAX_BODY_BYTES} bytes` };
+  const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody) {
+    const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
+    const multipartOk = req.method === 'POST' && path === '/v2/deployments' && type === 'multipart/form-data';
+    if (type !== 'application/json' && !multipartOk) return { status: 415, title: 'UNSUPPORTED_MEDIA_TYPE', detail: `Content-Type '${type || '(none)'}' is not accepted; send application/json` };
+  }
+  return undefined;
+}
+
 export interface RestServer {
   address: string;
   stop(): Promise<void>;
@@ -199,6 +232,7 @@ export async function startRestServer(
   logger: Logger,
   commands: UserTaskCommands & EngineCommands,
   clock: { clock: AdjustableClock; controlled: boolean },
+  accepts: (authorization: unknown) => boolean,
 ): Promise<RestServer> {
   const self = { host, port };
   const server = http.createServer((req, res) => {
@@ -209,7 +243,27 @@ export async function startRestServer(
       gone = true;
       for (const h of goneHandlers.splice(0)) h();
     });
-    req.on('data', (c: Buffer) => chunks.push(c));
+    const refused = refusal(req, self, accepts);
+    if (refused) {
+      res.writeHead(refused.status, { 'content-type': 'application/problem+json', connection: 'close', ...refused.headers });
+      res.end(JSON.stringify({ type: 'about:blank', title: refused.title, status: refused.status, detail: refused.detail, instance: new URL(req.url ?? '/', 'http://localhost').pathname }));
+      // Read nothing of a refused body; drop the connection once the answer is out.
+      req.resume();
+      return;
+    }
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        if (!res.headersSent) {
+          res.writeHead(413, { 'content-type': 'application/problem+json', connection: 'close' });
+          res.end(JSON.stringify({ type: 'about:blank', title: 'PAYLOAD_TOO_LARGE', status: 413, detail: `The request body exceeds ${MAX_BODY_BYTES} bytes`, instance: req.url ?? '/' }));
+        }
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       let body: Json = {};

@@ -29,8 +29,8 @@ const versionQuery = z.object({ version: z.coerce.number().int().positive().opti
 const localeOf = (ctx: AppContext) => pickLocale(ctx.get('accept-language'), ctx.state.user?.locale);
 
 /** /api/services (constructor) and /api/catalogue (portal and front office). */
-export function servicesRoutes({ db, engine, clock }: AppDeps): Router<AppState> {
-  const services = new ServicesService(db.knex, engine, clock);
+export function servicesRoutes({ db, engine, clock, validation }: AppDeps): Router<AppState> {
+  const services = new ServicesService(db.knex, engine, clock, validation);
   const router = new Router<AppState>();
   const staff = () => allow.roles('admin', 'analyst', 'operator', 'specialist', 'manager');
   const analyst = () => allow.roles('analyst', 'admin');

@@ -8,12 +8,14 @@ import { AppError, ConflictError, NotFoundError } from '../../platform/errors.js
 import type { Actor } from '../../platform/http/context.js';
 import { attrs, buildBpmn, userTaskExtensions } from './bpmn.builder.js';
 import { generatePackage, type PackageMemberSource } from './package.template.js';
-import { TASK_CREATED_JOB_TYPE } from './services.jobs.js';
 import { message, type Locale } from './services.messages.js';
-import { extensionsOf, parseBpmn, toXml, walkFlowElements, type ModdleElement, type ParsedBpmn, type ServiceModel } from './services.moddle.js';
+import type { ServiceModel } from './services.moddle.js';
 import type { Bundle, CreateInput, DraftInput, ListQuery, PackageInput } from './services.schemas.js';
-import { traceRoute } from './services.route.js';
-import { STRUCTURAL_CODES, validateService, type FormDoc, type Problem, type ValidationContext, type ValidationResult } from './services.validation.js';
+import { STRUCTURAL_CODES, type FormDoc, type Problem, type ValidationContext, type ValidationResult } from './services.validation.js';
+import type { ValidationPool } from './validation.pool.js';
+
+/** A validation's outcome as the worker gives it: the read model and, when asked and valid, the XML to deploy. */
+type Validated = ValidationResult & { deployedXml: string | null };
 
 /** What the catalogue keeps of a published version: the parts of the model citizens and operators see. */
 export type ServiceCard = Pick<ServiceModel, 'meta' | 'situations' | 'questions' | 'documents' | 'variants' | 'members'>;
@@ -66,6 +68,8 @@ export class ServicesService {
     private readonly knex: Knex,
     private readonly engine: EngineConnection,
     private readonly clock: Clock,
+    /** Parsing, lint, Okno's rules and the coverage check run in its worker threads, within its limits. */
+    private readonly validation: ValidationPool,
   ) {}
 
   /** What validation needs from the org structure and the catalogue. */
@@ -97,15 +101,21 @@ export class ServicesService {
     return new Map(rows.map((r) => [r.code, { ...r.card, version: r.version, title: r.title }]));
   }
 
-  /** Validates XML and forms with everything Okno knows. */
-  async validate(xml: string, forms: FormDoc[], locale: Locale): Promise<ValidationResult & { parsed: ParsedBpmn | null }> {
-    // Parsed once: the package context needs the model, validation the rest (unreadable XML is reported by validateService).
-    const parsed = await parseBpmn(xml).catch(() => undefined);
-    return validateService(xml, forms, await this.context(locale, parsed?.model ?? null), parsed);
+  /**
+   * Validates XML and forms with everything Okno knows, in a validation worker (413 above the size or
+   * element limits or past the time limit). A package is validated again with its members' cards.
+   */
+  async validate(xml: string, forms: FormDoc[], locale: Locale, opts: { deployXml?: boolean } = {}): Promise<Validated> {
+    this.validation.checkSize(xml);
+    const task = { xml, forms, deployXml: opts.deployXml ?? false };
+    let answer = await this.validation.validate({ ...task, ctx: await this.context(locale), packageContext: false });
+    if (answer.kind === 'needsPackageContext') answer = await this.validation.validate({ ...task, ctx: await this.context(locale, answer.model), packageContext: true });
+    if (answer.kind !== 'validated') throw new Error('a package model was not validated with its members');
+    return { valid: answer.valid, problems: answer.problems, model: answer.model, coverage: answer.coverage, deployedXml: answer.deployedXml };
   }
 
   /** Validates and rejects input a draft cannot hold: unreadable XML, unknown elements, FEEL syntax, broken tree, code mismatch. */
-  private async checkSavable(code: string, xml: string, forms: FormDoc[], locale: Locale): Promise<ValidationResult & { parsed: ParsedBpmn | null }> {
+  private async checkSavable(code: string, xml: string, forms: FormDoc[], locale: Locale): Promise<Validated> {
     const result = await this.validate(xml, forms, locale);
     const structural = result.problems.filter((p) => STRUCTURAL_CODES.has(p.code) && p.severity === 'error');
     const found = result.model?.meta?.code;
@@ -213,12 +223,12 @@ export class ServicesService {
   /** Publishes the draft: validate, deploy BPMN and forms through the SDK, then record the version. All or nothing. */
   async publish(code: string, comment: string, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
     const row = await this.row(code);
-    const result = await this.validate(row.draftXml, row.draftForms, locale);
-    if (!result.valid || !result.parsed) {
+    const result = await this.validate(row.draftXml, row.draftForms, locale, { deployXml: true });
+    if (!result.valid || !result.deployedXml) {
       const errors = result.problems.filter((p) => p.severity === 'error');
       throw new ServiceInvalidError(message('service_invalid', locale, { count: errors.length, detail: errors[0]?.message ?? '' }), result.problems);
     }
-    const deployedXml = await withTaskListeners(result.parsed);
+    const deployedXml = result.deployedXml;
     const sdk = this.engine.sdk();
     if (!sdk) throw new AppError(503, 'engine_unavailable', 'The process engine is not configured; the service cannot be published');
     // Deploy outside any transaction: the engine writes through its own connections.
@@ -299,9 +309,8 @@ export class ServicesService {
   /** Copies a service's draft under a new code and title (process id and okno:service rewritten). */
   async clone(code: string, target: { code: string; title: string }, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
     const row = await this.row(code);
-    const parsed = await parseBpmn(row.draftXml);
-    renameService(parsed, target.code, target.title);
-    return this.create({ code: target.code, title: target.title, department: row.department, xml: await toXml(parsed), forms: row.draftForms }, actor, locale);
+    const { xml } = await this.validation.rename(row.draftXml, target.code, target.title);
+    return this.create({ code: target.code, title: target.title, department: row.department, xml, forms: row.draftForms }, actor, locale);
   }
 
   /** The service as one JSON file: BPMN XML with its forms (the draft, or a published version). */
@@ -321,10 +330,7 @@ export class ServicesService {
     if (exists && !replace) throw new ConflictError(`Service ${bundle.code} already exists; import with replace=true to overwrite its draft`);
     if (exists) return this.updateDraft(bundle.code, { xml: bundle.xml, forms: bundle.forms }, actor, locale);
     // create() validates; unreadable XML gives its 400 there.
-    const meta = await parseBpmn(bundle.xml).then(
-      (p) => p.model.meta,
-      () => null,
-    );
+    const meta = (await this.validation.model(bundle.xml)).model?.meta ?? null;
     return this.create({ code: bundle.code, title: meta?.title || bundle.code, department: meta?.department || 'mfc-central', xml: bundle.xml, forms: bundle.forms }, actor, locale);
   }
 
@@ -353,17 +359,15 @@ export class ServicesService {
    */
   async tryDraft(code: string, answers: Answers, xml: string | undefined, locale: Locale): Promise<unknown> {
     const row = await this.row(code);
-    let parsed: ParsedBpmn;
-    if (xml === undefined) parsed = await parseBpmn(row.draftXml);
-    else {
+    if (xml !== undefined) {
       const checked = await this.checkSavable(code, xml, [], locale);
       // checkSavable throws unless the XML parsed; this only guards the type.
-      if (!checked.parsed) throw new ServiceInvalidError(message('service_invalid', locale, { count: checked.problems.length, detail: checked.problems[0]?.message ?? '' }), checked.problems);
-      parsed = checked.parsed;
+      if (!checked.model) throw new ServiceInvalidError(message('service_invalid', locale, { count: checked.problems.length, detail: checked.problems[0]?.message ?? '' }), checked.problems);
     }
-    const { model, process } = parsed;
+    // The route is traced on the parsed diagram in a worker; the checklist (members' cards) needs the database.
+    const { model, route } = await this.validation.tryIt(xml ?? row.draftXml, answers);
     const result = await this.checklistOf({ ...model }, answers);
-    return { ...result, route: traceRoute(process, { situations: result.situations, variant: result.variant?.code ?? null, answers }) };
+    return { ...result, route };
   }
 
   /** Published services for the public catalogue. */
@@ -481,36 +485,4 @@ export function skeleton(code: string, title: string, department: string): strin
   });
 }
 
-/** Renames a parsed service: process id, process name and the okno:service card. */
-export function renameService(parsed: ParsedBpmn, code: string, title: string): void {
-  parsed.process.id = code;
-  parsed.process.name = title;
-  const svc = extensionsOf(parsed.process).find((e) => e.$type === 'okno:Service');
-  if (svc) {
-    svc.code = code;
-    svc.title = title;
-  }
-}
-
-/** The XML to deploy: every Camunda user task gets Okno's `creating` task listener (analysts never model it). */
-export async function withTaskListeners(parsed: ParsedBpmn): Promise<string> {
-  const { moddle } = parsed;
-  walkFlowElements(parsed.process, (el) => {
-    if (el.$type !== 'bpmn:UserTask') return;
-    const values = extensionsOf(el);
-    if (!values.some((v) => v.$type === 'zeebe:UserTask')) return;
-    let listeners = values.find((v) => v.$type === 'zeebe:TaskListeners');
-    if (!listeners) {
-      listeners = moddle.create('zeebe:TaskListeners', { listeners: [] });
-      listeners.$parent = el.extensionElements as ModdleElement;
-      values.push(listeners);
-    }
-    const list = listeners.listeners as ModdleElement[];
-    if (!list.some((l) => l.eventType === 'creating' && l.type === TASK_CREATED_JOB_TYPE)) {
-      const l = moddle.create('zeebe:TaskListener', { eventType: 'creating', type: TASK_CREATED_JOB_TYPE, retries: '3' });
-      l.$parent = listeners;
-      list.push(l);
-    }
-  });
-  return toXml(parsed);
-}
+export { renameService, withTaskListeners } from './services.transforms.js';

@@ -31,6 +31,7 @@ export function errorMiddleware(logger: Logger): Middleware<AppState> {
         status = err.status;
         body = { code: err.code, message: err.message, details: err.details };
         if (err instanceof TooManyRequestsError) ctx.set('Retry-After', String(err.retryAfterSeconds));
+        else if (typeof (err as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number') ctx.set('Retry-After', String((err as unknown as { retryAfterSeconds: number }).retryAfterSeconds));
       } else if (err instanceof ZodError) {
         status = 400;
         body = { code: 'validation_failed', message: 'Request is invalid', details: { fields: toFieldIssues(err) } };

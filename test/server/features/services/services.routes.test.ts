@@ -417,7 +417,7 @@ describe('services API', () => {
 
   it('given a deploying engine, then every sample in workflows/ publishes (members before packages)', async () => {
     const actor = { userId: null, requestId: 'test', ip: '127.0.0.1' };
-    await publishServicesDemo(new ServicesService(okno.deps.db.knex, okno.deps.engine, okno.clock), okno.deps.db.knex, actor);
+    await publishServicesDemo(new ServicesService(okno.deps.db.knex, okno.deps.engine, okno.clock, okno.deps.validation), okno.deps.db.knex, actor);
     const list = await analyst.get('/api/services?pageSize=100');
     for (const code of ['advert-permit', 'child-birth', 'construction-permit', 'housing-need', 'housing-subsidy', 'land-plot-large-family', 'relocation']) {
       expect(list.body.items.find((s: { code: string }) => s.code === code)?.status, code).toBe('published');
