@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Knex } from 'knex';
-import { createMatrices, recompute, type EmployeeSnapshot } from '../../server/features/scorecard/matrix.engine.js';
+import { createMatrices, recompute, type EmployeeSnapshot } from '../../server/features/scorecard/matrix.calculator.js';
 import { computeMatrix, type RowInput } from '../../server/features/scorecard/scorecard.formulas.js';
 import { defaultProviders } from '../../server/features/scorecard/scorecard.providers.js';
 import { startTestOkno } from '../helpers/okno.js';

@@ -5,7 +5,7 @@ import type { Camunda8 } from '@camunda8/sdk';
 import { ProcessInstanceKey, UserTaskKey } from '@camunda8/orchestration-cluster-api';
 import { AppError, ConflictError } from '../../platform/errors.js';
 import type { EngineConnection } from '../../platform/camunda.js';
-import type { MatrixAction, MatrixStatus } from './matrix.workflow.js';
+import type { MatrixAction, MatrixStatus } from './matrix.states.js';
 
 /**
  * The matrix approval as a BPMN process on the engine (workflows/scorecard/matrix-approval.bpmn).

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../../platform/http/context.js';
-import { monthStart } from './matrix.engine.js';
+import { monthStart } from './matrix.calculator.js';
 import { OrgView, relationOf } from './scorecard.org.js';
 import type { FactProviderRegistry } from './scorecard.providers.js';
 import type { IndicatorCreate, PlanItemCreate, PlanItemPatch, RuleCreate } from './scorecard.schemas.js';

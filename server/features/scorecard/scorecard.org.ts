@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { SessionUser } from '../../platform/http/context.js';
-import type { MatrixRelation } from './matrix.workflow.js';
+import type { MatrixRelation } from './matrix.states.js';
 
 /** The org structure as the scorecard needs it: parents and kinds of units (hundreds at most, kept in memory per request). */
 export class OrgView {

@@ -15,7 +15,7 @@ export function factKey(employeeId: number, indicatorCode: string): FactKey {
 }
 
 /**
- * A source of indicator facts. The matrix engine only asks providers for facts; an indicator names
+ * A source of indicator facts. The matrix calculator only asks providers for facts; an indicator names
  * its provider in `source`. `manual` and `import` read what people entered or uploaded; the
  * process-steps and citizen-ratings providers register under their own ids later.
  */

@@ -10,7 +10,7 @@ import { matrixToXlsx, readFactsXlsx } from './matrix.export.js';
 import { MatrixApproval } from './matrix.approval.js';
 import { MatrixService } from './matrix.service.js';
 import { AUTO_LOCK_AFTER } from './scorecard.workers.js';
-import type { MatrixAction } from './matrix.workflow.js';
+import type { MatrixAction } from './matrix.states.js';
 import { MethodologyService } from './methodology.service.js';
 import { PlanService } from './plan.service.js';
 import { localYear } from '../../platform/clock.js';

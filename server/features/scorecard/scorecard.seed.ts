@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { localMonth } from '../../platform/clock.js';
-import { createMatrices, DISCIPLINE_INDICATOR, monthStart, type EmployeeSnapshot } from './matrix.engine.js';
+import { createMatrices, DISCIPLINE_INDICATOR, monthStart, type EmployeeSnapshot } from './matrix.calculator.js';
 import { scoreOrganisation } from './scorecard.formulas.js';
 import { defaultProviders } from './scorecard.providers.js';
 import { methodologySchema } from './scorecard.schemas.js';

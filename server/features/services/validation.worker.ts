@@ -3,7 +3,7 @@ import type { Answers } from '../../okno-moddle/index.js';
 import { evaluate } from '../../okno-moddle/questionnaire.js';
 import type { CoverageReport } from '../../okno-moddle/questionnaire.js';
 import { BpmnParseError, parseBpmn, toXml, type ParsedBpmn, type ServiceModel } from './services.moddle.js';
-import { traceRoute } from './services.route.js';
+import { traceRoute } from './services.route-trace.js';
 import { renameService, withTaskListeners } from './services.transforms.js';
 import { toProblem, validateService, type FormDoc, type Problem, type ValidationContext } from './services.validation.js';
 

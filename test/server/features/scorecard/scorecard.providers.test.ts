@@ -20,7 +20,7 @@ class FakeStepsProvider implements FactProvider {
   }
 }
 
-describe('fact providers plug into the matrix engine', () => {
+describe('fact providers plug into the matrix calculator', () => {
   let okno: TestOkno;
   let service: MatrixService;
   const provider = new FakeStepsProvider();

@@ -4,7 +4,7 @@ import { computeMatrix, type Direction, type IndicatorUnit, type MatrixResult, t
 import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.providers.js';
 
 /**
- * The matrix engine: creates a month's matrices from the rules and annual plans in force, pulls
+ * The matrix calculator: creates a month's matrices from the rules and annual plans in force, pulls
  * indicator facts from the registered providers, and (re)computes the stored result columns of a
  * set of matrices in bulk. It knows nothing of who asks; the service checks that.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildBpmn, type FlowSpec, type NodeSpec } from '../../../../server/features/services/bpmn.builder.js';
 import { parseBpmn } from '../../../../server/features/services/services.moddle.js';
-import { traceRoute } from '../../../../server/features/services/services.route.js';
+import { traceRoute } from '../../../../server/features/services/services.route-trace.js';
 
 /** start → gateway (kind) with three branches → join → end; branch conditions as given, the last one default. */
 async function process(kind: 'exclusiveGateway' | 'parallelGateway', conditions: (string | undefined)[]) {
