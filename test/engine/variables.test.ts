@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpcCode, startTestEngine, type TestEngine } from '../helpers/engine.js';
 
-// One test per variable rule of ZEEBE-SEMANTICS.md "Variables", driven through the SDK.
+// One test per variable rule of Camunda's "Variables" documentation (docs.camunda.io, components/concepts/variables), driven through the SDK.
 describe('engine: variable scoping and mappings', () => {
   let t: TestEngine;
   beforeAll(async () => {

@@ -1,5 +1,5 @@
 /**
- * The scorecard's arithmetic (DOMAIN.md §6), with no I/O: completion of a row, the T0 gate and the
+ * The scorecard's arithmetic (docs/domain.md §6), with no I/O: completion of a row, the T0 gate and the
  * Tmax cap, row totals, the matrix result, the bonus and the worked-time coefficient, and the
  * organisation-level score. Percentages are plain numbers (95.5 means 95.5 %); rules are in
  * docs/scorecard.md.

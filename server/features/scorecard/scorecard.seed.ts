@@ -53,11 +53,11 @@ const level = (code: string, description: string, points: number, min: number | 
 const quartiles = (unit = '%') => [level('L1', `менее 25 ${unit}`, 1, null, 25), level('L2', `25–49 ${unit}`, 100, 25, 50), level('L3', `50–74 ${unit}`, 200, 50, 75), level('L4', `75 ${unit} и более`, 300, 75, null)];
 const expert = (l1: string, l2: string, l3: string, l4: string) => [level('L1', l1, 1), level('L2', l2, 100), level('L3', l3, 200), level('L4', l4, 300)];
 
-/** The regional methodology of DOMAIN.md §6 (groups and weights as given there). */
+/** The regional methodology of docs/domain.md §6 (groups and weights as given there). */
 export const DEMO_METHODOLOGY = {
   code: 'region-2026',
   name: 'Методика оценки эффективности деятельности органов исполнительной власти (демо)',
-  description: 'Группы и веса по DOMAIN.md §6; уровни 1/100/200/300 баллов.',
+  description: 'Группы и веса региональной методики оценки органов власти; уровни 1/100/200/300 баллов.',
   groups: [
     { code: 'planning', name: 'Планирование', weight: 0.15, indicators: [{ code: 'plan-achieved', name: 'Доля достигнутых плановых показателей', weight: 1, mode: 'range', howObtained: 'Отчет о выполнении плана', supplier: 'Комитет экономического развития', unit: '%', levels: quartiles() }] },
     {

@@ -94,7 +94,7 @@ describe('row weights', () => {
   });
 });
 
-describe('the real matrix (DOMAIN.md §6): KPI 30 %, SMART 30 %, discipline 30 %, evaluation 10 %', () => {
+describe('the real matrix (docs/domain.md §6): KPI 30 %, SMART 30 %, discipline 30 %, evaluation 10 %', () => {
   // KPI 38 of 40 = 95 %; SMART: constant 150 % → capped 120, variable date late → 0; discipline 45 % < T0 → 0; evaluation 100 %.
   const rows: RowInput[] = [
     count(40, 38),

@@ -44,7 +44,7 @@ describe('scorecard matrices over HTTP', () => {
     expect(rows.length).toBe(5);
   });
 
-  it('given the specialist, when they open their matrix, then rows follow DOMAIN.md: KPI 95 %, late cases capped at Tmax, discipline 92 %, result 49.1 %, bonus 0.6 salary', async () => {
+  it('given the specialist, when they open their matrix, then rows follow the real matrix (docs/domain.md §6): KPI 95 %, late cases capped at Tmax, discipline 92 %, result 49.1 %, bonus 0.6 salary', async () => {
     const mine = await specialist.get('/api/scorecard/matrices/mine');
     expect(mine.body).toMatchObject({ total: 1, page: 1, pageSize: 50 });
     const m = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body;

@@ -7,7 +7,7 @@ const q = (id: string, options: Question['options'], extra: Partial<Question> = 
 const doc = (code: string, requiredFor: string[] | 'always' = 'always', kind = code): ReferenceDocument => ({ code, kind, title: code, form: 'original', supplier: 'applicant', requiredFor, note: null });
 const variant = (code: string, v: Partial<Variant> = {}): Variant => ({ code, title: code, requires: [], requiresAny: [], excludes: [], deadline: null, ...v });
 
-// The advertising permit's tree (DOMAIN.md §3): applicant type, representative, ownership with a nested question, size.
+// The advertising permit's tree (docs/domain.md §3): applicant type, representative, ownership with a nested question, size.
 const advert: Question[] = [
   q('Q_Type', [opt('O_Yr', ['EZayavYr']), opt('O_Ip', ['EZayavIndPred']), opt('O_Fiz', ['EZayavFiz'])]),
   q('Q_Rep', [opt('O_Self'), opt('O_Rep', ['EPredstav'])]),
