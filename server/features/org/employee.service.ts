@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { applySort, containsPattern, paginate, type Page } from '../../platform/http/paging.js';
 import type { EmployeeCreate, EmployeeListQuery, EmployeePatch } from './org.schemas.js';
-import { UnitTree } from './org.tree.js';
+import { managedUnits, UnitTree } from './org.tree.js';
 
 /** An employee as the API presents it. */
 export interface EmployeeItem {
@@ -49,9 +49,7 @@ export class EmployeeService {
 
   /** Admins see everyone; a manager sees the employees of their unit and its sub-units; anyone else nobody. */
   async scopeOf(viewer: SessionUser, db: Knex | Knex.Transaction = this.knex): Promise<EmployeeScope> {
-    if (viewer.roles.includes('admin')) return 'all';
-    if (viewer.roles.includes('manager') && viewer.unitId !== null) return (await UnitTree.load(db)).subtree(viewer.unitId);
-    return [];
+    return managedUnits(viewer, await UnitTree.load(db));
   }
 
   private baseQuery(db: Knex | Knex.Transaction) {

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { FieldIssue } from '../../platform/errors.js';
+import type { SessionUser } from '../../platform/http/context.js';
 import type { UnitKind } from './org.schemas.js';
 
 /** The part of an org unit the structure rules look at. */
@@ -14,6 +15,7 @@ export interface UnitNode {
 export class UnitTree {
   readonly byId = new Map<number, UnitNode>();
   readonly byCode = new Map<string, UnitNode>();
+  private readonly childIds = new Map<number, Set<number>>();
 
   constructor(nodes: UnitNode[]) {
     for (const n of nodes) this.put(n);
@@ -27,15 +29,23 @@ export class UnitTree {
   /** Adds or replaces a node. */
   put(node: UnitNode): void {
     const old = this.byId.get(node.id);
-    if (old) this.byCode.delete(old.code);
+    if (old) {
+      this.byCode.delete(old.code);
+      if (old.parentId !== null) this.childIds.get(old.parentId)?.delete(old.id);
+    }
     const copy = { ...node };
     this.byId.set(node.id, copy);
     this.byCode.set(node.code, copy);
+    if (copy.parentId !== null) {
+      let set = this.childIds.get(copy.parentId);
+      if (!set) this.childIds.set(copy.parentId, (set = new Set()));
+      set.add(copy.id);
+    }
   }
 
   /** Direct children of a unit. */
   children(id: number): UnitNode[] {
-    return [...this.byId.values()].filter((n) => n.parentId === id);
+    return [...(this.childIds.get(id) ?? [])].map((c) => this.byId.get(c)!);
   }
 
   /** The unit and all units below it. */
@@ -64,6 +74,18 @@ export class UnitTree {
       cur = this.byId.get(cur)?.parentId ?? null;
     }
     return false;
+  }
+
+  /** The unit and every unit above it, nearest first. */
+  ancestry(unitId: number): number[] {
+    const chain: number[] = [];
+    for (let cur: number | null | undefined = unitId; cur !== null && cur !== undefined && !chain.includes(cur); cur = this.byId.get(cur)?.parentId) chain.push(cur);
+    return chain;
+  }
+
+  /** The top of the unit's chain (its top-level department). */
+  topOf(unitId: number): number {
+    return this.ancestry(unitId).at(-1) ?? unitId;
   }
 
   /**
@@ -97,4 +119,11 @@ export class UnitTree {
     }
     return issues;
   }
+}
+
+/** The units a signed-in user manages: all (admin), their own unit's subtree (manager), or none. */
+export function managedUnits(viewer: SessionUser, tree: UnitTree): 'all' | number[] {
+  if (viewer.roles.includes('admin')) return 'all';
+  if (viewer.roles.includes('manager') && viewer.unitId !== null) return tree.subtree(viewer.unitId);
+  return [];
 }

@@ -8,7 +8,8 @@ import { createMatrices, monthStart, recompute, storeFacts, affectedBy, type Emp
 import type { AdvanceResult, ApprovalParticipants, MatrixApproval } from './matrix.approval.js';
 import { allowedActions, checkTransition, editScope, type MatrixAction, type MatrixRelation, type MatrixStatus } from './matrix.states.js';
 import { effectiveWeights, SECTIONS, type Section } from './scorecard.formulas.js';
-import { OrgView, managedUnits, relationOf } from './scorecard.org.js';
+import { managedUnits, UnitTree } from '../org/index.js';
+import { relationOf } from './scorecard.org.js';
 import { factKey, type FactProviderRegistry } from './scorecard.providers.js';
 import type { AddRowInput, IndicatorFactInput, RowPatch } from './scorecard.schemas.js';
 import { paginate, type Page } from '../../platform/http/paging.js';
@@ -148,7 +149,7 @@ export class MatrixService {
    * every matching matrix (not just the page): how many per status, the average result and the bonus sums.
    */
   async team(viewer: SessionUser, q: { page: number; pageSize: number; month: string; status?: MatrixStatus; unitId?: number; q?: string }): Promise<Page<MatrixListItem> & { totals: TeamTotals }> {
-    const org = await OrgView.load(this.knex);
+    const org = await UnitTree.load(this.knex);
     const scope = managedUnits(viewer, org);
     const base = this.listQuery().where('m.month', monthStart(q.month));
     if (scope !== 'all') base.whereIn('m.unitId', scope).whereNot('m.employeeId', viewer.employeeId ?? -1);
@@ -177,7 +178,7 @@ export class MatrixService {
   /** Creates (and computes) one employee's matrix for a month. */
   async create(viewer: SessionUser, input: { employeeId: number; month: string }, actor: Actor): Promise<MatrixView> {
     return this.knex.transaction(async (trx) => {
-      const org = await OrgView.load(trx);
+      const org = await UnitTree.load(trx);
       const employee = await this.employee(trx, input.employeeId);
       const rel = relationOf(viewer, employee.id, employee.unitId, org);
       if (!rel.visible) throw new NotFoundError('Employee');
@@ -192,7 +193,7 @@ export class MatrixService {
   /** Creates the month's missing matrices for every active employee of the viewer's units (or one unit's subtree). */
   async generate(viewer: SessionUser, input: { month: string; unitId?: number }, actor: Actor): Promise<{ created: number; existing: number }> {
     return this.knex.transaction(async (trx) => {
-      const org = await OrgView.load(trx);
+      const org = await UnitTree.load(trx);
       let scope = managedUnits(viewer, org);
       if (input.unitId) {
         if (scope !== 'all' && !scope.includes(input.unitId)) throw new NotFoundError('Unit');
@@ -424,7 +425,7 @@ export class MatrixService {
       if (!row) throw new NotFoundError('Row');
       if (row.section !== 'smart') throw new ValidationError('Only SMART tasks cascade', [{ path: 'rowId', message: 'Only SMART tasks cascade' }]);
       if (!rel.admin && !(rel.owner && viewer.roles.includes('manager'))) throw new ForbiddenError("Only the manager who owns the task (or an admin) cascades it");
-      const org = await OrgView.load(trx);
+      const org = await UnitTree.load(trx);
       const employees = (await trx('employees').whereIn('id', employeeIds).select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries')) as EmployeeSnapshot[];
       const known = new Map(employees.map((e) => [e.id, e]));
       const issues: FieldIssue[] = [];
@@ -470,7 +471,7 @@ export class MatrixService {
    */
   async writeIndicatorFacts(viewer: SessionUser, facts: IndicatorFactInput[], source: 'manual' | 'import', actor: Actor, pathPrefix = 'facts', dryRun = false): Promise<{ written: number; recomputed: number; dryRun: boolean }> {
     return this.knex.transaction(async (trx) => {
-      const org = await OrgView.load(trx);
+      const org = await UnitTree.load(trx);
       const scope = managedUnits(viewer, org);
       const codes = [...new Set(facts.map((f) => f.indicatorCode))];
       const indicators = new Map(((await trx('sc_indicators').whereIn('code', codes).select('id', 'code', 'unit')) as { id: number; code: string; unit: string }[]).map((i) => [i.code, i]));
@@ -549,9 +550,8 @@ export class MatrixService {
 
   /** The employee's user, the managers above the matrix's unit and the head of its department, as process variables. */
   private async participants(db: Knex | Knex.Transaction, head: MatrixHead): Promise<ApprovalParticipants> {
-    const org = await OrgView.load(db);
-    const chain: number[] = [];
-    for (let cur: number | null | undefined = head.unitId; cur !== null && cur !== undefined && !chain.includes(cur); cur = org.parents.get(cur)) chain.push(cur);
+    const org = await UnitTree.load(db);
+    const chain = org.ancestry(head.unitId);
     const users = (await db('users as u')
       .leftJoin('employees as e', 'e.id', 'u.employeeId')
       .where('u.isActive', true)
@@ -604,7 +604,7 @@ export class MatrixService {
     if (forUpdate) q.forUpdate();
     const head = (await q) as MatrixHead | undefined;
     if (!head) throw new NotFoundError('Matrix');
-    const rel = relationOf(viewer, head.employeeId, head.unitId, await OrgView.load(db));
+    const rel = relationOf(viewer, head.employeeId, head.unitId, await UnitTree.load(db));
     if (!rel.visible) throw new NotFoundError('Matrix');
     return { head, rel };
   }

@@ -3,7 +3,8 @@ import { audit } from '../../platform/audit.js';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { monthStart } from './matrix.calculator.js';
-import { OrgView, relationOf } from './scorecard.org.js';
+import { UnitTree } from '../org/index.js';
+import { relationOf } from './scorecard.org.js';
 import type { FactProviderRegistry } from './scorecard.providers.js';
 import type { IndicatorCreate, PlanItemCreate, PlanItemPatch, RuleCreate } from './scorecard.schemas.js';
 
@@ -160,7 +161,7 @@ export class PlanService {
       if (item.kind !== 'smart_constant') throw new ValidationError('Only SMART tasks cascade', [{ path: 'id', message: 'Only SMART tasks cascade' }]);
       const owner = viewer.employeeId === item.employeeId && viewer.roles.includes('manager');
       if (!owner && !viewer.roles.includes('admin')) throw new ForbiddenError("Only the manager who owns the task (or an admin) cascades it");
-      const org = await OrgView.load(trx);
+      const org = await UnitTree.load(trx);
       const source = (await trx('employees').where({ id: item.employeeId }).first('unitId')) as { unitId: number };
       const employees = new Map(((await trx('employees').whereIn('id', employeeIds).select('id', 'unitId')) as { id: number; unitId: number }[]).map((e) => [e.id, e]));
       const issues: FieldIssue[] = [];
@@ -214,7 +215,7 @@ export class PlanService {
   private async relation(db: Knex | Knex.Transaction, viewer: SessionUser, employeeId: number, write: boolean): Promise<void> {
     const e = (await db('employees').where({ id: employeeId }).first('id', 'unitId')) as { id: number; unitId: number } | undefined;
     if (!e) throw new NotFoundError('Employee');
-    const rel = relationOf(viewer, e.id, e.unitId, await OrgView.load(db));
+    const rel = relationOf(viewer, e.id, e.unitId, await UnitTree.load(db));
     if (!rel.visible) throw new NotFoundError('Employee');
     if (write && !(rel.owner || rel.manager || rel.head || rel.admin)) throw new ForbiddenError();
   }
