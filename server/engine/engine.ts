@@ -11,6 +11,7 @@ import { CommandContext, dbOf, type CommandTx, type DbSource, type Definition, t
 import { Processor } from './processor/processor.js';
 import { nextCycle, scheduleTimer } from './scheduler/timers.js';
 import { KeyAllocator } from './state/keys.js';
+import { messageLock, startLock } from './state/message-locks.js';
 import { pgRows, rawRows } from './state/sql.js';
 import { CommandTransaction } from './state/transaction.js';
 import { loadUserTask, type TaskChanges, type UserTaskRow } from './state/user-tasks.js';
@@ -1054,6 +1055,9 @@ export class Engine implements EngineServices {
       const trx = ctx.trx;
       // `reached` (REST message correlation) learns the first process instance the message reached.
       if (reached) reached.processInstanceKey = undefined;
+      // Serialised with every subscription opening and publish of this name and key (issue 22): the
+      // reads below are new statements after the lock, so they see what the previous holder committed.
+      await ctx.lockMessages([messageLock(req.tenantId, req.name, req.correlationKey)]);
       if (req.messageId) {
         const dup = await trx('engineMessages').where({ name: req.name, correlationKey: req.correlationKey, messageId: req.messageId, tenantId: req.tenantId }).andWhere('expiresAt', '>', ctx.now).first('key');
         if (dup) throw alreadyExists(`Expected to publish a new message with id '${req.messageId}', but a message with that id was already published`);
@@ -1061,19 +1065,27 @@ export class Engine implements EngineServices {
       const key = await ctx.key();
       ctx.event({ key, valueType: 'MESSAGE', intent: 'PUBLISHED', processInstanceKey: null, payload: { name: req.name, correlationKey: req.correlationKey } });
       const correlated = new Set<string>();
+      // Subscriptions opened by an earlier command of this transaction (group commit) go to the table first.
+      await ctx.writeMessageSubscriptions(req.tenantId, req.name, req.correlationKey);
       const subs = (await trx('engineMessageSubscriptions')
         .where({ messageName: req.name, correlationKey: req.correlationKey, tenantId: req.tenantId })
         .orderBy('key')) as { key: number; rootKey: number; processInstanceKey: number; elementInstanceKey: number; targetElementId: string; bpmnProcessId: string; interrupting: boolean }[];
-      // A message correlates at most once per process id: the oldest subscription wins.
-      const chosen = subs.filter((s) => (correlated.has(s.bpmnProcessId) ? false : (correlated.add(s.bpmnProcessId), true)));
-      for (const root of [...new Set(chosen.map((s) => s.rootKey))].sort((a, b) => a - b)) await ctx.lockRoot(root);
-      for (const s of chosen) {
+      // A message correlates at most once per process id: the oldest subscription wins. Lock the
+      // hierarchies of each process id's oldest (in key order); should one of them be gone once
+      // locked (its element ended meanwhile), the process id's next subscription gets the message.
+      const seen = new Set<string>();
+      const first = subs.filter((s) => (seen.has(s.bpmnProcessId) ? false : (seen.add(s.bpmnProcessId), true)));
+      for (const root of [...new Set(first.map((s) => s.rootKey))].sort((a, b) => a - b)) await ctx.lockRoot(root);
+      for (const s of subs) {
+        if (correlated.has(s.bpmnProcessId)) continue;
+        await ctx.lockRoot(s.rootKey);
         const still = await trx('engineMessageSubscriptions').where({ key: s.key }).first('key');
         if (!still) continue;
         const state = await ctx.instance(s.processInstanceKey).catch(onlyNotFound);
         if (!state) continue;
         // Non-interrupting boundary and event subprocess subscriptions stay open; others close now.
         if (s.interrupting) await trx('engineMessageSubscriptions').where({ key: s.key }).delete();
+        correlated.add(s.bpmnProcessId);
         ctx.event({ key, valueType: 'MESSAGE', intent: 'CORRELATED', processInstanceKey: s.processInstanceKey, elementId: s.targetElementId, payload: { name: req.name, correlationKey: req.correlationKey } });
         if (reached) reached.processInstanceKey ??= s.processInstanceKey;
         await p.trigger(state, s.elementInstanceKey, s.targetElementId, req.variables);
@@ -1086,11 +1098,20 @@ export class Engine implements EngineServices {
             and d.version = (select max(version) from engine_process_definitions x where x.bpmn_process_id = d.bpmn_process_id and x.tenant_id = d.tenant_id)`,
         [req.name, req.tenantId],
       );
+      // One active instance per process id and correlation key, whatever message name started it:
+      // publishes of other names serialise on this second lock before they look for an active one.
+      if (req.correlationKey) await ctx.lockMessages(starts.filter((r) => !correlated.has(r.bpmnProcessId)).map((r) => startLock(req.tenantId, r.bpmnProcessId, req.correlationKey)));
       for (const row of starts) {
         if (correlated.has(row.bpmnProcessId)) continue;
         if (req.correlationKey) {
-          const active = await trx('engineProcessInstances').where({ bpmnProcessId: row.bpmnProcessId, startCorrelationKey: req.correlationKey, state: 'ACTIVE', tenantId: req.tenantId }).first('key');
-          if (active) continue;
+          // An instance started by an earlier command of this transaction is not in the table yet.
+          const startedHere = [...ctx.loadedInstances()].some(
+            (st) => st.pi.bpmnProcessId === row.bpmnProcessId && st.pi.startCorrelationKey === req.correlationKey && st.pi.state === 'ACTIVE' && st.pi.tenantId === req.tenantId,
+          );
+          if (startedHere) continue;
+          const active = (await trx('engineProcessInstances').where({ bpmnProcessId: row.bpmnProcessId, startCorrelationKey: req.correlationKey, state: 'ACTIVE', tenantId: req.tenantId }).select('key')) as { key: number }[];
+          // (one that ended earlier in this transaction is still ACTIVE in the table)
+          if (active.some((a) => (ctx.loaded(Number(a.key))?.pi.state ?? 'ACTIVE') === 'ACTIVE')) continue;
         }
         const def = await this.definition(trx, row.key);
         const startId = def.model.messageStarts.find((s) => (def.model.elements.get(s)!.event?.messageName ?? '').replace(/^=\s*"?|"$/g, '') === req.name);
