@@ -19,6 +19,21 @@ import type { ElementInstance, InstanceState } from './state/instance.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 
 export const DEFAULT_TENANT = '<default>';
+
+/** The message consistency check's findings (Engine.checkMessageConsistency). */
+export interface MessageConsistency {
+  /** Matching (buffered message, open subscription) pairs the last check found. */
+  open: number;
+  /** Distinct pairs found since this engine process started. */
+  total: number;
+  /** When the last check ran (ISO), null before the first. */
+  lastCheckedAt: string | null;
+}
+
+/** What the embedded engine reports about itself beyond liveness. */
+export interface EngineHealth {
+  messageInconsistencies: MessageConsistency;
+}
 const NOTIFY_CHANNEL = 'okno_engine_jobs';
 /** How often an engine process counts the other engine processes listening on its schema. */
 const PEER_CHECK_MS = 1_000;
@@ -1231,6 +1246,55 @@ export class Engine implements EngineServices {
       });
     }
     return fired;
+  }
+
+  // ---------- consistency ----------
+
+  /** Pairs of (buffered message, open subscription) reported so far and still present, by "message/subscription" key. */
+  private readonly reportedPairs = new Set<string>();
+  private readonly messageCheck: MessageConsistency = { open: 0, total: 0, lastCheckedAt: null };
+
+  /** What the last consistency check found (see checkMessageConsistency). */
+  health(): EngineHealth {
+    return { messageInconsistencies: { ...this.messageCheck } };
+  }
+
+  /**
+   * Looks for buffered messages (not expired) and open subscriptions with the same tenant, name and
+   * correlation key whose process id the message has not correlated to. Publish and subscription
+   * opening are serialised (docs/ARCHITECTURE.md), so every such pair is a bug: a waiting instance
+   * that nothing will ever wake. Each new pair is logged at error level once and counted; `open` is
+   * how many the last check saw. Returns that number.
+   */
+  async checkMessageConsistency(limit = 100): Promise<number> {
+    const rows = await this.query((db) =>
+      rawRows<{ messageKey: number; subscriptionKey: number; processInstanceKey: number; bpmnProcessId: string; elementId: string; name: string; correlationKey: string; tenantId: string }>(
+        db,
+        `select m.key as message_key, s.key as subscription_key, s.process_instance_key, s.bpmn_process_id, s.target_element_id as element_id,
+                m.name, m.correlation_key, m.tenant_id
+           from engine_messages m
+           join engine_message_subscriptions s on s.message_name = m.name and s.correlation_key = m.correlation_key and s.tenant_id = m.tenant_id
+          where m.expires_at > ? and not (m.correlated_process_ids \\? s.bpmn_process_id)
+          order by m.key, s.key limit ?`,
+        [this.clock.now(), limit],
+      ),
+    );
+    const present = new Set<string>();
+    for (const r of rows) {
+      const pair = `${r.messageKey}/${r.subscriptionKey}`;
+      present.add(pair);
+      if (this.reportedPairs.has(pair)) continue;
+      this.messageCheck.total++;
+      this.logger.error(
+        { messageKey: String(r.messageKey), subscriptionKey: String(r.subscriptionKey), processInstanceKey: String(r.processInstanceKey), bpmnProcessId: r.bpmnProcessId, elementId: r.elementId, messageName: r.name, correlationKey: r.correlationKey, tenantId: r.tenantId },
+        'engine: inconsistent message correlation: a buffered message and an open subscription match but did not correlate (the instance waits for a message that is already there)',
+      );
+    }
+    this.reportedPairs.clear();
+    for (const p of present) this.reportedPairs.add(p);
+    this.messageCheck.open = rows.length;
+    this.messageCheck.lastCheckedAt = new Date().toISOString();
+    return rows.length;
   }
 
   /** Drops buffered messages whose TTL has passed. */

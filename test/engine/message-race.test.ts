@@ -1,10 +1,12 @@
 import { Camunda8 } from '@camunda8/sdk';
 import { ProcessDefinitionId } from '@camunda8/orchestration-cluster-api';
+import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sdkAuthSettings } from '../../server/engine/credentials.js';
 import { startEmbeddedEngine, type EmbeddedEngine } from '../../server/engine/index.js';
 import { openDatabase, type Database } from '../../server/platform/db.js';
 import { createLogger } from '../../server/platform/logger.js';
-import { EMBEDDED_ONLY, EXTERNAL, fixture, startTestEngine, type RestClient, type TestEngine, type ZeebeClient } from '../helpers/engine.js';
+import { EMBEDDED_ONLY, EXTERNAL, eventually, fixture, startTestEngine, type RestClient, type TestEngine, type ZeebeClient } from '../helpers/engine.js';
 
 /**
  * Issue 22: a message published (with a TTL) while the instance that waits for it is being created
@@ -28,7 +30,7 @@ function clients(engine: EmbeddedEngine): { zeebe: ZeebeClient; rest: RestClient
   const c8 = new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
     ZEEBE_REST_ADDRESS: engine.restAddress,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    ...sdkAuthSettings(engine.credentials),
     CAMUNDA_LOG_LEVEL: 'none',
     zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
   } as unknown as ConstructorParameters<typeof Camunda8>[0]);
@@ -99,7 +101,7 @@ describe.skipIf(EXTERNAL)(`engine: a message published while its instance starts
       otherDb = await openDatabase({ url: process.env.DATABASE_URL, dataDir: '', poolMax: 10, schema: t.db.schema });
       knex = otherDb.knex;
     }
-    other = await startEmbeddedEngine({ knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent') });
+    other = await startEmbeddedEngine({ knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent'), credentials: t.engine.credentials });
     b = clients(other);
   });
   afterAll(async () => {
@@ -216,5 +218,52 @@ describe.skipIf(EXTERNAL)(`engine: a message published while its instance starts
     const started = (r as unknown as { page: { totalItems: number } }).page.totalItems;
     console.log(`message race, message start: ${started} instances for ${N_KINDS} keys`);
     expect(started).toBe(N_KINDS);
+  });
+});
+
+describe.skipIf(EXTERNAL)(`engine: a buffered message and an open subscription that match but did not correlate are reported ${EMBEDDED_ONLY.internals}`, () => {
+  let t: TestEngine;
+  beforeAll(async () => {
+    t = await startTestEngine();
+    await t.deploy('message-catch.bpmn');
+  });
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('given an instance waiting on a subscription and a matching buffered message that never correlated (the state issue 22 left behind), when the engine checks, then it logs an error and counts it in /actuator/prometheus and /actuator/health until the pair is gone', async () => {
+    // given: an instance waiting for payment-received with key k, and a buffered message for it written
+    // straight into the buffer (the correlation the race lost; the engine itself no longer makes this state)
+    const key = t.id('hung');
+    const pi = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('message-catch'), variables: { orderId: key } });
+    await t.db.knex('engineMessages').insert({ key: 1, name: t.id('payment-received'), correlationKey: key, variables: '{}', expiresAt: new Date(Date.now() + 3_600_000), correlatedProcessIds: '[]', tenantId: '<default>' });
+    // when: an engine process on this database runs its consistency check
+    const logged: { level: number; msg: string; processInstanceKey?: string; messageKey?: string }[] = [];
+    const logger = pino({ level: 'error' }, { write: (line: string) => logged.push(JSON.parse(line) as (typeof logged)[number]) });
+    const checker = await startEmbeddedEngine({ knex: t.db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger, consistencyCheckMs: 100, credentials: t.engine.credentials });
+    const metric = async () => {
+      const text = await (await fetch(`${checker.restAddress}/actuator/prometheus`, { headers: t.authHeaders })).text();
+      const m = /^okno_engine_message_inconsistencies_total (\d+)$/m.exec(text);
+      const open = /^okno_engine_message_inconsistencies (\d+)$/m.exec(text);
+      return { total: Number(m?.[1]), open: Number(open?.[1]) };
+    };
+    try {
+      await eventually(async () => (await metric()).open === 1);
+      // then: one error naming the instance and the message, the counter and the health component
+      const errors = logged.filter((l) => l.level >= 50 && /inconsistent message correlation/.test(l.msg));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatchObject({ processInstanceKey: pi.processInstanceKey, messageKey: '1' });
+      expect(await metric()).toEqual({ total: 1, open: 1 });
+      const health = (await (await fetch(`${checker.restAddress}/actuator/health`, { headers: t.authHeaders })).json()) as { components: { messageCorrelation: { status: string } } };
+      expect(health.components.messageCorrelation.status).toBe('INCONSISTENT');
+      expect(checker.health().messageInconsistencies).toMatchObject({ open: 1, total: 1 });
+      // and: reported once, not on every check; gone once the instance no longer waits (the counter stays)
+      await t.zeebe.cancelProcessInstance(pi.processInstanceKey);
+      await eventually(async () => (await metric()).open === 0);
+      expect(await metric()).toEqual({ total: 1, open: 0 });
+      expect(logged.filter((l) => /inconsistent message correlation/.test(l.msg))).toHaveLength(1);
+    } finally {
+      await checker.stop();
+    }
   });
 });
