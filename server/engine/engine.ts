@@ -1023,7 +1023,10 @@ export class Engine implements EngineServices {
       const job = await this.lockedJob(ctx, key, 'update the timeout of');
       if (job.state !== 'activated') throw notFound(`Expected to update the timeout of job with key '${key}', but it is not activated`);
       const due = new Date(ctx.now.getTime() + timeoutMs);
-      await ctx.trx('engineJobs').where({ key }).update({ deadline: due });
+      // The scheduler makes timed-out jobs activatable without the hierarchy's lock: the state read
+      // above may be stale, so the write checks it again (a timed-out job is not extended).
+      const updated = await ctx.trx('engineJobs').where({ key, state: 'activated' }).update({ deadline: due });
+      if (!updated) throw notFound(`Expected to update the timeout of job with key '${key}', but it is not activated`);
       ctx.noteTimer(due);
       this.jobEvent(ctx, job, 'TIMEOUT_UPDATED', { timeout: timeoutMs });
     });
