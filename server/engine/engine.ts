@@ -1296,7 +1296,7 @@ export class Engine implements EngineServices {
     this.reportedPairs.clear();
     for (const p of present) this.reportedPairs.add(p);
     this.messageCheck.open = rows.length;
-    this.messageCheck.lastCheckedAt = new Date().toISOString();
+    this.messageCheck.lastCheckedAt = this.clock.now().toISOString();
     return rows.length;
   }
 

@@ -8,10 +8,10 @@ import { InstanceState, type ElementInstance, type Owned } from '../state/instan
 import { TRANSITION_STATE, applyChanges, listenerHeaders, loadUserTask, saveUserTask, snapshot, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
 import type { CommandContext, Definition } from './context.js';
 
-/** A step of a command, processed in order (like Zeebe's follow-up commands). */
 /** Opens a planned wait (timer, message or signal subscription); a message wait names its advisory lock (state/message-locks.ts). */
 type Wait = (() => Promise<void>) & { lock?: string };
 
+/** A step of a command, processed in order (like Zeebe's follow-up commands). */
 type Step =
   | { t: 'activate'; pi: number; elementId: string; scopeKey: number; variables?: Record<string, unknown>; startId?: string }
   | { t: 'run'; pi: number; key: number }
