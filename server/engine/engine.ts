@@ -393,7 +393,7 @@ export class Engine implements EngineServices {
       let ctx: CommandContext | undefined;
       try {
         const results = await this.inTransaction(async (tx) => {
-          ctx = new CommandContext(this, tx);
+          ctx = new CommandContext(this, tx, commands.length > 1);
           const jobKeys = commands.flatMap((c) => (c.takeJob === undefined ? [] : [c.takeJob]));
           if (jobKeys.length) await this.takeJobs(ctx, jobKeys);
           const out: unknown[] = [];

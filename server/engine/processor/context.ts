@@ -71,6 +71,13 @@ export interface FinishedInstance {
   variables: Record<string, unknown>;
 }
 
+/** A message lock another transaction holds, met by a group of commands (which then run one by one). */
+export class LockBusy extends Error {
+  constructor() {
+    super('engine: a message lock is held by another transaction; the group runs its commands one by one');
+  }
+}
+
 /** One command's transaction and everything it changes, written at the end in batches. */
 export class CommandContext {
   /** The engine clock's time when the command started: every time decision of the command uses it. */
@@ -104,6 +111,8 @@ export class CommandContext {
   constructor(
     readonly services: EngineServices,
     private readonly tx: CommandTx,
+    /** Whether this transaction runs several commands (group commit): see lockMessages. */
+    private readonly grouped = false,
   ) {
     this.now = services.clock.now();
   }
@@ -152,8 +161,15 @@ export class CommandContext {
   async lockMessages(keys: string[]): Promise<void> {
     const missing = sortLocks(keys.filter((k) => !this.heldLocks.has(k)));
     if (!missing.length) return;
+    if (this.grouped) {
+      // Several commands in one transaction take their locks in command order, not key order: two
+      // such groups could each wait for the other (PostgreSQL notices after deadlock_timeout, 1 s by
+      // default, a stall of every command in both). A group only tries; when a lock is taken, the
+      // group is rolled back and its commands run alone, where waiting is safe.
+      const rows = await pgRows<{ ok: boolean }>(this.tx, 'select bool_and(pg_try_advisory_xact_lock(k)) as ok from unnest($1::bigint[]) as k', [missing]);
+      if (!rows[0]?.ok) throw new LockBusy();
+    } else if (missing.length === 1) await pgRows(this.tx, 'select pg_advisory_xact_lock($1::bigint)', missing);
     // unnest yields the array in order, and the locks are taken row by row in that order.
-    if (missing.length === 1) await pgRows(this.tx, 'select pg_advisory_xact_lock($1::bigint)', missing);
     else await pgRows(this.tx, 'select count(pg_advisory_xact_lock(k)) from unnest($1::bigint[]) as k', [missing]);
     for (const k of missing) this.heldLocks.add(k);
   }
