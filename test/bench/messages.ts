@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Camunda8 } from '@camunda8/sdk';
+import { sdkAuthSettings } from '../../server/engine/credentials.js';
 import { startEmbeddedEngine } from '../../server/engine/index.js';
 import { openDatabase } from '../../server/platform/db.js';
 import { createLogger } from '../../server/platform/logger.js';
 import { migrateLatest } from '../../server/platform/migrate.js';
+import { testCredentials } from '../helpers/engine.js';
 import { backendPids, cpuBetween, cpuSeconds } from './engine.js';
 
 /**
@@ -30,10 +32,10 @@ export async function run(): Promise<void> {
   const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
   const db = await openDatabase({ url, dataDir: path.join(os.tmpdir(), `okno-bench-${schema}`), poolMax: 20, schema });
   await migrateLatest(db.knex, db.schema);
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent') });
+  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent'), credentials: testCredentials() });
   const c8 = new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
-    CAMUNDA_AUTH_STRATEGY: 'NONE',
+    ...sdkAuthSettings(engine.credentials),
     CAMUNDA_LOG_LEVEL: 'none',
     zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
   } as unknown as ConstructorParameters<typeof Camunda8>[0]);
