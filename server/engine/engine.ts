@@ -299,6 +299,25 @@ export class Engine implements EngineServices {
   }
 
   private readonly latest = new Map<string, { key: number; at: number }>();
+  /** Latest definitions with a message start event of a name, by tenant and name, cached like `latest`. */
+  private readonly messageStarts = new Map<string, { rows: { key: number; bpmnProcessId: string }[]; at: number }>();
+
+  /** The latest definitions with a message start event named `name` (cached briefly, like latestDefinition). */
+  private async messageStartDefinitions(ctx: CommandContext, name: string, tenantId: string): Promise<{ key: number; bpmnProcessId: string }[]> {
+    const cacheKey = `${tenantId}\u0000${name}`;
+    const cached = this.messageStarts.get(cacheKey);
+    if (cached && performance.now() - cached.at < 1000) return cached.rows;
+    const rows = await rawRows<{ key: number; bpmnProcessId: string }>(
+      ctx.trx,
+      `select d.key, d.bpmn_process_id from engine_process_definitions d
+        where d.message_starts \\? ? and d.tenant_id = ?
+          and d.version = (select max(version) from engine_process_definitions x where x.bpmn_process_id = d.bpmn_process_id and x.tenant_id = d.tenant_id)`,
+      [name, tenantId],
+    );
+    if (this.messageStarts.size > 10_000) this.messageStarts.clear();
+    this.messageStarts.set(cacheKey, { rows, at: performance.now() });
+    return rows;
+  }
 
   /** The latest version of a process id, cached briefly (a deploy in this process clears it; other engine processes' deploys are seen within a second). */
   async latestDefinition(db: DbSource, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined> {
@@ -615,9 +634,13 @@ export class Engine implements EngineServices {
     if (new Set(ids).size !== ids.length) throw invalidArgument('Expected the process ids of a deployment to be unique, but a process id occurs twice');
 
     this.latest.clear();
+    this.messageStarts.clear();
     return this.command(async (ctx) => {
       const trx = ctx.trx;
-      ctx.onCommit(() => this.latest.clear());
+      ctx.onCommit(() => {
+        this.latest.clear();
+        this.messageStarts.clear();
+      });
       // Deploys of one id are serialised by this advisory lock.
       await trx.raw('select pg_advisory_xact_lock(?)', [42_424_242]);
       const deploymentKey = await ctx.key();
@@ -1097,25 +1120,20 @@ export class Engine implements EngineServices {
       for (const s of subs) {
         if (correlated.has(s.bpmnProcessId)) continue;
         await ctx.lockRoot(s.rootKey);
-        const still = await trx('engineMessageSubscriptions').where({ key: s.key }).first('key');
-        if (!still) continue;
+        // Still open, now that its hierarchy is locked? Non-interrupting boundary and event subprocess
+        // subscriptions stay open; others close as they correlate, so one statement checks and closes.
+        // (Closing the subscription of an instance that turns out to have ended is harmless.)
+        const still = await pgRows(ctx.sql, s.interrupting ? 'delete from engine_message_subscriptions where key = $1 returning key' : 'select key from engine_message_subscriptions where key = $1', [s.key]);
+        if (!still.length) continue;
         const state = await ctx.instance(s.processInstanceKey).catch(onlyNotFound);
         if (!state) continue;
-        // Non-interrupting boundary and event subprocess subscriptions stay open; others close now.
-        if (s.interrupting) await trx('engineMessageSubscriptions').where({ key: s.key }).delete();
         correlated.add(s.bpmnProcessId);
         ctx.event({ key, valueType: 'MESSAGE', intent: 'CORRELATED', processInstanceKey: s.processInstanceKey, elementId: s.targetElementId, payload: { name: req.name, correlationKey: req.correlationKey } });
         if (reached) reached.processInstanceKey ??= s.processInstanceKey;
         await p.trigger(state, s.elementInstanceKey, s.targetElementId, req.variables);
       }
       // Message start events of the latest versions.
-      const starts = await rawRows<{ key: number; bpmnProcessId: string }>(
-        trx,
-        `select d.key, d.bpmn_process_id from engine_process_definitions d
-          where d.message_starts \\? ? and d.tenant_id = ?
-            and d.version = (select max(version) from engine_process_definitions x where x.bpmn_process_id = d.bpmn_process_id and x.tenant_id = d.tenant_id)`,
-        [req.name, req.tenantId],
-      );
+      const starts = await this.messageStartDefinitions(ctx, req.name, req.tenantId);
       // One active instance per process id and correlation key, whatever message name started it:
       // publishes of other names serialise on this second lock before they look for an active one.
       if (req.correlationKey) await ctx.lockMessages(starts.filter((r) => !correlated.has(r.bpmnProcessId)).map((r) => startLock(req.tenantId, r.bpmnProcessId, req.correlationKey)));
