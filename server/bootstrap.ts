@@ -65,7 +65,8 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       loginMaxAttempts: config.LOGIN_MAX_ATTEMPTS,
       loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
     });
-    const deps: AppDeps = { config, db, logger, engine, auth, clock, validation };
+    const running = embedded;
+    const deps: AppDeps = { config, db, logger, engine, auth, clock, validation, engineHealth: running ? () => running.health() : undefined };
 
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db.knex);

@@ -2,6 +2,7 @@ import type { Config } from './config.js';
 import type { AuthService } from './features/auth/auth.service.js';
 import type { Clock } from './platform/clock.js';
 import type { Database } from './platform/db.js';
+import type { EngineHealth } from './engine/engine.js';
 import type { EngineConnection } from './platform/camunda.js';
 import type { Logger } from './platform/logger.js';
 import type { ValidationPool } from './features/services/validation.pool.js';
@@ -17,4 +18,6 @@ export interface AppDeps {
   clock: Clock;
   /** Worker threads that parse, lint and check service models off the event loop. */
   validation: ValidationPool;
+  /** The embedded engine's own findings (message consistency); absent for an external engine. */
+  engineHealth?: () => EngineHealth;
 }

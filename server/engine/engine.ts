@@ -11,6 +11,7 @@ import { CommandContext, dbOf, type CommandTx, type DbSource, type Definition, t
 import { Processor } from './processor/processor.js';
 import { nextCycle, scheduleTimer } from './scheduler/timers.js';
 import { KeyAllocator } from './state/keys.js';
+import { messageLock, startLock } from './state/message-locks.js';
 import { pgRows, rawRows } from './state/sql.js';
 import { CommandTransaction } from './state/transaction.js';
 import { loadUserTask, type TaskChanges, type UserTaskRow } from './state/user-tasks.js';
@@ -18,6 +19,21 @@ import type { ElementInstance, InstanceState } from './state/instance.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 
 export const DEFAULT_TENANT = '<default>';
+
+/** The message consistency check's findings (Engine.checkMessageConsistency). */
+export interface MessageConsistency {
+  /** Matching (buffered message, open subscription) pairs the last check found. */
+  open: number;
+  /** Distinct pairs found since this engine process started. */
+  total: number;
+  /** When the last check ran (ISO), null before the first. */
+  lastCheckedAt: string | null;
+}
+
+/** What the embedded engine reports about itself beyond liveness. */
+export interface EngineHealth {
+  messageInconsistencies: MessageConsistency;
+}
 const NOTIFY_CHANNEL = 'okno_engine_jobs';
 /** How often an engine process counts the other engine processes listening on its schema. */
 const PEER_CHECK_MS = 1_000;
@@ -283,6 +299,25 @@ export class Engine implements EngineServices {
   }
 
   private readonly latest = new Map<string, { key: number; at: number }>();
+  /** Latest definitions with a message start event of a name, by tenant and name, cached like `latest`. */
+  private readonly messageStarts = new Map<string, { rows: { key: number; bpmnProcessId: string }[]; at: number }>();
+
+  /** The latest definitions with a message start event named `name` (cached briefly, like latestDefinition). */
+  private async messageStartDefinitions(ctx: CommandContext, name: string, tenantId: string): Promise<{ key: number; bpmnProcessId: string }[]> {
+    const cacheKey = `${tenantId}\u0000${name}`;
+    const cached = this.messageStarts.get(cacheKey);
+    if (cached && performance.now() - cached.at < 1000) return cached.rows;
+    const rows = await rawRows<{ key: number; bpmnProcessId: string }>(
+      ctx.trx,
+      `select d.key, d.bpmn_process_id from engine_process_definitions d
+        where d.message_starts \\? ? and d.tenant_id = ?
+          and d.version = (select max(version) from engine_process_definitions x where x.bpmn_process_id = d.bpmn_process_id and x.tenant_id = d.tenant_id)`,
+      [name, tenantId],
+    );
+    if (this.messageStarts.size > 10_000) this.messageStarts.clear();
+    this.messageStarts.set(cacheKey, { rows, at: performance.now() });
+    return rows;
+  }
 
   /** The latest version of a process id, cached briefly (a deploy in this process clears it; other engine processes' deploys are seen within a second). */
   async latestDefinition(db: DbSource, bpmnProcessId: string, tenantId: string): Promise<Definition | undefined> {
@@ -377,7 +412,7 @@ export class Engine implements EngineServices {
       let ctx: CommandContext | undefined;
       try {
         const results = await this.inTransaction(async (tx) => {
-          ctx = new CommandContext(this, tx);
+          ctx = new CommandContext(this, tx, commands.length > 1);
           const jobKeys = commands.flatMap((c) => (c.takeJob === undefined ? [] : [c.takeJob]));
           if (jobKeys.length) await this.takeJobs(ctx, jobKeys);
           const out: unknown[] = [];
@@ -599,9 +634,13 @@ export class Engine implements EngineServices {
     if (new Set(ids).size !== ids.length) throw invalidArgument('Expected the process ids of a deployment to be unique, but a process id occurs twice');
 
     this.latest.clear();
+    this.messageStarts.clear();
     return this.command(async (ctx) => {
       const trx = ctx.trx;
-      ctx.onCommit(() => this.latest.clear());
+      ctx.onCommit(() => {
+        this.latest.clear();
+        this.messageStarts.clear();
+      });
       // Deploys of one id are serialised by this advisory lock.
       await trx.raw('select pg_advisory_xact_lock(?)', [42_424_242]);
       const deploymentKey = await ctx.key();
@@ -1007,7 +1046,10 @@ export class Engine implements EngineServices {
       const job = await this.lockedJob(ctx, key, 'update the timeout of');
       if (job.state !== 'activated') throw notFound(`Expected to update the timeout of job with key '${key}', but it is not activated`);
       const due = new Date(ctx.now.getTime() + timeoutMs);
-      await ctx.trx('engineJobs').where({ key }).update({ deadline: due });
+      // The scheduler makes timed-out jobs activatable without the hierarchy's lock: the state read
+      // above may be stale, so the write checks it again (a timed-out job is not extended).
+      const updated = await ctx.trx('engineJobs').where({ key, state: 'activated' }).update({ deadline: due });
+      if (!updated) throw notFound(`Expected to update the timeout of job with key '${key}', but it is not activated`);
       ctx.noteTimer(due);
       this.jobEvent(ctx, job, 'TIMEOUT_UPDATED', { timeout: timeoutMs });
     });
@@ -1054,6 +1096,9 @@ export class Engine implements EngineServices {
       const trx = ctx.trx;
       // `reached` (REST message correlation) learns the first process instance the message reached.
       if (reached) reached.processInstanceKey = undefined;
+      // Serialised with every subscription opening and publish of this name and key (issue 22): the
+      // reads below are new statements after the lock, so they see what the previous holder committed.
+      await ctx.lockMessages([messageLock(req.tenantId, req.name, req.correlationKey)]);
       if (req.messageId) {
         const dup = await trx('engineMessages').where({ name: req.name, correlationKey: req.correlationKey, messageId: req.messageId, tenantId: req.tenantId }).andWhere('expiresAt', '>', ctx.now).first('key');
         if (dup) throw alreadyExists(`Expected to publish a new message with id '${req.messageId}', but a message with that id was already published`);
@@ -1061,36 +1106,48 @@ export class Engine implements EngineServices {
       const key = await ctx.key();
       ctx.event({ key, valueType: 'MESSAGE', intent: 'PUBLISHED', processInstanceKey: null, payload: { name: req.name, correlationKey: req.correlationKey } });
       const correlated = new Set<string>();
+      // Subscriptions opened by an earlier command of this transaction (group commit) go to the table first.
+      await ctx.writeMessageSubscriptions(req.tenantId, req.name, req.correlationKey);
       const subs = (await trx('engineMessageSubscriptions')
         .where({ messageName: req.name, correlationKey: req.correlationKey, tenantId: req.tenantId })
         .orderBy('key')) as { key: number; rootKey: number; processInstanceKey: number; elementInstanceKey: number; targetElementId: string; bpmnProcessId: string; interrupting: boolean }[];
-      // A message correlates at most once per process id: the oldest subscription wins.
-      const chosen = subs.filter((s) => (correlated.has(s.bpmnProcessId) ? false : (correlated.add(s.bpmnProcessId), true)));
-      for (const root of [...new Set(chosen.map((s) => s.rootKey))].sort((a, b) => a - b)) await ctx.lockRoot(root);
-      for (const s of chosen) {
-        const still = await trx('engineMessageSubscriptions').where({ key: s.key }).first('key');
-        if (!still) continue;
+      // A message correlates at most once per process id: the oldest subscription wins. Lock the
+      // hierarchies of each process id's oldest (in key order); should one of them be gone once
+      // locked (its element ended meanwhile), the process id's next subscription gets the message.
+      const seen = new Set<string>();
+      const first = subs.filter((s) => (seen.has(s.bpmnProcessId) ? false : (seen.add(s.bpmnProcessId), true)));
+      for (const root of [...new Set(first.map((s) => s.rootKey))].sort((a, b) => a - b)) await ctx.lockRoot(root);
+      for (const s of subs) {
+        if (correlated.has(s.bpmnProcessId)) continue;
+        await ctx.lockRoot(s.rootKey);
+        // Still open, now that its hierarchy is locked? Non-interrupting boundary and event subprocess
+        // subscriptions stay open; others close as they correlate, so one statement checks and closes.
+        // (Closing the subscription of an instance that turns out to have ended is harmless.)
+        const still = await pgRows(ctx.sql, s.interrupting ? 'delete from engine_message_subscriptions where key = $1 returning key' : 'select key from engine_message_subscriptions where key = $1', [s.key]);
+        if (!still.length) continue;
         const state = await ctx.instance(s.processInstanceKey).catch(onlyNotFound);
         if (!state) continue;
-        // Non-interrupting boundary and event subprocess subscriptions stay open; others close now.
-        if (s.interrupting) await trx('engineMessageSubscriptions').where({ key: s.key }).delete();
+        correlated.add(s.bpmnProcessId);
         ctx.event({ key, valueType: 'MESSAGE', intent: 'CORRELATED', processInstanceKey: s.processInstanceKey, elementId: s.targetElementId, payload: { name: req.name, correlationKey: req.correlationKey } });
         if (reached) reached.processInstanceKey ??= s.processInstanceKey;
         await p.trigger(state, s.elementInstanceKey, s.targetElementId, req.variables);
       }
       // Message start events of the latest versions.
-      const starts = await rawRows<{ key: number; bpmnProcessId: string }>(
-        trx,
-        `select d.key, d.bpmn_process_id from engine_process_definitions d
-          where d.message_starts \\? ? and d.tenant_id = ?
-            and d.version = (select max(version) from engine_process_definitions x where x.bpmn_process_id = d.bpmn_process_id and x.tenant_id = d.tenant_id)`,
-        [req.name, req.tenantId],
-      );
+      const starts = await this.messageStartDefinitions(ctx, req.name, req.tenantId);
+      // One active instance per process id and correlation key, whatever message name started it:
+      // publishes of other names serialise on this second lock before they look for an active one.
+      if (req.correlationKey) await ctx.lockMessages(starts.filter((r) => !correlated.has(r.bpmnProcessId)).map((r) => startLock(req.tenantId, r.bpmnProcessId, req.correlationKey)));
       for (const row of starts) {
         if (correlated.has(row.bpmnProcessId)) continue;
         if (req.correlationKey) {
-          const active = await trx('engineProcessInstances').where({ bpmnProcessId: row.bpmnProcessId, startCorrelationKey: req.correlationKey, state: 'ACTIVE', tenantId: req.tenantId }).first('key');
-          if (active) continue;
+          // An instance started by an earlier command of this transaction is not in the table yet.
+          const startedHere = [...ctx.loadedInstances()].some(
+            (st) => st.pi.bpmnProcessId === row.bpmnProcessId && st.pi.startCorrelationKey === req.correlationKey && st.pi.state === 'ACTIVE' && st.pi.tenantId === req.tenantId,
+          );
+          if (startedHere) continue;
+          const active = (await trx('engineProcessInstances').where({ bpmnProcessId: row.bpmnProcessId, startCorrelationKey: req.correlationKey, state: 'ACTIVE', tenantId: req.tenantId }).select('key')) as { key: number }[];
+          // (one that ended earlier in this transaction is still ACTIVE in the table)
+          if (active.some((a) => (ctx.loaded(Number(a.key))?.pi.state ?? 'ACTIVE') === 'ACTIVE')) continue;
         }
         const def = await this.definition(trx, row.key);
         const startId = def.model.messageStarts.find((s) => (def.model.elements.get(s)!.event?.messageName ?? '').replace(/^=\s*"?|"$/g, '') === req.name);
@@ -1210,6 +1267,55 @@ export class Engine implements EngineServices {
       });
     }
     return fired;
+  }
+
+  // ---------- consistency ----------
+
+  /** Pairs of (buffered message, open subscription) reported so far and still present, by "message/subscription" key. */
+  private readonly reportedPairs = new Set<string>();
+  private readonly messageCheck: MessageConsistency = { open: 0, total: 0, lastCheckedAt: null };
+
+  /** What the last consistency check found (see checkMessageConsistency). */
+  health(): EngineHealth {
+    return { messageInconsistencies: { ...this.messageCheck } };
+  }
+
+  /**
+   * Looks for buffered messages (not expired) and open subscriptions with the same tenant, name and
+   * correlation key whose process id the message has not correlated to. Publish and subscription
+   * opening are serialised (docs/ARCHITECTURE.md), so every such pair is a bug: a waiting instance
+   * that nothing will ever wake. Each new pair is logged at error level once and counted; `open` is
+   * how many the last check saw. Returns that number.
+   */
+  async checkMessageConsistency(limit = 100): Promise<number> {
+    const rows = await this.query((db) =>
+      rawRows<{ messageKey: number; subscriptionKey: number; processInstanceKey: number; bpmnProcessId: string; elementId: string; name: string; correlationKey: string; tenantId: string }>(
+        db,
+        `select m.key as message_key, s.key as subscription_key, s.process_instance_key, s.bpmn_process_id, s.target_element_id as element_id,
+                m.name, m.correlation_key, m.tenant_id
+           from engine_messages m
+           join engine_message_subscriptions s on s.message_name = m.name and s.correlation_key = m.correlation_key and s.tenant_id = m.tenant_id
+          where m.expires_at > ? and not (m.correlated_process_ids \\? s.bpmn_process_id)
+          order by m.key, s.key limit ?`,
+        [this.clock.now(), limit],
+      ),
+    );
+    const present = new Set<string>();
+    for (const r of rows) {
+      const pair = `${r.messageKey}/${r.subscriptionKey}`;
+      present.add(pair);
+      if (this.reportedPairs.has(pair)) continue;
+      this.messageCheck.total++;
+      this.logger.error(
+        { messageKey: String(r.messageKey), subscriptionKey: String(r.subscriptionKey), processInstanceKey: String(r.processInstanceKey), bpmnProcessId: r.bpmnProcessId, elementId: r.elementId, messageName: r.name, correlationKey: r.correlationKey, tenantId: r.tenantId },
+        'engine: inconsistent message correlation: a buffered message and an open subscription match but did not correlate (the instance waits for a message that is already there)',
+      );
+    }
+    this.reportedPairs.clear();
+    for (const p of present) this.reportedPairs.add(p);
+    this.messageCheck.open = rows.length;
+    this.messageCheck.lastCheckedAt = this.clock.now().toISOString();
+    return rows.length;
   }
 
   /** Drops buffered messages whose TTL has passed. */

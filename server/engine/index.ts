@@ -3,7 +3,7 @@ import type { Knex } from 'knex';
 import type { Logger } from 'pino';
 import { systemClock, type AdjustableClock } from '../platform/clock.js';
 import { authorizationChecker, type EngineCredentials } from './credentials.js';
-import { Engine } from './engine.js';
+import { Engine, type EngineHealth } from './engine.js';
 import { gatewayHandlers } from './gateway/handlers.js';
 import { loadGatewayService } from './gateway/proto.js';
 import { startRestServer } from './rest/server.js';
@@ -22,6 +22,8 @@ export interface EmbeddedEngineOptions {
   clockControlled?: boolean;
   /** What every gRPC call and REST request must present (the SDK's BASIC strategy); see credentials.ts. */
   credentials: Pick<EngineCredentials, 'username' | 'password'>;
+  /** How often the message consistency check runs (ms; default 30 s, 0: never). See Engine.checkMessageConsistency. */
+  consistencyCheckMs?: number;
 }
 
 export interface EmbeddedEngine {
@@ -31,6 +33,8 @@ export interface EmbeddedEngine {
   restAddress?: string;
   /** The credentials it accepts. */
   credentials: Pick<EngineCredentials, 'username' | 'password'>;
+  /** Findings of the engine's consistency checks (also on the REST port: GET /actuator/health, /actuator/prometheus). */
+  health(): EngineHealth;
   stop(): Promise<void>;
 }
 
@@ -97,14 +101,29 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
   boundPort = await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${opts.host}:${opts.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
   });
-  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine, { clock, controlled: opts.clockControlled ?? false }, accepts);
+  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine, { clock, controlled: opts.clockControlled ?? false }, accepts, () => engine.health());
   scheduler.start();
+  // The message consistency check: once at start (finds what an earlier run left), then periodically.
+  const checkEvery = opts.consistencyCheckMs ?? 30_000;
+  let checking: Promise<unknown> | undefined;
+  const check = () => {
+    checking ??= engine
+      .checkMessageConsistency()
+      .catch((err: unknown) => opts.logger.warn({ err }, 'engine: message consistency check failed'))
+      .finally(() => (checking = undefined));
+  };
+  const checker = checkEvery > 0 ? setInterval(check, checkEvery) : undefined;
+  checker?.unref();
+  if (checker) check();
   opts.logger.info({ port: boundPort, rest: rest.address }, 'embedded engine gateway listening');
   return {
     grpcAddress: `${opts.host}:${boundPort}`,
     restAddress: rest.address,
     credentials: { username: opts.credentials.username, password: opts.credentials.password },
+    health: () => engine.health(),
     async stop() {
+      clearInterval(checker);
+      await checking;
       await scheduler.stop();
       engine.closeStreams();
       await engine.close();

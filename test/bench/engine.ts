@@ -89,7 +89,7 @@ function pgbenchTps(url: string, seconds: number): { tps: number } | { missing: 
 }
 
 /** CPU seconds (user + system) used so far by each of the given processes (PostgreSQL backends) that /proc shows. */
-function cpuSeconds(pids: number[]): Map<number, number> {
+export function cpuSeconds(pids: number[]): Map<number, number> {
   const out = new Map<number, number>();
   for (const pid of pids) {
     try {
@@ -104,7 +104,7 @@ function cpuSeconds(pids: number[]): Map<number, number> {
 }
 
 /** CPU seconds the processes seen at both ends used in between; undefined when none was seen. */
-function cpuBetween(before: Map<number, number>, after: Map<number, number>): number | undefined {
+export function cpuBetween(before: Map<number, number>, after: Map<number, number>): number | undefined {
   let total = 0;
   let seen = false;
   for (const [pid, t] of after) {
@@ -117,7 +117,7 @@ function cpuBetween(before: Map<number, number>, after: Map<number, number>): nu
 }
 
 /** PIDs of the PostgreSQL backends serving this process's pool (matched by client port; other sessions on the server are not counted). */
-async function backendPids(knex: import('knex').Knex): Promise<number[]> {
+export async function backendPids(knex: import('knex').Knex): Promise<number[]> {
   const pool = (knex.client as { pool?: { free: { resource: unknown }[]; used: { resource: unknown }[] } }).pool;
   if (!pool) return [];
   const ports = [...pool.free, ...pool.used]

@@ -7,6 +7,7 @@ import { USER_TASK_UPSERT, userTaskWrites, type TaskCache } from '../state/user-
 import type { KeyAllocator } from '../state/keys.js';
 import type { Clock } from '../../platform/clock.js';
 import { notFound } from '../errors.js';
+import { sortLocks } from '../state/message-locks.js';
 
 export interface DefinitionRow {
   key: number;
@@ -70,6 +71,13 @@ export interface FinishedInstance {
   variables: Record<string, unknown>;
 }
 
+/** A message lock another transaction holds, met by a group of commands (which then run one by one). */
+export class LockBusy extends Error {
+  constructor() {
+    super('engine: a message lock is held by another transaction; the group runs its commands one by one');
+  }
+}
+
 /** One command's transaction and everything it changes, written at the end in batches. */
 export class CommandContext {
   /** The engine clock's time when the command started: every time decision of the command uses it. */
@@ -103,6 +111,8 @@ export class CommandContext {
   constructor(
     readonly services: EngineServices,
     private readonly tx: CommandTx,
+    /** Whether this transaction runs several commands (group commit): see lockMessages. */
+    private readonly grouped = false,
   ) {
     this.now = services.clock.now();
   }
@@ -137,6 +147,56 @@ export class CommandContext {
     if (this.lockedRoots.has(rootKey)) return;
     await this.trx.raw('select key from engine_process_instances where key = ? for update', [rootKey]);
     this.lockedRoots.add(rootKey);
+  }
+
+  private readonly heldLocks = new Set<string>();
+
+  /**
+   * Takes transaction-scoped advisory locks (state/message-locks.ts) this transaction does not
+   * hold yet, in ascending order, in one statement. Callers read what the locks guard (message
+   * buffer, subscriptions, active message-started instances) in statements after this one: under
+   * READ COMMITTED each statement takes a new snapshot, so they see whatever the previous holder
+   * committed. A statement that waited for the lock itself would still see its older snapshot.
+   */
+  async lockMessages(keys: string[]): Promise<void> {
+    const missing = sortLocks(keys.filter((k) => !this.heldLocks.has(k)));
+    if (!missing.length) return;
+    if (this.grouped) {
+      // Several commands in one transaction take their locks in command order, not key order: two
+      // such groups could each wait for the other (PostgreSQL notices after deadlock_timeout, 1 s by
+      // default, a stall of every command in both). A group only tries; when a lock is taken, the
+      // group is rolled back and its commands run alone, where waiting is safe.
+      const rows = await pgRows<{ ok: boolean }>(this.tx, 'select bool_and(pg_try_advisory_xact_lock(k)) as ok from unnest($1::bigint[]) as k', [missing]);
+      if (!rows[0]?.ok) throw new LockBusy();
+    } else if (missing.length === 1) await pgRows(this.tx, 'select pg_advisory_xact_lock($1::bigint)', missing);
+    // unnest yields the array in order, and the locks are taken row by row in that order.
+    else await pgRows(this.tx, 'select count(pg_advisory_xact_lock(k)) from unnest($1::bigint[]) as k', [missing]);
+    for (const k of missing) this.heldLocks.add(k);
+  }
+
+  /**
+   * Writes this transaction's pending message subscriptions for a name and correlation key now,
+   * instead of with the final batch: a publish later in the same transaction (group commit runs
+   * several commands in one) reads subscriptions from the table, and must find them there.
+   */
+  async writeMessageSubscriptions(tenantId: string, messageName: string, correlationKey: string): Promise<void> {
+    const matches = (r: Record<string, unknown>) => r.tenantId === tenantId && r.messageName === messageName && r.correlationKey === correlationKey;
+    if (!this.messageSubscriptions.some(matches)) return;
+    const gone = new Set(this.removedOwners.get('message') ?? []);
+    const now = this.messageSubscriptions.filter(matches);
+    const live = now.filter((r) => !gone.has(r.elementInstanceKey as number) && !this.targetRemoved(r));
+    // Removed later in this transaction? The batch's deletes see rows written by earlier statements.
+    for (let i = this.messageSubscriptions.length - 1; i >= 0; i--) if (matches(this.messageSubscriptions[i])) this.messageSubscriptions.splice(i, 1);
+    if (live.length) await this.trx('engineMessageSubscriptions').insert(live);
+  }
+
+  /** Active instances this command created or loaded (not yet written, for the new ones). */
+  loadedInstances(): IterableIterator<InstanceState> {
+    return this.instances.values();
+  }
+
+  private targetRemoved(r: Record<string, unknown>): boolean {
+    return this.removedTargets.some((t) => t.ownerKey === r.elementInstanceKey && t.targets.includes(r.targetElementId as string));
   }
 
   /** Marks a root as locked by a query the caller ran itself (e.g. a join with FOR UPDATE OF the root). */
@@ -222,7 +282,7 @@ export class CommandContext {
     for (const state of this.instances.values()) state.flush(batch, this.now);
     if (this.userTasks.size) batch.insert('engine_user_tasks', userTaskWrites(this.userTasks.values()), USER_TASK_UPSERT);
     const removed = (kind: string) => new Set(this.removedOwners.get(kind) ?? []);
-    const targetGone = (r: Record<string, unknown>) => this.removedTargets.some((t) => t.ownerKey === r.elementInstanceKey && t.targets.includes(r.targetElementId as string));
+    const targetGone = (r: Record<string, unknown>) => this.targetRemoved(r);
     const keep = (rows: Record<string, unknown>[], kind: string) => {
       const gone = removed(kind);
       return rows.filter((r) => !gone.has(r.elementInstanceKey as number) && (kind === 'job' || !targetGone(r)));

@@ -2,10 +2,14 @@ import type { ElementType, FlowElement, ProcessModel, TaskListenerEvent } from '
 import { evaluateFeel, evaluateStaticOrFeel, type FeelResult } from '../feel/feel.js';
 import { scheduleTimer } from '../scheduler/timers.js';
 import { EngineError, onlyNotFound } from '../errors.js';
+import { messageLock } from '../state/message-locks.js';
 import { rawRows } from '../state/sql.js';
 import { InstanceState, type ElementInstance, type Owned } from '../state/instance.js';
 import { TRANSITION_STATE, applyChanges, listenerHeaders, loadUserTask, saveUserTask, snapshot, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
 import type { CommandContext, Definition } from './context.js';
+
+/** Opens a planned wait (timer, message or signal subscription); a message wait names its advisory lock (state/message-locks.ts). */
+type Wait = (() => Promise<void>) & { lock?: string };
 
 /** A step of a command, processed in order (like Zeebe's follow-up commands). */
 type Step =
@@ -39,6 +43,12 @@ function check(r: FeelResult, errorType = 'EXTRACT_VALUE_ERROR'): unknown {
 /** Executes BPMN semantics for one command inside its transaction. */
 export class Processor {
   private readonly steps: Step[] = [];
+  /**
+   * Steps that run once `steps` is empty: a buffered message correlating to a subscription as it
+   * opens (in Zeebe a later command), so the activation that opened it has run its course first
+   * (an interrupting event subprocess then interrupts the main flow instead of running before its start).
+   */
+  private readonly afterSteps: Step[] = [];
 
   constructor(private readonly ctx: CommandContext) {}
 
@@ -99,8 +109,8 @@ export class Processor {
 
   /** Processes all queued steps. */
   async run(): Promise<void> {
-    while (this.steps.length) {
-      const step = this.steps.shift()!;
+    while (this.steps.length || this.afterSteps.length) {
+      const step = this.steps.shift() ?? this.afterSteps.shift()!;
       await this.step(step);
     }
   }
@@ -279,11 +289,11 @@ export class Processor {
       case 'EVENT_SUB_PROCESS': {
         const ctxVars = this.visible(state, el.key);
         // Resolve every expression before changing anything, so an incident leaves nothing half-done.
-        const plans = [];
+        const plans: Wait[] = [];
         for (const startId of def.eventSubprocessStarts) plans.push(await this.planWait(state, el, startId, ctxVars));
         if (type !== 'PROCESS') plans.push(...(await this.planBoundaries(state, el, def)));
         activated();
-        for (const p of plans) await p();
+        await this.openWaits(plans);
         if (el.data.startIds) {
           for (const id of el.data.startIds) this.steps.push({ t: 'activate', pi, elementId: id, scopeKey: el.key });
           delete el.data.startIds;
@@ -311,7 +321,7 @@ export class Processor {
           if (!Number.isInteger(retries)) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the retries of '${def.id}' to be a number`);
           const boundaries = await this.planBoundaries(state, el, def);
           activated();
-          for (const b of boundaries) await b();
+          await this.openWaits(boundaries);
           await this.createJob(state, el, def, jobType, retries);
           return;
         }
@@ -361,7 +371,7 @@ export class Processor {
         const task = await this.planUserTask(state, el, def);
         const boundaries = await this.planBoundaries(state, el, def);
         activated();
-        for (const b of boundaries) await b();
+        await this.openWaits(boundaries);
         // The row is written with the command's batch (saveUserTask), as it is after its first transition step.
         el.data.userTaskKey = task.key;
         state.touch(el);
@@ -386,7 +396,7 @@ export class Processor {
         const vars = this.visible(state, el.key);
         const plans = [await this.planWait(state, el, def.id, vars), ...(await this.planBoundaries(state, el, def))];
         activated();
-        for (const p of plans) await p();
+        await this.openWaits(plans);
         return;
       }
       case 'EXCLUSIVE_GATEWAY':
@@ -421,10 +431,10 @@ export class Processor {
         return;
       case 'EVENT_BASED_GATEWAY': {
         const vars = this.visible(state, el.key);
-        const plans = [];
+        const plans: Wait[] = [];
         for (const t of def.eventTargets ?? []) plans.push(await this.planWait(state, el, t, vars));
         activated();
-        for (const p of plans) await p();
+        await this.openWaits(plans);
         return;
       }
       case 'CALL_ACTIVITY': {
@@ -445,7 +455,7 @@ export class Processor {
         if (!called.model.elements.get(called.model.bpmnProcessId)?.noneStart) throw new IncidentSignal('CALLED_ELEMENT_ERROR', `Expected process '${processId}' to have a none start event`);
         const boundaries = await this.planBoundaries(state, el, def);
         activated();
-        for (const b of boundaries) await b();
+        await this.openWaits(boundaries);
         const childVars = def.call!.propagateAllParentVariables ? vars : Object.fromEntries(state.variables.get(el.key) ?? []);
         const child = await this.createInstance(called, childVars, { parent: { pi: state, element: el } });
         el.data.childPi = child.pi.key;
@@ -633,7 +643,7 @@ export class Processor {
   }
 
   /** Evaluates what a wait (timer / message / signal) for `targetId` needs; returns a function that opens it. */
-  private async planWait(state: InstanceState, owner: ElementInstance, targetId: string, vars: Record<string, unknown>): Promise<() => Promise<void>> {
+  private async planWait(state: InstanceState, owner: ElementInstance, targetId: string, vars: Record<string, unknown>): Promise<Wait> {
     const target = state.model.elements.get(targetId)!;
     const ev = target.event;
     const interrupting = target.interrupting;
@@ -656,7 +666,8 @@ export class Processor {
       if (typeof correlation !== 'string' && typeof correlation !== 'number') {
         throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Failed to extract the correlation key for '${targetId}': The value must be either a string or a number, but was ${JSON.stringify(correlation)}.`);
       }
-      return async () => {
+      const lock = messageLock(state.pi.tenantId, String(name), String(correlation));
+      const open = async () => {
         const key = await this.ctx.key();
         const sub = {
           key,
@@ -670,6 +681,9 @@ export class Processor {
           interrupting,
           tenantId: state.pi.tenantId,
         };
+        // Publishes of this name and key wait for this transaction from here on (and it for theirs):
+        // the buffer read below is a new statement, so it sees any message committed before the lock.
+        await this.ctx.lockMessages([lock]);
         // A buffered message may be waiting already: the first (oldest) match correlates at once.
         const buffered = await rawRows<{ key: number; variables: Record<string, unknown>; correlatedProcessIds: string[] }>(
           this.ctx.trx,
@@ -696,6 +710,7 @@ export class Processor {
         this.own(owner, 'message');
         state.touch(owner);
       };
+      return Object.assign(open, { lock });
     }
     if (ev?.kind === 'signal') {
       const name = check(this.feelOrStatic(ev.signalName ?? '', vars));
@@ -709,16 +724,23 @@ export class Processor {
     return async () => undefined;
   }
 
-  /** Triggers right after the current step, once the element is fully activated. */
+  /** Triggers once the current chain of steps has run (see afterSteps). */
   private async deferTrigger(state: InstanceState, ownerKey: number, targetId: string, variables: Record<string, unknown>): Promise<void> {
-    this.steps.unshift({ t: 'trigger', pi: state.pi.key, ownerKey, targetId, variables });
+    this.afterSteps.push({ t: 'trigger', pi: state.pi.key, ownerKey, targetId, variables });
   }
 
-  private async planBoundaries(state: InstanceState, el: ElementInstance, def: FlowElement): Promise<(() => Promise<void>)[]> {
+  /** Opens planned waits; the message locks of all of them first, in one go and in key order (against deadlocks). */
+  private async openWaits(waits: Wait[]): Promise<void> {
+    const locks = waits.flatMap((w) => (w.lock ? [w.lock] : []));
+    if (locks.length > 1) await this.ctx.lockMessages(locks);
+    for (const w of waits) await w();
+  }
+
+  private async planBoundaries(state: InstanceState, el: ElementInstance, def: FlowElement): Promise<Wait[]> {
     // Boundary events belong to the multi-instance body, not to its inner instances.
     if (def.loop && el.elementType !== 'MULTI_INSTANCE_BODY') return [];
     const vars = this.visible(state, el.key);
-    const plans = [];
+    const plans: Wait[] = [];
     for (const b of def.boundaryEvents) {
       const kind = state.model.elements.get(b)!.event?.kind;
       if (kind === 'timer' || kind === 'message' || kind === 'signal') plans.push(await this.planWait(state, el, b, vars));
@@ -886,7 +908,7 @@ export class Processor {
     body.data.mi = { size: items.length, next: 0, active: 0, completed: 0, terminated: 0, items: loop.sequential ? items : [] };
     state.touch(body);
     this.logElement(state, body, 'ELEMENT_ACTIVATED');
-    for (const b of boundaries) await b();
+    await this.openWaits(boundaries);
     if (loop.outputCollection) this.setVar(state, body.key, loop.outputCollection, items.map(() => null));
     if (!items.length) {
       this.steps.push({ t: 'complete', pi: state.pi.key, key: body.key });

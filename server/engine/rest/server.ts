@@ -7,6 +7,8 @@ import type { Logger } from 'pino';
 import { EngineError } from '../errors.js';
 import type { AdjustableClock } from '../../platform/clock.js';
 import { routeClock } from './clock.js';
+import type { EngineHealth } from '../engine.js';
+import { routeActuator } from './actuator.js';
 import { routeCommands, type EngineCommands } from './commands.js';
 import { HttpError, routeUserTasks, type Reply, type UserTaskCommands } from './user-tasks.js';
 
@@ -233,6 +235,7 @@ export async function startRestServer(
   commands: UserTaskCommands & EngineCommands,
   clock: { clock: AdjustableClock; controlled: boolean },
   accepts: (authorization: unknown) => boolean,
+  health?: () => EngineHealth,
 ): Promise<RestServer> {
   const self = { host, port };
   const server = http.createServer((req, res) => {
@@ -286,6 +289,12 @@ export async function startRestServer(
       }
       const method = req.method ?? 'GET';
       const path = url.pathname.replace(/\/$/, '');
+      const management = health && method === 'GET' ? routeActuator(health(), path) : undefined;
+      if (management) {
+        res.writeHead(200, { 'content-type': management.type });
+        res.end(management.text);
+        return;
+      }
       const handle = async (): Promise<Reply> =>
         routeClock(clock.clock, clock.controlled, method, path, body) ??
         (await routeUserTasks(query, commands, method, path, body)) ??
