@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ProcessModel } from './bpmn/model.js';
 import { BpmnValidationError, parseBpmn } from './bpmn/parse.js';
 import { EngineError, alreadyExists, failedPrecondition, invalidArgument, notFound, onlyNotFound } from './errors.js';
-import { evaluateStaticOrFeel } from './feel/feel.js';
+import { evaluateStaticOrFeel } from '../platform/feel/feel.js';
 import { CommandContext, dbOf, type CommandTx, type DbSource, type Definition, type DefinitionRow, type EngineServices, type FinishedInstance } from './processor/context.js';
 import { Processor } from './processor/processor.js';
 import { nextCycle, scheduleTimer } from './scheduler/timers.js';

@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import { BpmnModdle } from 'bpmn-moddle';
-import { feelSyntaxError, isExpression } from '../feel/feel.js';
+import { feelSyntaxError, isExpression } from '../../platform/feel/feel.js';
 import { parseTimerSpec } from '../scheduler/timers.js';
 import type { ElementType, EventDefinition, EventKind, FlowElement, Mapping, ProcessModel, TaskListenerEvent, UserTaskDefinition } from './model.js';
 

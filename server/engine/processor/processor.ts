@@ -1,5 +1,5 @@
 import type { ElementType, FlowElement, ProcessModel, TaskListenerEvent } from '../bpmn/model.js';
-import { evaluateFeel, evaluateStaticOrFeel, type FeelResult } from '../feel/feel.js';
+import { evaluateFeel, evaluateStaticOrFeel, type FeelResult } from '../../platform/feel/feel.js';
 import { scheduleTimer } from '../scheduler/timers.js';
 import { EngineError, onlyNotFound } from '../errors.js';
 import { messageLock } from '../state/message-locks.js';

@@ -1,4 +1,4 @@
-import { evaluate as evaluateFeel } from 'feelin';
+import { conditionHolds } from '../../platform/feel/feel.js';
 import type { ModdleElement } from './services.moddle.js';
 
 export interface TracedRoute {
@@ -9,18 +9,6 @@ export interface TracedRoute {
 }
 
 const GATEWAYS = new Set(['bpmn:ExclusiveGateway', 'bpmn:InclusiveGateway']);
-
-/** Result of one condition on the known variables: true, false, or undefined when it reads other variables. */
-function conditionHolds(expression: string, variables: Record<string, unknown>): boolean | undefined {
-  const body = expression.trim().replace(/^=/, '');
-  try {
-    const result = evaluateFeel(body, variables);
-    if (result.warnings.some((w) => w.type === 'NO_VARIABLE_FOUND')) return undefined;
-    return result.value === true;
-  } catch {
-    return undefined;
-  }
-}
 
 /** The part of the process a case with these variables (situations, variant) can take: for "Try it" highlighting. */
 export function traceRoute(process: ModdleElement, variables: Record<string, unknown>): TracedRoute {

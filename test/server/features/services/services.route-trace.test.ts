@@ -38,6 +38,13 @@ describe('route tracing for "Try it"', () => {
     expect(r.elements).toContain('EndEvent_1');
   });
 
+  it('given conditions with Camunda\'s FEEL built-ins, then they are evaluated as the engine evaluates them', async () => {
+    // bare feelin knows neither `get or else` nor `is defined`: the constructor and the engine must agree
+    const p = await process('exclusiveGateway', ['=get or else(area, 0) > 15', '=is defined(representative)', undefined]);
+    expect(tasks(traceRoute(p, { area: 20 }))).toEqual(['Task_0']);
+    expect(tasks(traceRoute(p, { area: null, representative: 'Иванов' }))).toEqual(['Task_1']);
+  });
+
   it('given a parallel gateway, then every branch is on the route', async () => {
     const p = await process('parallelGateway', [undefined, undefined]);
     expect(tasks(traceRoute(p, {}))).toEqual(['Task_0', 'Task_1']);

@@ -88,3 +88,17 @@ export function evaluateFeel(expression: string, variables: Record<string, unkno
 export function evaluateStaticOrFeel(value: string, variables: Record<string, unknown>, now?: Date): FeelResult {
   return isExpression(value) ? evaluateFeel(value, variables, now) : { ok: true, value };
 }
+
+/**
+ * A sequence-flow condition on the variables known so far: true or false, or undefined when it reads
+ * a variable that is not given (or cannot be evaluated), with Camunda's built-ins as the engine has them.
+ */
+export function conditionHolds(expression: string, variables: Record<string, unknown>): boolean | undefined {
+  try {
+    const { value, warnings } = evaluate(body(expression), { ...variables, ...camundaFunctions });
+    if (warnings.some((w) => w.type === 'NO_VARIABLE_FOUND')) return undefined;
+    return value === true;
+  } catch {
+    return undefined;
+  }
+}
