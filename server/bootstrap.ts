@@ -1,13 +1,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
-import type { AppDeps } from './deps.js';
+import type { AppDeps, BaseDeps } from './deps.js';
+import { createFeatureServices } from './composition.js';
 import { createApp } from './app.js';
 import { AuthService } from './features/auth/auth.service.js';
 import { seedDemo } from './features/demo/demo.seed.js';
 import { seedScorecardDemo } from './features/scorecard/scorecard.seed.js';
 import { publishServicesDemo, seedServicesDemo } from './features/services/services.seed.js';
-import { ServicesService } from './features/services/services.service.js';
 import { ValidationPool } from './features/services/validation.pool.js';
 import { connectEngine, type EngineConnection } from './platform/camunda.js';
 import { systemClock, type AdjustableClock } from './platform/clock.js';
@@ -66,7 +66,8 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
     });
     const running = embedded;
-    const deps: AppDeps = { config, db, logger, engine, auth, clock, validation, engineHealth: running ? () => running.health() : undefined };
+    const base: BaseDeps = { config, db, logger, engine, auth, clock, validation, engineHealth: running ? () => running.health() : undefined };
+    const deps: AppDeps = { ...base, features: createFeatureServices(base) };
 
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db.knex);
@@ -78,7 +79,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       // Publish the sample services that have no version yet, so the portal and task lists have something to run.
       const analyst = (await db.knex('users').where({ email: 'analyst@okno.local' }).first('id')) as { id: number } | undefined;
       try {
-        const published = await publishServicesDemo(new ServicesService(db.knex, engine, clock, validation), db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
+        const published = await publishServicesDemo(deps.features.services, db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
         if (published.length) logger.info({ published }, 'demo services published');
       } catch (err) {
         logger.warn({ err }, 'demo services could not be published; publish them from the constructor');

@@ -1,3 +1,4 @@
+import type { FeatureServices } from './composition.js';
 import type { Config } from './config.js';
 import type { AuthService } from './features/auth/auth.service.js';
 import type { Clock } from './platform/clock.js';
@@ -7,8 +8,8 @@ import type { EngineConnection } from './platform/camunda.js';
 import type { Logger } from './platform/logger.js';
 import type { ValidationPool } from './features/services/validation.pool.js';
 
-/** Everything routes and workers are given; built once in main.ts (or a test) and passed in. */
-export interface AppDeps {
+/** The platform's parts, built first in the composition root (bootstrap.ts). */
+export interface BaseDeps {
   config: Config;
   db: Database;
   logger: Logger;
@@ -20,4 +21,10 @@ export interface AppDeps {
   validation: ValidationPool;
   /** The embedded engine's own findings (message consistency); absent for an external engine. */
   engineHealth?: () => EngineHealth;
+}
+
+/** Everything routes and workers are given; built once in bootstrap.ts (or a test) and passed in. */
+export interface AppDeps extends BaseDeps {
+  /** Every feature's services, built once (composition.ts). */
+  features: FeatureServices;
 }

@@ -5,11 +5,10 @@ import { allow } from '../../platform/http/policy.js';
 import { parse } from '../../platform/http/validate.js';
 import { queryOf } from '../../platform/http/paging.js';
 import { auditListSchema } from './audit.schemas.js';
-import { AuditService } from './audit.service.js';
 
 /** /api/audit: the audit log, for administrators. */
-export function auditRoutes({ db }: AppDeps): Router<AppState> {
-  const service = new AuditService(db.knex);
+export function auditRoutes({ features }: AppDeps): Router<AppState> {
+  const service = features.audit;
   const router = new Router<AppState>({ prefix: '/api/audit' });
   router.get('/', allow.roles('admin'), async (ctx) => {
     ctx.body = await service.list(parse(auditListSchema, queryOf(ctx), 'Query'));

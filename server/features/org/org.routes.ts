@@ -3,10 +3,7 @@ import type { AppDeps } from '../../deps.js';
 import { actorOf, type AppState, type Role } from '../../platform/http/context.js';
 import { allow } from '../../platform/http/policy.js';
 import { parse } from '../../platform/http/validate.js';
-import { EmployeeService } from './employee.service.js';
-import { GroupService } from './group.service.js';
 import { IMPORT_COLUMNS } from './import.columns.js';
-import { ImportService } from './import.service.js';
 import { importTemplate } from './import.template.js';
 import { receiveFile } from './import.upload.js';
 import { idParams, queryOf } from '../../platform/http/paging.js';
@@ -26,19 +23,13 @@ import {
   windowListSchema,
   windowPatchSchema,
 } from './org.schemas.js';
-import { UnitService } from './unit.service.js';
-import { WindowService } from './window.service.js';
 
 /** Every staff role: they may read the org structure, groups and windows. */
 const STAFF: Role[] = ['admin', 'analyst', 'manager', 'operator', 'specialist'];
 
 /** /api/org: units, employees, staff groups, windows and their CSV/XLSX import. */
-export function orgRoutes({ db }: AppDeps): Router<AppState> {
-  const units = new UnitService(db.knex);
-  const employees = new EmployeeService(db.knex);
-  const groups = new GroupService(db.knex);
-  const windows = new WindowService(db.knex);
-  const importer = new ImportService(db.knex);
+export function orgRoutes({ features }: AppDeps): Router<AppState> {
+  const { units, employees, groups, windows, importer } = features.org;
   const router = new Router<AppState>({ prefix: '/api/org' });
 
   // ---- units ----

@@ -7,15 +7,7 @@ import { allow } from '../../platform/http/policy.js';
 import { queryOf } from '../../platform/http/paging.js';
 import { parse, toFieldIssues } from '../../platform/http/validate.js';
 import { matrixToXlsx, readFactsXlsx } from './matrix.export.js';
-import { MatrixApproval } from './matrix.approval.js';
-import { MatrixService } from './matrix.service.js';
-import { AUTO_LOCK_AFTER } from './scorecard.workers.js';
 import type { MatrixAction } from './matrix.states.js';
-import { MethodologyService } from './methodology.service.js';
-import { PlanService } from './plan.service.js';
-import { localYear } from '../../platform/clock.js';
-import { RoadmapService } from './roadmap.service.js';
-import { defaultProviders } from './scorecard.providers.js';
 import {
   addRowSchema,
   cascadeSchema,
@@ -71,13 +63,8 @@ function download(ctx: AppContext, file: { filename: string; buffer: Buffer }, t
 }
 
 /** /api/scorecard: employee matrices and their workflow, indicators and rules, annual plans, facts, methodology, roadmap. */
-export function scorecardRoutes({ db, engine, config, clock }: AppDeps): Router<AppState> {
-  const knex = db.knex;
-  const providers = defaultProviders();
-  const matrices = new MatrixService(knex, providers, { country: config.CALENDAR_COUNTRY, clock, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) });
-  const plans = new PlanService(knex, providers);
-  const methodologies = new MethodologyService(knex);
-  const roadmap = new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE));
+export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
+  const { matrices, plans, methodologies, roadmap } = features.scorecard;
   const router = new Router<AppState>({ prefix: '/api/scorecard' });
 
   // --- matrices -------------------------------------------------------------------------------

@@ -1,19 +1,17 @@
 import type { AppDeps } from '../../deps.js';
 import type { RunningWorkers } from '../../workers.js';
-import { deployApproval, LOCK_MATRIX_JOB_TYPE, MatrixApproval } from './matrix.approval.js';
-import { MatrixService } from './matrix.service.js';
-import { defaultProviders } from './scorecard.providers.js';
+import { deployApproval, LOCK_MATRIX_JOB_TYPE } from './matrix.approval.js';
 
 /** How long an approved matrix waits for the head to lock it before the process locks it (ISO 8601 duration). */
 export const AUTO_LOCK_AFTER = 'P10D';
 
 /** The scorecard's job workers: deploys the matrix approval process and serves its `okno-scorecard-lock-matrix` jobs. */
-export function startScorecardWorkers({ db, engine, logger, config, clock }: AppDeps): RunningWorkers {
+export function startScorecardWorkers({ engine, logger, features }: AppDeps): RunningWorkers {
   const sdk = engine.sdk();
   if (!sdk) return { stop: async () => undefined };
   const log = logger.child({ component: 'scorecard-workers' });
   deployApproval(sdk).catch((err: unknown) => log.warn({ err }, 'the matrix approval process could not be deployed yet; it is deployed on first use'));
-  const matrices = new MatrixService(db.knex, defaultProviders(), { country: config.CALENDAR_COUNTRY, clock, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) });
+  const { matrices } = features.scorecard;
   const worker = sdk.getZeebeGrpcApiClient().createWorker({
     taskType: LOCK_MATRIX_JOB_TYPE,
     pollInterval: 1000,

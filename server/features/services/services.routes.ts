@@ -18,7 +18,6 @@ import {
   tryItSchema,
   validateSchema,
 } from './services.schemas.js';
-import { ServicesService } from './services.service.js';
 import type { FormDoc } from './services.validation.js';
 import { z } from 'zod';
 
@@ -29,8 +28,8 @@ const versionQuery = z.object({ version: z.coerce.number().int().positive().opti
 const localeOf = (ctx: AppContext) => pickLocale(ctx.get('accept-language'), ctx.state.user?.locale);
 
 /** /api/services (constructor) and /api/catalogue (portal and front office). */
-export function servicesRoutes({ db, engine, clock, validation }: AppDeps): Router<AppState> {
-  const services = new ServicesService(db.knex, engine, clock, validation);
+export function servicesRoutes({ features }: AppDeps): Router<AppState> {
+  const { services } = features;
   const router = new Router<AppState>();
   const staff = () => allow.roles('admin', 'analyst', 'operator', 'specialist', 'manager');
   const analyst = () => allow.roles('analyst', 'admin');

@@ -5,11 +5,10 @@ import { allow } from '../../platform/http/policy.js';
 import { parse } from '../../platform/http/validate.js';
 import { idParams, queryOf } from '../../platform/http/paging.js';
 import { resetPasswordSchema, userCreateSchema, userListSchema, userPatchSchema } from './users.schemas.js';
-import { UsersService } from './users.service.js';
 
 /** /api/users: staff account administration (admin only). */
-export function usersRoutes({ db }: AppDeps): Router<AppState> {
-  const users = new UsersService(db.knex);
+export function usersRoutes({ features }: AppDeps): Router<AppState> {
+  const { users } = features;
   const router = new Router<AppState>({ prefix: '/api/users' });
 
   router.get('/', allow.roles('admin'), async (ctx) => {

@@ -1,0 +1,44 @@
+import type { BaseDeps } from './deps.js';
+import { AuditService } from './features/audit/audit.service.js';
+import { EmployeeService } from './features/org/employee.service.js';
+import { GroupService } from './features/org/group.service.js';
+import { ImportService } from './features/org/import.service.js';
+import { UnitService } from './features/org/unit.service.js';
+import { WindowService } from './features/org/window.service.js';
+import { MatrixApproval } from './features/scorecard/matrix.approval.js';
+import { MatrixService } from './features/scorecard/matrix.service.js';
+import { MethodologyService } from './features/scorecard/methodology.service.js';
+import { PlanService } from './features/scorecard/plan.service.js';
+import { RoadmapService } from './features/scorecard/roadmap.service.js';
+import { defaultProviders } from './features/scorecard/scorecard.providers.js';
+import { AUTO_LOCK_AFTER } from './features/scorecard/scorecard.workers.js';
+import { ServicesService } from './features/services/services.service.js';
+import { UsersService } from './features/users/users.service.js';
+import { localYear } from './platform/clock.js';
+
+/** Every feature's services, each built once here (the composition root) and handed to routes and workers. */
+export interface FeatureServices {
+  users: UsersService;
+  audit: AuditService;
+  org: { units: UnitService; employees: EmployeeService; groups: GroupService; windows: WindowService; importer: ImportService };
+  services: ServicesService;
+  scorecard: { matrices: MatrixService; plans: PlanService; methodologies: MethodologyService; roadmap: RoadmapService };
+}
+
+/** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
+export function createFeatureServices({ db, engine, clock, config, validation }: BaseDeps): FeatureServices {
+  const knex = db.knex;
+  const providers = defaultProviders();
+  return {
+    users: new UsersService(knex),
+    audit: new AuditService(knex),
+    org: { units: new UnitService(knex), employees: new EmployeeService(knex), groups: new GroupService(knex), windows: new WindowService(knex), importer: new ImportService(knex) },
+    services: new ServicesService(knex, engine, clock, validation),
+    scorecard: {
+      matrices: new MatrixService(knex, providers, { country: config.CALENDAR_COUNTRY, clock, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) }),
+      plans: new PlanService(knex, providers),
+      methodologies: new MethodologyService(knex),
+      roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),
+    },
+  };
+}
