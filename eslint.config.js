@@ -30,6 +30,34 @@ export default tseslint.config(
     files: ['server/**/*.ts', 'migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'error' },
   },
+  // Import boundaries (docs/ARCHITECTURE.md): the platform knows no feature; a feature reaches another
+  // feature only through its index.ts and never the engine's internals (it talks to the engine through the SDK).
+  {
+    files: ['server/platform/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)features/', message: 'platform/ never imports features/.' }] }],
+    },
+  },
+  {
+    files: ['server/features/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^\\.\\./[a-z][a-z-]*/(?!index\\.js$)', message: "Another feature's internals: import its public surface '../<feature>/index.js'." },
+            { regex: '(^|/)engine/', message: "Features never import the engine's internals: use the SDK through deps.engine." },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['server/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)features/', message: 'The engine knows no feature of the app.' }] }],
+    },
+  },
   {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

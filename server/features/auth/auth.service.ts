@@ -5,7 +5,7 @@ import type { Clock } from '../../platform/clock.js';
 import { ConflictError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../platform/errors.js';
 import type { Actor, Role, SessionUser } from '../../platform/http/context.js';
 import { hashToken, randomToken, type LoadedSession } from '../../platform/http/session.js';
-import { User } from '../users/user.model.js';
+import { User } from '../users/index.js';
 import { emailSchema, phoneSchema, type LoginInput, type RegisterInput } from './auth.schemas.js';
 import { hashPassword, verifyDummy, verifyPassword } from './password.js';
 

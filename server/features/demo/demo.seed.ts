@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { Role } from '../../platform/http/context.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword } from '../auth/index.js';
 
 /** Password of every demo account (README lists them). */
 export const DEMO_PASSWORD = 'okno-demo-2026';

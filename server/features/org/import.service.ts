@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
 import { AppError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/context.js';
-import { emailSchema } from '../auth/auth.schemas.js';
+import { emailSchema } from '../auth/index.js';
 import { columnFor, IMPORT_COLUMNS, type ImportColumn } from './import.columns.js';
 import { readSheet } from './import.parse.js';
 import { CODE_PATTERN, type ImportEntity, type UnitKind } from './org.schemas.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { emailSchema } from '../auth/auth.schemas.js';
+import { emailSchema } from '../auth/index.js';
 import { booleanParam, idParam, listQuerySchema } from '../../platform/http/paging.js';
 
 export const UNIT_KINDS = ['department', 'division', 'office'] as const;

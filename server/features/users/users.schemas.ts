@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/http/context.js';
-import { emailSchema, passwordSchema, phoneSchema } from '../auth/auth.schemas.js';
+import { emailSchema, passwordSchema, phoneSchema } from '../auth/index.js';
 import { booleanParam, idParam, listQuerySchema } from '../../platform/http/paging.js';
 
 const roles = z

@@ -1,0 +1,4 @@
+// The auth feature's public surface for other features: login field rules, password hashing, the login uniqueness check.
+export { emailSchema, passwordSchema, phoneSchema } from './auth.schemas.js';
+export { AuthService } from './auth.service.js';
+export { hashPassword } from './password.js';
