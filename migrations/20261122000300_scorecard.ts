@@ -197,14 +197,16 @@ export async function up(knex: Knex): Promise<void> {
   });
 
   // Reference data every installation needs: the discipline indicator and the matrix layout of DOMAIN.md §6.
-  await knex('sc_indicators').insert({
+  // A migration writes the columns of its own day, not today's row types (platform/tables.ts): untyped.
+  type Untyped = Record<string, unknown>;
+  await knex<Untyped>('sc_indicators').insert({
     code: 'executive-discipline',
     name: 'Исполнительская дисциплина (доля шагов и поручений, выполненных в срок)',
     unit: 'percent',
     direction: 'higher',
     source: 'manual',
   });
-  await knex('sc_rules').insert({ position: null, valid_from: '2000-01-01', kpi_weight: 30, smart_weight: 30, discipline_weight: 30, evaluation_weight: 10, t0: 50, tmax: 120 });
+  await knex<Untyped>('sc_rules').insert({ position: null, valid_from: '2000-01-01', kpi_weight: 30, smart_weight: 30, discipline_weight: 30, evaluation_weight: 10, t0: 50, tmax: 120 });
 }
 
 /** Drops the scorecard tables. */

@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { createMatrices, recompute, type EmployeeSnapshot } from '../../server/features/scorecard/matrix.calculator.js';
 import { computeMatrix, type RowInput } from '../../server/features/scorecard/scorecard.formulas.js';
 import { defaultProviders } from '../../server/features/scorecard/scorecard.providers.js';
+import type { InsertOf } from '../../server/platform/tables.js';
 import { startTestOkno } from '../helpers/okno.js';
 
 const EMPLOYEES = Number(process.env.BENCH_EMPLOYEES ?? 2000);
@@ -37,7 +38,7 @@ async function seedStaff(knex: Knex): Promise<EmployeeSnapshot[]> {
     .returning(['id', 'code'])) as { id: number; code: string }[];
   const discipline = (await knex('sc_indicators').where({ code: 'executive-discipline' }).first('id')) as { id: number };
   const monthly = (v: number | string) => JSON.stringify(Array(12).fill(v));
-  const items = employees.flatMap((e) => [
+  const items = employees.flatMap((e): InsertOf<'sc_plan_items'>[] => [
     { employeeId: e.id, year: 2026, kind: 'kpi', title: 'Processed applications', indicatorId: ind[0].id, unit: 'count', direction: 'higher', monthly: monthly(40) },
     { employeeId: e.id, year: 2026, kind: 'kpi', title: 'Late cases', indicatorId: ind[1].id, unit: 'count', direction: 'lower', monthly: monthly(2) },
     { employeeId: e.id, year: 2026, kind: 'kpi', title: 'Consultations', indicatorId: null, unit: 'count', direction: 'higher', monthly: monthly(20) },

@@ -79,7 +79,7 @@ export async function seedDemo(knex: Knex): Promise<boolean> {
             personnelNumber: String(++personnel),
             fullName: a.fullName,
             position: a.employee.position,
-            unitId: unitIds.get(a.employee.unit),
+            unitId: unitIds.get(a.employee.unit)!,
             salary: a.employee.salary,
             maxBonusSalaries: a.employee.maxBonus,
             email: a.login,
@@ -87,7 +87,7 @@ export async function seedDemo(knex: Knex): Promise<boolean> {
           })
           .returning('id');
         employeeId = (row as { id: number }).id;
-        for (const g of a.employee.groups) await trx('staff_group_members').insert({ groupId: groupIds.get(g), employeeId });
+        for (const g of a.employee.groups) await trx('staff_group_members').insert({ groupId: groupIds.get(g)!, employeeId });
         if (a.employee.window) await trx('windows').where({ id: windowIds.get(a.employee.window) }).update({ employeeId });
       }
       await trx('users').insert({ email: a.login, fullName: a.fullName, roles: a.roles, passwordHash: hashes[i], employeeId, locale: 'ru' });

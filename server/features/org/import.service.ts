@@ -276,7 +276,7 @@ export class ImportService {
         tree.put({ ...existing, kind: p.kind, parentId });
         out.updated.push(p.code!);
       } else {
-        const [row] = await trx('org_units').insert({ ...values, code: p.code }).returning('id');
+        const [row] = await trx('org_units').insert({ ...values, name: values.name!, code: p.code! }).returning('id');
         tree.put({ id: (row as { id: number }).id, code: p.code!, kind: p.kind, parentId });
         out.created.push(p.code!);
       }
@@ -317,7 +317,8 @@ export class ImportService {
         await trx('employees').where({ id }).update({ ...given(p.values), updatedAt: trx.fn.now() });
         out.updated.push(p.key!);
       } else {
-        await trx('employees').insert({ ...given(p.values), personnelNumber: p.key });
+        // A row that passed its reader (p.r.ok) has the required cells.
+        await trx('employees').insert({ ...given(p.values), fullName: p.values.fullName!, position: p.values.position!, unitId: p.values.unitId!, personnelNumber: p.key });
         out.created.push(p.key!);
       }
     }
@@ -345,7 +346,7 @@ export class ImportService {
         await trx('staff_groups').where({ id }).update({ ...given(p.values), updatedAt: trx.fn.now() });
         out.updated.push(p.key!);
       } else {
-        await trx('staff_groups').insert({ ...given(p.values), code: p.key });
+        await trx('staff_groups').insert({ ...given(p.values), name: p.values.name!, code: p.key! });
         out.created.push(p.key!);
       }
     }
@@ -378,7 +379,7 @@ export class ImportService {
         await trx('windows').where({ id: existing.id }).update({ ...given(p.values), updatedAt: trx.fn.now() });
         out.updated.push(p.key!);
       } else {
-        await trx('windows').insert({ ...given(p.values), officeId: p.officeId, number: p.number });
+        await trx('windows').insert({ ...given(p.values), officeId: p.officeId!, number: p.number! });
         out.created.push(p.key!);
       }
     }

@@ -12,6 +12,9 @@ import { managedUnits, UnitTree } from '../org/index.js';
 import { relationOf } from './scorecard.org.js';
 import { factKey, type FactProviderRegistry } from './scorecard.providers.js';
 import type { AddRowInput, IndicatorFactInput, RowPatch } from './scorecard.schemas.js';
+import type { IndicatorRow, MatrixEventRow, MatrixLineRow, MatrixRow } from './scorecard.tables.js';
+import type { EmployeeRow, OrgUnitRow } from '../org/index.js';
+import type { UserRow } from '../users/index.js';
 import { paginate, type Page } from '../../platform/http/paging.js';
 
 /** A person and when they did something. */
@@ -89,30 +92,20 @@ export interface MatrixListItem {
   bonusToPay: number;
 }
 
-interface MatrixHead {
-  id: number;
-  employeeId: number;
-  unitId: number;
-  status: MatrixStatus;
-  month: string;
-  ruleId: number | null;
-  processInstanceKey: string | null;
-}
+type MatrixHead = Pick<MatrixRow, 'id' | 'employeeId' | 'unitId' | 'status' | 'month' | 'ruleId' | 'processInstanceKey'>;
 
-interface RowHead {
-  id: number;
-  matrixId: number;
-  kind: string;
-  section: Section;
-  indicatorId: number | null;
-  /** The indicator's source when the row measures an indicator. */
-  source: string | null;
-  t0?: number;
-  tmax?: number;
-  unit: string;
-  weight: number | null;
-  planValue: number | null;
-  planDate: string | null;
+/** A matrix row with its indicator's source (null when the row measures no indicator). */
+type RowHead = Pick<MatrixLineRow, 'id' | 'matrixId' | 'kind' | 'section' | 'indicatorId' | 'unit' | 'weight' | 'planValue' | 'planDate' | 't0' | 'tmax'> & {
+  source: IndicatorRow['source'] | null;
+};
+
+/** A team list's sums per status (aggregates come back as numbers or numeric strings). */
+interface StatusSums {
+  status: MatrixStatus;
+  n: string | number;
+  avgResult: string | number | null;
+  bonusToPay: string | number | null;
+  bonusAmount: string | number | null;
 }
 
 const FROZEN_FOR_FACTS: readonly MatrixStatus[] = ['agreed', 'approved', 'locked'];
@@ -159,11 +152,11 @@ export class MatrixService {
     }
     if (q.status) base.where('m.status', q.status);
     if (q.q) base.whereILike('e.fullName', `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-    const sums = (await base
+    const sums = await base
       .clone()
       .clearSelect()
-      .select('m.status', this.knex.raw('count(*) as n, avg(m.result) as "avgResult", sum(m.bonus_to_pay) as "bonusToPay", sum(m.bonus_to_pay * m.salary) as "bonusAmount"'))
-      .groupBy('m.status')) as { status: MatrixStatus; n: string | number; avgResult: string | number | null; bonusToPay: string | number | null; bonusAmount: string | number | null }[];
+      .select<StatusSums[]>('m.status', this.knex.raw('count(*) as n, avg(m.result) as "avgResult", sum(m.bonus_to_pay) as "bonusToPay", sum(m.bonus_to_pay * m.salary) as "bonusAmount"'))
+      .groupBy('m.status');
     base.orderBy([{ column: 'u.name' }, { column: 'e.fullName' }, { column: 'm.id' }]);
     const page = await paginate(base, q, presentList);
     return { ...page, totals: teamTotals(sums) };
@@ -183,7 +176,7 @@ export class MatrixService {
       const rel = relationOf(viewer, employee.id, employee.unitId, org);
       if (!rel.visible) throw new NotFoundError('Employee');
       const existing = await trx('sc_matrices').where({ employeeId: employee.id, month: monthStart(input.month) }).first('id');
-      if (existing) throw new ConflictError('This employee already has a matrix for that month', { matrixId: (existing as { id: number }).id });
+      if (existing) throw new ConflictError('This employee already has a matrix for that month', { matrixId: existing.id });
       const [id] = await createMatrices(trx, this.providers, [employee], input.month, this.options.country);
       await audit(trx, actor, { action: 'scorecard.matrix.create', entity: 'sc_matrix', entityId: id, after: input });
       return this.present(trx, id, rel);
@@ -201,7 +194,7 @@ export class MatrixService {
       }
       const q = trx('employees').where({ isActive: true }).select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
       if (scope !== 'all') q.whereIn('unitId', scope).whereNot('id', viewer.employeeId ?? -1);
-      const employees = (await q) as EmployeeSnapshot[];
+      const employees: EmployeeSnapshot[] = await q;
       const created = await createMatrices(trx, this.providers, employees, input.month, this.options.country);
       await audit(trx, actor, { action: 'scorecard.matrix.generate', entity: 'sc_matrix', after: { ...input, created: created.length } });
       return { created: created.length, existing: employees.length - created.length };
@@ -223,14 +216,14 @@ export class MatrixService {
     return this.write(viewer, id, actor, 'scorecard.row.create', async (trx, head, rel) => {
       const scope = this.editGuard(head.status, rel);
       if (scope === 'managerRows') throw new ConflictError('The employee has confirmed the matrix: return it to draft to change the plan');
-      const rule = (await trx('sc_rules').where({ id: head.ruleId }).first('t0', 'tmax')) as { t0: number; tmax: number } | undefined;
+      const rule = head.ruleId === null ? undefined : await trx('sc_rules').where({ id: head.ruleId }).first('t0', 'tmax');
       const t0 = input.t0 ?? rule?.t0 ?? 0;
       const tmax = input.tmax ?? rule?.tmax ?? 100;
       if (t0 > tmax) throw new ValidationError('Row is invalid', [{ path: 't0', message: 'T0 must not exceed Tmax' }]);
-      const sortRow = (await trx('sc_matrix_rows').where({ matrixId: id }).whereIn('section', ['kpi', 'smart']).max({ s: 'sort' }).first()) as { s: number | null };
+      const sortRow = await trx('sc_matrix_rows').where({ matrixId: id }).whereIn('section', ['kpi', 'smart']).max({ s: 'sort' }).first<{ s: number | null }>();
       const row = {
         matrixId: id,
-        section: input.kind === 'kpi' ? 'kpi' : 'smart',
+        section: input.kind === 'kpi' ? ('kpi' as const) : ('smart' as const),
         kind: input.kind,
         sort: (sortRow.s ?? -1) + 1,
         title: input.title,
@@ -299,11 +292,11 @@ export class MatrixService {
   async enterFacts(viewer: SessionUser, id: number, facts: { rowId: number; factValue?: number | null; factDate?: string | null }[], actor: Actor): Promise<MatrixView> {
     return this.write(viewer, id, actor, 'scorecard.facts.enter', async (trx, head, rel) => {
       const scope = this.editGuard(head.status, rel);
-      const rows = (await trx('sc_matrix_rows as r')
+      const rows = await trx('sc_matrix_rows as r')
         .leftJoin('sc_indicators as i', 'i.id', 'r.indicatorId')
         .where('r.matrixId', id)
         .whereIn('r.id', facts.map((f) => f.rowId))
-        .select('r.id', 'r.kind', 'r.indicatorId', 'i.source', 'r.unit')) as RowHead[];
+        .select<Pick<RowHead, 'id' | 'kind' | 'indicatorId' | 'source' | 'unit'>[]>('r.id', 'r.kind', 'r.indicatorId', 'i.source', 'r.unit');
       const byId = new Map(rows.map((r) => [r.id, r]));
       const issues: FieldIssue[] = [];
       facts.forEach((f, i) => {
@@ -407,7 +400,7 @@ export class MatrixService {
    */
   async lockBySystem(id: number, actor: Actor): Promise<MatrixStatus | null> {
     return this.knex.transaction(async (trx) => {
-      const m = (await trx('sc_matrices').where({ id }).forUpdate().first('status')) as { status: MatrixStatus } | undefined;
+      const m = await trx('sc_matrices').where({ id }).forUpdate().first('status');
       if (!m) return null;
       if (m.status !== 'approved') return m.status;
       await trx('sc_matrices').where({ id }).update({ status: 'locked', lockedBy: null, lockedAt: this.options.clock.now(), updatedAt: trx.fn.now() });
@@ -421,12 +414,12 @@ export class MatrixService {
   async cascadeRow(viewer: SessionUser, id: number, rowId: number, employeeIds: number[], actor: Actor): Promise<{ matrixIds: number[] }> {
     return this.knex.transaction(async (trx) => {
       const { head, rel } = await this.access(trx, viewer, id);
-      const row = (await trx('sc_matrix_rows').where({ id: rowId, matrixId: id }).first()) as (RowHead & { title: string; direction: string; t0: number; tmax: number }) | undefined;
+      const row = await trx('sc_matrix_rows').where({ id: rowId, matrixId: id }).first();
       if (!row) throw new NotFoundError('Row');
       if (row.section !== 'smart') throw new ValidationError('Only SMART tasks cascade', [{ path: 'rowId', message: 'Only SMART tasks cascade' }]);
       if (!rel.admin && !(rel.owner && viewer.roles.includes('manager'))) throw new ForbiddenError("Only the manager who owns the task (or an admin) cascades it");
       const org = await UnitTree.load(trx);
-      const employees = (await trx('employees').whereIn('id', employeeIds).select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries')) as EmployeeSnapshot[];
+      const employees: EmployeeSnapshot[] = await trx('employees').whereIn('id', employeeIds).select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
       const known = new Map(employees.map((e) => [e.id, e]));
       const issues: FieldIssue[] = [];
       employeeIds.forEach((eid, i) => {
@@ -437,16 +430,16 @@ export class MatrixService {
       if (issues.length) throw new ValidationError('Cannot cascade', issues);
       const month = head.month.slice(0, 7);
       await createMatrices(trx, this.providers, employees, month, this.options.country);
-      const targets = (await trx('sc_matrices').where({ month: monthStart(month) }).whereIn('employeeId', employeeIds).select('id', 'status', 'employeeId')) as { id: number; status: MatrixStatus; employeeId: number }[];
+      const targets = await trx('sc_matrices').where({ month: monthStart(month) }).whereIn('employeeId', employeeIds).select('id', 'status', 'employeeId');
       const closed = targets.filter((t) => t.status !== 'draft');
       if (closed.length) throw new ConflictError('Some matrices are no longer drafts', { matrices: closed.map((t) => ({ id: t.id, status: t.status })) });
-      const already = new Set(((await trx('sc_matrix_rows').where({ cascadedFromRowId: rowId }).select('matrixId')) as { matrixId: number }[]).map((r) => r.matrixId));
+      const already = new Set((await trx('sc_matrix_rows').where({ cascadedFromRowId: rowId }).select('matrixId')).map((r) => r.matrixId));
       const inserts = targets
         .filter((t) => !already.has(t.id))
         .map((t) => ({
           matrixId: t.id,
-          section: 'kpi',
-          kind: 'kpi',
+          section: 'kpi' as const,
+          kind: 'kpi' as const,
           sort: 500,
           title: row.title,
           cascadedFromRowId: rowId,
@@ -474,8 +467,8 @@ export class MatrixService {
       const org = await UnitTree.load(trx);
       const scope = managedUnits(viewer, org);
       const codes = [...new Set(facts.map((f) => f.indicatorCode))];
-      const indicators = new Map(((await trx('sc_indicators').whereIn('code', codes).select('id', 'code', 'unit')) as { id: number; code: string; unit: string }[]).map((i) => [i.code, i]));
-      const employees = new Map(((await trx('employees').whereIn('id', [...new Set(facts.map((f) => f.employeeId))]).select('id', 'unitId')) as { id: number; unitId: number }[]).map((e) => [e.id, e]));
+      const indicators = new Map((await trx('sc_indicators').whereIn('code', codes).select('id', 'code', 'unit')).map((i) => [i.code, i]));
+      const employees = new Map((await trx('employees').whereIn('id', [...new Set(facts.map((f) => f.employeeId))]).select('id', 'unitId')).map((e) => [e.id, e]));
       const issues: FieldIssue[] = [];
       const resolved: ResolvedFact[] = [];
       const seen = new Map<string, number>();
@@ -511,19 +504,19 @@ export class MatrixService {
     const provider = this.providers.get(source);
     if (!provider) throw new ValidationError('Unknown source', [{ path: 'source', message: `Registered sources: ${this.providers.ids().join(', ')}` }]);
     return this.knex.transaction(async (trx) => {
-      const rows = (await trx('sc_matrix_rows as r')
+      const rows = await trx('sc_matrix_rows as r')
         .join('sc_matrices as m', 'm.id', 'r.matrixId')
         .join('sc_indicators as i', 'i.id', 'r.indicatorId')
         .where({ 'm.month': monthStart(month), 'i.source': source })
-        .select('m.id as matrixId', 'm.employeeId', 'm.status', 'i.id as indicatorId', 'i.code', 'r.factValue', 'r.factDate')) as {
-        matrixId: number;
-        employeeId: number;
-        status: MatrixStatus;
-        indicatorId: number;
-        code: string;
-        factValue: number | null;
-        factDate: string | null;
-      }[];
+        .select<(Pick<MatrixRow, 'employeeId' | 'status'> & Pick<MatrixLineRow, 'matrixId' | 'factValue' | 'factDate'> & Pick<IndicatorRow, 'code'> & { indicatorId: number })[]>(
+          'm.id as matrixId',
+          'm.employeeId',
+          'm.status',
+          'i.id as indicatorId',
+          'i.code',
+          'r.factValue',
+          'r.factDate',
+        );
       if (!rows.length) return { checked: 0, changed: 0, recomputed: 0, frozen: 0 };
       const facts = await provider.facts([...new Set(rows.map((r) => r.employeeId))], month, [...new Set(rows.map((r) => r.code))], trx);
       const changed: ResolvedFact[] = [];
@@ -552,11 +545,11 @@ export class MatrixService {
   private async participants(db: Knex | Knex.Transaction, head: MatrixHead): Promise<ApprovalParticipants> {
     const org = await UnitTree.load(db);
     const chain = org.ancestry(head.unitId);
-    const users = (await db('users as u')
+    const users = await db('users as u')
       .leftJoin('employees as e', 'e.id', 'u.employeeId')
       .where('u.isActive', true)
       .where((q) => q.where('u.employeeId', head.employeeId).orWhere((m) => m.whereRaw("'manager' = any(u.roles)").whereIn('e.unitId', chain)))
-      .select('u.id', 'u.employeeId', 'e.unitId')) as { id: number; employeeId: number | null; unitId: number | null }[];
+      .select<(Pick<UserRow, 'id' | 'employeeId'> & { unitId: EmployeeRow['unitId'] | null })[]>('u.id', 'u.employeeId', 'e.unitId');
     const employeeUser = users.find((u) => u.employeeId === head.employeeId);
     const managers = users.filter((u) => u.employeeId !== head.employeeId);
     const top = org.topOf(head.unitId);
@@ -602,7 +595,7 @@ export class MatrixService {
   private async access(db: Knex | Knex.Transaction, viewer: SessionUser, id: number, forUpdate = false): Promise<{ head: MatrixHead; rel: MatrixRelation }> {
     const q = db('sc_matrices').where({ id }).first('id', 'employeeId', 'unitId', 'status', 'month', 'ruleId', 'processInstanceKey');
     if (forUpdate) q.forUpdate();
-    const head = (await q) as MatrixHead | undefined;
+    const head: MatrixHead | undefined = await q;
     if (!head) throw new NotFoundError('Matrix');
     const rel = relationOf(viewer, head.employeeId, head.unitId, await UnitTree.load(db));
     if (!rel.visible) throw new NotFoundError('Matrix');
@@ -610,25 +603,26 @@ export class MatrixService {
   }
 
   private async employee(db: Knex | Knex.Transaction, id: number): Promise<EmployeeSnapshot> {
-    const e = (await db('employees').where({ id }).first('id', 'position', 'unitId', 'salary', 'maxBonusSalaries')) as EmployeeSnapshot | undefined;
+    const e: EmployeeSnapshot | undefined = await db('employees').where({ id }).first('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
     if (!e) throw new NotFoundError('Employee');
     return e;
   }
 
   private async row(db: Knex | Knex.Transaction, matrixId: number, rowId: number): Promise<RowHead> {
-    const row = (await db('sc_matrix_rows as r')
+    const row = await db('sc_matrix_rows as r')
       .leftJoin('sc_indicators as i', 'i.id', 'r.indicatorId')
       .where({ 'r.id': rowId, 'r.matrixId': matrixId })
-      .first('r.id', 'r.matrixId', 'r.kind', 'r.section', 'r.indicatorId', 'i.source', 'r.unit', 'r.weight', 'r.planValue', 'r.planDate', 'r.t0', 'r.tmax')) as RowHead | undefined;
+      .first<RowHead | undefined>('r.id', 'r.matrixId', 'r.kind', 'r.section', 'r.indicatorId', 'i.source', 'r.unit', 'r.weight', 'r.planValue', 'r.planDate', 'r.t0', 'r.tmax');
     if (!row) throw new NotFoundError('Row');
     return row;
   }
 
   /** Before confirming: every section has rows whose weights add up to the section's weight, and every row has a plan. */
   private async checkComplete(trx: Knex.Transaction, id: number): Promise<void> {
-    const m = (await trx('sc_matrices').where({ id }).first('kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight')) as { kpiWeight: number; smartWeight: number; disciplineWeight: number; evaluationWeight: number };
+    const m = await trx('sc_matrices').where({ id }).first('kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight');
+    if (!m) throw new NotFoundError('Matrix');
     const sections = { kpi: m.kpiWeight, smart: m.smartWeight, discipline: m.disciplineWeight, evaluation: m.evaluationWeight };
-    const rows = (await trx('sc_matrix_rows').where({ matrixId: id }).orderBy(['sort', 'id']).select('id', 'section', 'weight', 'unit', 'planValue', 'planDate')) as RowHead[];
+    const rows = await trx('sc_matrix_rows').where({ matrixId: id }).orderBy(['sort', 'id']).select('id', 'section', 'weight', 'unit', 'planValue', 'planDate');
     const weights = effectiveWeights(rows, sections);
     const issues: FieldIssue[] = [];
     for (const s of SECTIONS) {
@@ -643,27 +637,36 @@ export class MatrixService {
   }
 
   private async present(db: Knex | Knex.Transaction, id: number, rel: MatrixRelation): Promise<MatrixView> {
-    const m = (await db('sc_matrices as m')
+    const m = await db('sc_matrices as m')
       .join('employees as e', 'e.id', 'm.employeeId')
       .join('org_units as u', 'u.id', 'm.unitId')
       .where('m.id', id)
-      .first('m.*', 'e.fullName', 'e.personnelNumber', 'u.name as unitName')) as Record<string, unknown> & MatrixHead;
-    const rows = (await db('sc_matrix_rows as r')
+      .first<(MatrixRow & Pick<EmployeeRow, 'fullName' | 'personnelNumber'> & { unitName: OrgUnitRow['name'] }) | undefined>('m.*', 'e.fullName', 'e.personnelNumber', 'u.name as unitName');
+    if (!m) throw new NotFoundError('Matrix');
+    const rows = await db('sc_matrix_rows as r')
       .leftJoin('sc_indicators as i', 'i.id', 'r.indicatorId')
       .where('r.matrixId', id)
       .orderByRaw("array_position(array['kpi','smart','discipline','evaluation']::text[], r.section::text), r.sort, r.id")
-      .select('r.*', 'i.code as indicatorCode', 'i.source as source')) as (MatrixRowView & { matrixId: number })[];
-    const events = (await db('sc_matrix_events as ev')
+      .select<(MatrixLineRow & { indicatorCode: IndicatorRow['code'] | null; source: IndicatorRow['source'] | null })[]>('r.*', 'i.code as indicatorCode', 'i.source as source');
+    const events = await db('sc_matrix_events as ev')
       .leftJoin('users as usr', 'usr.id', 'ev.userId')
       .where('ev.matrixId', id)
       .orderBy('ev.id')
-      .select('ev.action', 'ev.fromStatus', 'ev.toStatus', 'ev.userId', 'usr.fullName', 'ev.at', 'ev.comment')) as { action: string; fromStatus: string; toStatus: string; userId: number | null; fullName: string | null; at: Date; comment: string | null }[];
+      .select<(Pick<MatrixEventRow, 'action' | 'fromStatus' | 'toStatus' | 'userId' | 'at' | 'comment'> & { fullName: UserRow['fullName'] | null })[]>(
+        'ev.action',
+        'ev.fromStatus',
+        'ev.toStatus',
+        'ev.userId',
+        'usr.fullName',
+        'ev.at',
+        'ev.comment',
+      );
     const userIds = STEPS.map((s) => m[`${s}By`]).filter((v): v is number => typeof v === 'number');
-    const names = new Map(((await db('users').whereIn('id', userIds).select('id', 'fullName')) as { id: number; fullName: string }[]).map((u) => [u.id, u.fullName]));
+    const names = new Map((await db('users').whereIn('id', userIds).select('id', 'fullName')).map((u) => [u.id, u.fullName]));
     const sign = (s: (typeof STEPS)[number]): Signature | null => {
-      const at = m[`${s}At`] as Date | null;
+      const at = m[`${s}At`];
       if (!at) return null;
-      const by = m[`${s}By`] as number | null;
+      const by = m[`${s}By`];
       return { by: by === null ? null : { id: by, fullName: names.get(by) ?? '' }, at: at.toISOString() };
     };
     const status = m.status;
@@ -671,7 +674,7 @@ export class MatrixService {
       id: m.id,
       month: String(m.month).slice(0, 7),
       status,
-      employee: { id: m.employeeId, fullName: String(m.fullName), position: String(m.position), unitId: m.unitId, unitName: String(m.unitName), personnelNumber: (m.personnelNumber as string | null) ?? null },
+      employee: { id: m.employeeId, fullName: String(m.fullName), position: String(m.position), unitId: m.unitId, unitName: String(m.unitName), personnelNumber: m.personnelNumber ?? null },
       salary: Number(m.salary),
       maxBonusSalaries: Number(m.maxBonusSalaries),
       sections: { kpi: Number(m.kpiWeight), smart: Number(m.smartWeight), discipline: Number(m.disciplineWeight), evaluation: Number(m.evaluationWeight) },
@@ -688,7 +691,7 @@ export class MatrixService {
       history: events.map((e) => ({ action: e.action, from: e.fromStatus, to: e.toStatus, by: e.userId === null ? null : { id: e.userId, fullName: e.fullName ?? '' }, at: e.at.toISOString(), comment: e.comment })),
       allowedActions: allowedActions(status, rel),
       editable: editScope(status, rel),
-      processInstanceKey: (m.processInstanceKey as string | null) ?? null,
+      processInstanceKey: m.processInstanceKey ?? null,
     };
   }
 }
@@ -702,7 +705,7 @@ export interface TeamTotals {
   bonusAmount: number;
 }
 
-function teamTotals(groups: { status: MatrixStatus; n: string | number; avgResult: string | number | null; bonusToPay: string | number | null; bonusAmount: string | number | null }[]): TeamTotals {
+function teamTotals(groups: StatusSums[]): TeamTotals {
   const byStatus = { draft: 0, confirmed: 0, agreed: 0, approved: 0, locked: 0 } satisfies Record<MatrixStatus, number>;
   let matrices = 0;
   let resultSum = 0;

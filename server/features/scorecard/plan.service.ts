@@ -7,6 +7,7 @@ import { UnitTree } from '../org/index.js';
 import { relationOf } from './scorecard.org.js';
 import type { FactProviderRegistry } from './scorecard.providers.js';
 import type { IndicatorCreate, PlanItemCreate, PlanItemPatch, RuleCreate } from './scorecard.schemas.js';
+import type { PlanItemRow } from './scorecard.tables.js';
 
 /** An indicator definition with its T0/Tmax terms by period. */
 export interface IndicatorView {
@@ -37,6 +38,9 @@ export interface PlanItemView {
   cascadedFromId: number | null;
 }
 
+/** The stored columns of a plan item that the API presents (a PlanItemView). */
+type PlanItemFields = Pick<PlanItemRow, 'id' | 'employeeId' | 'year' | 'kind' | 'title' | 'indicatorId' | 'unit' | 'direction' | 'annualTarget' | 'annualDate' | 'monthly' | 'cascadedFromId'>;
+
 /** Indicators, matrix rules by period and the employees' annual plans (with cascading of a manager's tasks). */
 export class PlanService {
   constructor(
@@ -46,8 +50,8 @@ export class PlanService {
 
   /** Every indicator with its terms. */
   async indicators(): Promise<IndicatorView[]> {
-    const rows = (await this.knex('sc_indicators').orderBy('code').select('id', 'code', 'name', 'unit', 'direction', 'source', 'description', 'isActive')) as Omit<IndicatorView, 'terms'>[];
-    const terms = (await this.knex('sc_indicator_terms').orderBy('validFrom').select('indicatorId', 'validFrom', 't0', 'tmax')) as { indicatorId: number; validFrom: string; t0: number; tmax: number }[];
+    const rows = await this.knex('sc_indicators').orderBy('code').select('id', 'code', 'name', 'unit', 'direction', 'source', 'description', 'isActive');
+    const terms = await this.knex('sc_indicator_terms').orderBy('validFrom').select('indicatorId', 'validFrom', 't0', 'tmax');
     return rows.map((r) => ({ ...r, terms: terms.filter((t) => t.indicatorId === r.id).map(({ indicatorId: _i, validFrom, ...t }) => ({ validFrom: validFrom.slice(0, 7), ...t })) }));
   }
 
@@ -55,7 +59,7 @@ export class PlanService {
   async createIndicator(input: IndicatorCreate, actor: Actor): Promise<IndicatorView> {
     this.checkSource(input.source);
     return this.knex.transaction(async (trx) => {
-      const [row] = (await trx('sc_indicators').insert(input).returning('id')) as { id: number }[];
+      const [row] = await trx('sc_indicators').insert(input).returning('id');
       await audit(trx, actor, { action: 'scorecard.indicator.create', entity: 'sc_indicator', entityId: row.id, after: input });
       return { ...input, id: row.id, isActive: true, terms: [] };
     });
@@ -85,7 +89,7 @@ export class PlanService {
 
   /** The matrix rules by position and period. */
   async rules(): Promise<unknown[]> {
-    const rows = (await this.knex('sc_rules').orderBy([{ column: 'position', nulls: 'first' }, { column: 'validFrom' }]).select('id', 'position', 'validFrom', 'kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight', 't0', 'tmax')) as { validFrom: string }[];
+    const rows = await this.knex('sc_rules').orderBy([{ column: 'position', nulls: 'first' }, { column: 'validFrom' }]).select('id', 'position', 'validFrom', 'kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight', 't0', 'tmax');
     return rows.map((r) => ({ ...r, validFrom: r.validFrom.slice(0, 7) }));
   }
 
@@ -93,8 +97,8 @@ export class PlanService {
   async createRule(input: RuleCreate, actor: Actor): Promise<unknown> {
     return this.knex.transaction(async (trx) => {
       const dup = await trx('sc_rules').where({ validFrom: monthStart(input.validFrom) }).whereRaw("coalesce(position, '') = ?", [input.position ?? '']).first('id');
-      if (dup) throw new ConflictError('Rules for this position and month already exist; add them from another month', { ruleId: (dup as { id: number }).id });
-      const [row] = (await trx('sc_rules').insert({ ...input, validFrom: monthStart(input.validFrom), createdBy: actor.userId }).returning('id')) as { id: number }[];
+      if (dup) throw new ConflictError('Rules for this position and month already exist; add them from another month', { ruleId: dup.id });
+      const [row] = await trx('sc_rules').insert({ ...input, validFrom: monthStart(input.validFrom), createdBy: actor.userId }).returning('id');
       await audit(trx, actor, { action: 'scorecard.rule.create', entity: 'sc_rule', entityId: row.id, after: input });
       return { id: row.id, ...input };
     });
@@ -113,13 +117,13 @@ export class PlanService {
       const { indicatorCode, ...rest } = input;
       const values = { ...rest, indicatorId: null as number | null, monthly: JSON.stringify(input.monthly) };
       if (indicatorCode) {
-        const ind = (await trx('sc_indicators').where({ code: indicatorCode }).first('id', 'unit', 'direction')) as { id: number; unit: string; direction: string } | undefined;
+        const ind = await trx('sc_indicators').where({ code: indicatorCode }).first('id', 'unit', 'direction');
         if (!ind) throw new ValidationError('Plan item is invalid', [{ path: 'indicatorCode', message: `Unknown indicator ${indicatorCode}` }]);
         if (ind.unit !== input.unit) throw new ValidationError('Plan item is invalid', [{ path: 'unit', message: `Indicator ${indicatorCode} is measured in ${ind.unit}` }]);
         values.indicatorId = ind.id;
-        values.direction = ind.direction as 'higher' | 'lower';
+        values.direction = ind.direction;
       }
-      const [row] = (await trx('sc_plan_items').insert(values).returning('id')) as { id: number }[];
+      const [row] = await trx('sc_plan_items').insert(values).returning('id');
       await audit(trx, actor, { action: 'scorecard.plan.create', entity: 'sc_plan_item', entityId: row.id, after: input });
       return (await this.items(trx, { id: row.id }))[0];
     });
@@ -137,7 +141,8 @@ export class PlanService {
         });
         if (issues.length) throw new ValidationError('Plan item is invalid', issues);
       }
-      const set = { ...patch, ...(patch.monthly ? { monthly: JSON.stringify(patch.monthly) } : {}), updatedAt: trx.fn.now() };
+      const { monthly, ...rest } = patch;
+      const set = { ...rest, ...(monthly ? { monthly: JSON.stringify(monthly) } : {}), updatedAt: trx.fn.now() };
       await trx('sc_plan_items').where({ id }).orWhere({ cascadedFromId: id }).update(set);
       await audit(trx, actor, { action: 'scorecard.plan.update', entity: 'sc_plan_item', entityId: id, before: item, after: patch });
       return (await this.items(trx, { id }))[0];
@@ -162,21 +167,22 @@ export class PlanService {
       const owner = viewer.employeeId === item.employeeId && viewer.roles.includes('manager');
       if (!owner && !viewer.roles.includes('admin')) throw new ForbiddenError("Only the manager who owns the task (or an admin) cascades it");
       const org = await UnitTree.load(trx);
-      const source = (await trx('employees').where({ id: item.employeeId }).first('unitId')) as { unitId: number };
-      const employees = new Map(((await trx('employees').whereIn('id', employeeIds).select('id', 'unitId')) as { id: number; unitId: number }[]).map((e) => [e.id, e]));
+      const source = await trx('employees').where({ id: item.employeeId }).first('unitId');
+      if (!source) throw new NotFoundError('Employee');
+      const employees = new Map((await trx('employees').whereIn('id', employeeIds).select('id', 'unitId')).map((e) => [e.id, e]));
       const issues: FieldIssue[] = [];
       employeeIds.forEach((eid, i) => {
         const e = employees.get(eid);
         if (!e || e.id === item.employeeId || !org.isWithin(e.unitId, source.unitId)) issues.push({ path: `employeeIds.${i}`, message: 'Not an employee of your units' });
       });
       if (issues.length) throw new ValidationError('Cannot cascade', issues);
-      const already = new Set(((await trx('sc_plan_items').where({ cascadedFromId: id }).select('employeeId')) as { employeeId: number }[]).map((r) => r.employeeId));
+      const already = new Set((await trx('sc_plan_items').where({ cascadedFromId: id }).select('employeeId')).map((r) => r.employeeId));
       const inserts = employeeIds
         .filter((eid) => !already.has(eid))
         .map((employeeId) => ({
           employeeId,
           year: item.year,
-          kind: 'kpi',
+          kind: 'kpi' as const,
           title: item.title,
           indicatorId: item.indicatorId,
           unit: item.unit,
@@ -201,19 +207,19 @@ export class PlanService {
     if (!this.providers.get(source)) throw new ValidationError('Indicator is invalid', [{ path: 'source', message: `Unknown source; registered: ${this.providers.ids().join(', ')}` }]);
   }
 
-  private async item(db: Knex | Knex.Transaction, id: number): Promise<PlanItemView> {
+  private async item(db: Knex | Knex.Transaction, id: number): Promise<PlanItemFields> {
     const [item] = await this.items(db, { id });
     if (!item) throw new NotFoundError('Plan item');
     return item;
   }
 
-  private async items(db: Knex | Knex.Transaction, where: Record<string, number>): Promise<PlanItemView[]> {
-    return (await db('sc_plan_items').where(where).orderBy(['kind', 'id']).select('id', 'employeeId', 'year', 'kind', 'title', 'indicatorId', 'unit', 'direction', 'annualTarget', 'annualDate', 'monthly', 'cascadedFromId')) as PlanItemView[];
+  private async items(db: Knex | Knex.Transaction, where: Partial<Pick<PlanItemRow, 'id' | 'employeeId' | 'year' | 'cascadedFromId'>>): Promise<PlanItemFields[]> {
+    return db('sc_plan_items').where(where).orderBy(['kind', 'id']).select('id', 'employeeId', 'year', 'kind', 'title', 'indicatorId', 'unit', 'direction', 'annualTarget', 'annualDate', 'monthly', 'cascadedFromId');
   }
 
   /** Checks the viewer may see (and with `write`, change) an employee's plan; 404 when not visible. */
   private async relation(db: Knex | Knex.Transaction, viewer: SessionUser, employeeId: number, write: boolean): Promise<void> {
-    const e = (await db('employees').where({ id: employeeId }).first('id', 'unitId')) as { id: number; unitId: number } | undefined;
+    const e = await db('employees').where({ id: employeeId }).first('id', 'unitId');
     if (!e) throw new NotFoundError('Employee');
     const rel = relationOf(viewer, e.id, e.unitId, await UnitTree.load(db));
     if (!rel.visible) throw new NotFoundError('Employee');

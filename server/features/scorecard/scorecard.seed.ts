@@ -127,10 +127,10 @@ export async function seedScorecardDemo(knex: Knex, now: Date, timeZone: string)
     const manager = byEmail.get('manager@okno.local');
     const specialist = byEmail.get('specialist@okno.local');
     if (manager && specialist) {
-      const task = (await trx('sc_plan_items').where({ employeeId: manager.id, year, kind: 'smart_constant' }).first('*')) as Record<string, unknown> | undefined;
+      const task = await trx('sc_plan_items').where({ employeeId: manager.id, year, kind: 'smart_constant' }).first('*');
       if (task && !(await trx('sc_plan_items').where({ cascadedFromId: task.id, employeeId: specialist.id }).first('id'))) {
         const { id, createdAt: _c, updatedAt: _u, ...rest } = task;
-        await trx('sc_plan_items').insert({ ...rest, employeeId: specialist.id, kind: 'kpi', monthly: JSON.stringify(rest.monthly), cascadedFromId: id, title: `${String(rest.title)} (вклад отдела учета)` });
+        await trx('sc_plan_items').insert({ ...rest, employeeId: specialist.id, kind: 'kpi' as const, monthly: JSON.stringify(rest.monthly), cascadedFromId: id, title: `${String(rest.title)} (вклад отдела учета)` });
       }
     }
 

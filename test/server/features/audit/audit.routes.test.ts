@@ -11,7 +11,7 @@ describe('audit log', () => {
   beforeAll(async () => {
     okno = await startTestOkno({ ENGINE: 'none' });
     admin = await okno.signIn('admin@okno.local');
-    adminId = (await okno.deps.db.knex('users').where({ email: 'admin@okno.local' }).first('id')).id;
+    adminId = (await okno.deps.db.knex('users').where({ email: 'admin@okno.local' }).first('id'))!.id;
     const created = await admin.post('/api/org/units', { code: 'dep-sport', name: 'Управление спорта', kind: 'department' });
     unitId = created.body.id;
     await admin.patch(`/api/org/units/${unitId}`, { name: 'Управление физкультуры и спорта' });

@@ -76,7 +76,7 @@ describe('auth routes', () => {
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ email: 'maria@example.org', roles: ['citizen'] });
     expect((await client.get('/api/auth/me')).body.user.email).toBe('maria@example.org');
-    const row = await okno.deps.db.knex('users').where({ email: 'maria@example.org' }).first('passwordHash');
+    const row = (await okno.deps.db.knex('users').where({ email: 'maria@example.org' }).first('passwordHash'))!;
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
   });
 

@@ -106,7 +106,8 @@ describe('org employees', () => {
 
     const patched = await admin.patch(`/api/org/employees/${created.body.id}`, { salary: 52000.5 });
     expect(patched.body.salary).toBe(52000.5);
-    const update = await okno.deps.db.knex('audit_log').where({ entity: 'employee', entityId: String(created.body.id), action: 'update' }).first();
+    // An audit snapshot is free-form JSON.
+    const update: any = await okno.deps.db.knex('audit_log').where({ entity: 'employee', entityId: String(created.body.id), action: 'update' }).first();
     expect(update.before.salary).toBe(50000);
     expect(update.after.salary).toBe(52000.5);
 

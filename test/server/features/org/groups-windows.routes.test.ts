@@ -48,7 +48,7 @@ describe('staff groups and windows', () => {
       expect(replaced.body.items).toEqual([expect.objectContaining({ id: b, fullName: 'Орлов Игорь Владимирович', unitName: 'Жилищное управление' })]);
       const members = await operator.get(`/api/org/groups/${created.body.id}/members`);
       expect(members.body.items.map((m: { id: number }) => m.id)).toEqual([b]);
-      const entry = await okno.deps.db.knex('audit_log').where({ entity: 'staff_group', entityId: String(created.body.id), action: 'set_members' }).orderBy('id', 'desc').first();
+      const entry: any = await okno.deps.db.knex('audit_log').where({ entity: 'staff_group', entityId: String(created.body.id), action: 'set_members' }).orderBy('id', 'desc').first();
       expect(entry.before.employeeIds.sort()).toEqual([a, b].sort());
       expect(entry.after.employeeIds).toEqual([b]);
       const emp = await admin.get(`/api/org/employees/${b}`);
@@ -101,7 +101,7 @@ describe('staff groups and windows', () => {
       const seated = await admin.patch(`/api/org/windows/${created.body.id}`, { employeeId: await employeeId('operator2@okno.local') });
       expect(seated.body.employeeName).toBe('Волков Павел Андреевич');
       expect((await admin.delete(`/api/org/windows/${created.body.id}`)).status).toBe(204);
-      const audit = await okno.deps.db.knex('audit_log').where({ entity: 'window', entityId: String(created.body.id) }).orderBy('id');
+      const audit: any[] = await okno.deps.db.knex('audit_log').where({ entity: 'window', entityId: String(created.body.id) }).orderBy('id');
       expect(audit.map((a) => a.action)).toEqual(['create', 'update', 'delete']);
       expect(audit[1].before.employeeId).toBeNull();
     });

@@ -40,10 +40,10 @@ describe('org import', () => {
     const res = await admin.upload('/api/org/import/units', fileForm(csv, 'подразделения.csv'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ created: 2, updated: 1, dryRun: false });
-    const culture = await knex()('org_units').where({ code: 'dep-culture' }).first();
+    const culture = (await knex()('org_units').where({ code: 'dep-culture' }).first())!;
     expect(culture).toMatchObject({ kind: 'department', address: 'ул. Мира, 5', parentId: null });
     expect(await knex()('org_units').where({ code: 'dep-culture-museums' }).first()).toMatchObject({ kind: 'division', parentId: culture.id });
-    expect((await knex()('org_units').where({ code: 'dep-it' }).first()).name).toBe('Управление информационных технологий и связи');
+    expect((await knex()('org_units').where({ code: 'dep-it' }).first())!.name).toBe('Управление информационных технологий и связи');
     const audits = await knex()('audit_log').where({ action: 'import', entity: 'org_unit' });
     expect(audits).toHaveLength(1);
     expect(audits[0].after).toMatchObject({ file: 'подразделения.csv', created: ['dep-culture', 'dep-culture-museums'], updated: ['dep-it'] });
@@ -70,7 +70,7 @@ describe('org import', () => {
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ created: 1, updated: 1, dryRun: true });
     expect(await knex()('staff_groups').where({ code: 'culture-museums' }).first()).toBeUndefined();
-    expect((await knex()('staff_groups').where({ code: 'mfc-operators' }).first()).name).toBe('Операторы МФЦ');
+    expect((await knex()('staff_groups').where({ code: 'mfc-operators' }).first())!.name).toBe('Операторы МФЦ');
     expect(await knex()('audit_log').where({ action: 'import', entity: 'staff_group' })).toHaveLength(0);
 
     const real = await admin.upload('/api/org/import/groups', fileForm(csv, 'groups.csv'));

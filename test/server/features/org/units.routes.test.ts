@@ -55,7 +55,7 @@ describe('org units', () => {
 
     expect((await admin.delete(`/api/org/units/${created.body.id}`)).status).toBe(204);
     expect(await okno.deps.db.knex('org_units').where({ code: 'dep-housing-repair' }).first()).toBeUndefined();
-    const del = await okno.deps.db.knex('audit_log').where({ entity: 'org_unit', entityId: String(created.body.id), action: 'delete' }).first();
+    const del = (await okno.deps.db.knex('audit_log').where({ entity: 'org_unit', entityId: String(created.body.id), action: 'delete' }).first())!;
     expect(del.before).toMatchObject({ code: 'dep-housing-repair' });
   });
 
@@ -88,7 +88,7 @@ describe('org units', () => {
     const res = await admin.patch(`/api/org/units/${housing}`, { parentId: await unitId('dep-housing-subsidies') });
     expect(res.status).toBe(400);
     expect(res.body.error.details.fields[0].path).toBe('parentId');
-    expect((await okno.deps.db.knex('org_units').where({ id: housing }).first('parentId')).parentId).toBeNull();
+    expect((await okno.deps.db.knex('org_units').where({ id: housing }).first('parentId'))!.parentId).toBeNull();
   });
 
   it('given a unit with sub-units, when it would become an office, then 400 on kind', async () => {

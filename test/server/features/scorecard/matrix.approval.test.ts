@@ -29,7 +29,7 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
   };
   const instanceState = async (processInstanceKey: string) =>
     (await sdk.getOrchestrationClusterApiClient().getProcessInstance({ processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) }, now)).state;
-  const stored = (id: number) => okno.deps.db.knex('sc_matrices').where({ id }).first();
+  const stored = async (id: number) => (await okno.deps.db.knex('sc_matrices').where({ id }).first())!;
 
   beforeAll(async () => {
     okno = await startTestOkno();
@@ -38,8 +38,8 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
     manager = await okno.signIn('manager@okno.local');
     admin = await okno.signIn('admin@okno.local');
     matrixId = (await specialist.get('/api/scorecard/matrices/mine')).body.items[0].id;
-    managerUserId = (await okno.deps.db.knex('users').where({ email: 'manager@okno.local' }).first('id')).id;
-    specialistUserId = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('id')).id;
+    managerUserId = (await okno.deps.db.knex('users').where({ email: 'manager@okno.local' }).first('id'))!.id;
+    specialistUserId = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('id'))!.id;
   });
   afterAll(async () => {
     await okno?.stop();
@@ -141,7 +141,7 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
       }, 15_000);
       // Then the worker locked it in Okno, as the system, at the moved time, and the approval instance ended
       expect(locked.lockedBy).toBeNull();
-      expect(locked.lockedAt.getTime()).toBeGreaterThanOrEqual(approvedAt + 10 * 86_400_000);
+      expect(locked.lockedAt!.getTime()).toBeGreaterThanOrEqual(approvedAt + 10 * 86_400_000);
       await eventually(async () => (await instanceState(String(m.processInstanceKey))) === 'COMPLETED', 5_000);
     } finally {
       okno.clock.set(approvedAt);

@@ -33,7 +33,7 @@ describe('fact providers plug into the matrix calculator', () => {
     const knex = okno.deps.db.knex;
     await seedScorecardDemo(knex, okno.clock.now(), okno.deps.config.TIME_ZONE);
     service = new MatrixService(knex, defaultProviders().register(provider), { country: 'RU', clock: okno.clock });
-    const user = await knex('users').where({ email: 'admin@okno.local' }).first();
+    const user = (await knex('users').where({ email: 'admin@okno.local' }).first())!;
     admin = { id: user.id, fullName: user.fullName, email: user.email, phone: null, roles: ['admin'], locale: 'ru', employeeId: user.employeeId, unitId: null };
     actor = { userId: user.id, requestId: 'test', ip: '127.0.0.1' };
     const [ind] = await knex('sc_indicators').insert({ code: 'steps-completed', name: 'Завершено шагов процессов', unit: 'count', direction: 'higher', source: 'process-steps' }).returning('id');
@@ -70,13 +70,13 @@ describe('fact providers plug into the matrix calculator', () => {
 
   it('given a locked matrix, when the provider changes its fact, then the fact is kept but the locked matrix does not move', async () => {
     const knex = okno.deps.db.knex;
-    const m = await knex('sc_matrices').where({ month: `${MONTH}-01`, employeeId: operators[1] }).first('id', 'result');
+    const m = (await knex('sc_matrices').where({ month: `${MONTH}-01`, employeeId: operators[1] }).first('id', 'result'))!;
     await knex('sc_matrices').where({ id: m.id }).update({ status: 'locked' });
     provider.values.set(operators[1], 50);
     const res = await service.syncFacts(MONTH, 'process-steps', actor);
     expect(res).toMatchObject({ changed: 1, recomputed: 0, frozen: 1 });
-    expect((await knex('sc_matrices').where({ id: m.id }).first('result')).result).toBe(m.result);
-    expect((await knex('sc_facts').where({ employeeId: operators[1], month: `${MONTH}-01` }).first('value')).value).toBe(50);
+    expect((await knex('sc_matrices').where({ id: m.id }).first('result'))!.result).toBe(m.result);
+    expect((await knex('sc_facts').where({ employeeId: operators[1], month: `${MONTH}-01` }).first('value'))!.value).toBe(50);
   });
 
   it('given an unknown source, then 400 on source', async () => {

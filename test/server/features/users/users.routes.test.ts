@@ -21,7 +21,7 @@ describe('users administration', () => {
     expect(res.body).toMatchObject({ total: 8, page: 1, pageSize: 50 });
     const manager = res.body.items.find((u: { email: string }) => u.email === 'manager@okno.local');
     expect(manager).toMatchObject({ fullName: 'Орлов Игорь Владимирович', roles: ['manager', 'specialist'], employeeName: 'Орлов Игорь Владимирович', isActive: true });
-    const housing = (await okno.deps.db.knex('org_units').where({ code: 'dep-housing' }).first('id')).id;
+    const housing = (await okno.deps.db.knex('org_units').where({ code: 'dep-housing' }).first('id'))!.id;
     expect(manager.unitId).toBe(housing);
     expect(JSON.stringify(res.body)).not.toMatch(/passwordHash|argon2/);
   });
@@ -43,13 +43,13 @@ describe('users administration', () => {
   });
 
   it('given an admin, when creating a staff user, then 201 and the new user can sign in with their roles', async () => {
-    const employee = await okno.deps.db.knex('employees').insert({ fullName: 'Тихонов Роман', position: 'Специалист', unitId: (await okno.deps.db.knex('org_units').where({ code: 'dep-property' }).first('id')).id }).returning('id');
+    const employee = await okno.deps.db.knex('employees').insert({ fullName: 'Тихонов Роман', position: 'Специалист', unitId: (await okno.deps.db.knex('org_units').where({ code: 'dep-property' }).first('id'))!.id }).returning('id');
     const res = await admin.post('/api/users', { fullName: 'Тихонов Роман', email: 'Tikhonov@City.example', roles: ['specialist', 'specialist'], employeeId: employee[0].id, password: 'start-pass-1' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ email: 'tikhonov@city.example', roles: ['specialist'], employeeName: 'Тихонов Роман', isActive: true });
     const client = await okno.signIn('tikhonov@city.example', 'start-pass-1');
     expect((await client.get('/api/auth/me')).body.user.roles).toEqual(['specialist']);
-    const entry = await okno.deps.db.knex('audit_log').where({ entity: 'user', entityId: String(res.body.id), action: 'create' }).first();
+    const entry: any = await okno.deps.db.knex('audit_log').where({ entity: 'user', entityId: String(res.body.id), action: 'create' }).first();
     expect(entry.after).toMatchObject({ email: 'tikhonov@city.example' });
     expect(JSON.stringify(entry.after)).not.toMatch(/password/i);
   });
@@ -66,7 +66,7 @@ describe('users administration', () => {
   });
 
   it('given an employee already linked to an account, when linking another user, then 409 on employeeId', async () => {
-    const linked = (await okno.deps.db.knex('users').where({ email: 'operator@okno.local' }).first('employeeId')).employeeId;
+    const linked = (await okno.deps.db.knex('users').where({ email: 'operator@okno.local' }).first('employeeId'))!.employeeId;
     const res = await admin.post('/api/users', { fullName: 'Второй аккаунт', email: 'second@city.example', roles: ['operator'], employeeId: linked, password: 'long-enough-1' });
     expect(res.status).toBe(409);
     expect(res.body.error.details.fields[0].path).toBe('employeeId');
@@ -79,7 +79,7 @@ describe('users administration', () => {
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ roles: ['analyst', 'manager'], phone: '+79001112233' });
     expect((await analyst.get('/api/auth/me')).body.user.roles).toEqual(['analyst', 'manager']);
-    const entry = await okno.deps.db.knex('audit_log').where({ entity: 'user', entityId: String(id), action: 'update' }).first();
+    const entry: any = await okno.deps.db.knex('audit_log').where({ entity: 'user', entityId: String(id), action: 'update' }).first();
     expect(entry.before.roles).toEqual(['analyst']);
     expect(entry.after.roles).toEqual(['analyst', 'manager']);
   });
