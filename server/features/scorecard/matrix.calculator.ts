@@ -2,6 +2,8 @@ import type { Knex } from 'knex';
 import { workingDaysInMonth, type CalendarCountry } from '../../platform/calendar.js';
 import { computeMatrix, type Direction, type IndicatorUnit, type MatrixResult, type RowInput, type Section } from './scorecard.formulas.js';
 import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.providers.js';
+import type { IndicatorRow as IndicatorRecord, MatrixLineRow, MatrixRow, PlanItemRow as PlanItemRecord, RuleRow as RuleRecord } from './scorecard.tables.js';
+import type { EmployeeRow } from '../org/index.js';
 
 /**
  * The matrix calculator: creates a month's matrices from the rules and annual plans in force, pulls
@@ -12,45 +14,13 @@ import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.
 export const DISCIPLINE_INDICATOR = 'executive-discipline';
 
 /** An employee as a new matrix snapshots them. */
-export interface EmployeeSnapshot {
-  id: number;
-  position: string;
-  unitId: number;
-  salary: number;
-  maxBonusSalaries: number;
-}
+export type EmployeeSnapshot = Pick<EmployeeRow, 'id' | 'position' | 'unitId' | 'salary' | 'maxBonusSalaries'>;
 
-interface RuleRow {
-  id: number;
-  position: string | null;
-  validFrom: string;
-  kpiWeight: number;
-  smartWeight: number;
-  disciplineWeight: number;
-  evaluationWeight: number;
-  t0: number;
-  tmax: number;
-}
+type RuleRow = Pick<RuleRecord, 'id' | 'position' | 'validFrom' | 'kpiWeight' | 'smartWeight' | 'disciplineWeight' | 'evaluationWeight' | 't0' | 'tmax'>;
 
-interface PlanItemRow {
-  id: number;
-  employeeId: number;
-  kind: 'kpi' | 'smart_constant';
-  title: string;
-  indicatorId: number | null;
-  unit: IndicatorUnit;
-  direction: Direction;
-  monthly: (number | string | null)[];
-}
+type PlanItemRow = Pick<PlanItemRecord, 'id' | 'employeeId' | 'kind' | 'title' | 'indicatorId' | 'unit' | 'direction' | 'monthly'>;
 
-interface IndicatorRow {
-  id: number;
-  code: string;
-  unit: IndicatorUnit;
-  direction: Direction;
-  source: string;
-  name: string;
-}
+type IndicatorRow = Pick<IndicatorRecord, 'id' | 'code' | 'unit' | 'direction' | 'source' | 'name'>;
 
 /** A row to insert (snake-case mapping is done by knex). */
 interface NewRow {
@@ -73,21 +43,9 @@ interface NewRow {
   factDate: string | null;
 }
 
-interface StoredRow extends RowInput {
-  id: number;
-  matrixId: number;
-}
+type StoredRow = RowInput & Pick<MatrixLineRow, 'id' | 'matrixId'>;
 
-interface StoredMatrix {
-  id: number;
-  kpiWeight: number;
-  smartWeight: number;
-  disciplineWeight: number;
-  evaluationWeight: number;
-  maxBonusSalaries: number;
-  workedDays: number;
-  plannedWorkingDays: number;
-}
+type StoredMatrix = Pick<MatrixRow, 'id' | 'kpiWeight' | 'smartWeight' | 'disciplineWeight' | 'evaluationWeight' | 'maxBonusSalaries' | 'workedDays' | 'plannedWorkingDays'>;
 
 
 /** Passes a JS array as one Postgres array parameter (knex's typings only know string[]). */
@@ -112,21 +70,21 @@ export async function createMatrices(trx: Knex.Transaction, providers: FactProvi
   const monthIndex = Number(month.slice(5, 7)) - 1;
   const year = Number(month.slice(0, 4));
   const existing = new Set(
-    ((await trx('sc_matrices').where({ month: monthDate }).whereRaw('employee_id = any(?::int[])', [pgArray(employees.map((e) => e.id))]).select('employeeId')) as { employeeId: number }[]).map((r) => r.employeeId),
+    (await trx('sc_matrices').where({ month: monthDate }).whereRaw('employee_id = any(?::int[])', [pgArray(employees.map((e) => e.id))]).select('employeeId')).map((r) => r.employeeId),
   );
   const todo = employees.filter((e) => !existing.has(e.id));
   if (!todo.length) return [];
 
-  const rules = (await trx('sc_rules').where('validFrom', '<=', monthDate).select('*')) as RuleRow[];
-  const terms = (await trx('sc_indicator_terms').where('validFrom', '<=', monthDate).orderBy('validFrom', 'asc').select('indicatorId', 't0', 'tmax')) as { indicatorId: number; t0: number; tmax: number }[];
+  const rules: RuleRow[] = await trx('sc_rules').where('validFrom', '<=', monthDate).select('*');
+  const terms = await trx('sc_indicator_terms').where('validFrom', '<=', monthDate).orderBy('validFrom', 'asc').select('indicatorId', 't0', 'tmax');
   const termOf = new Map(terms.map((t) => [t.indicatorId, t])); // ascending order: the latest one wins
-  const indicators = new Map(((await trx('sc_indicators').select('id', 'code', 'unit', 'direction', 'source', 'name')) as IndicatorRow[]).map((i) => [i.id, i]));
+  const indicators = new Map((await trx('sc_indicators').select('id', 'code', 'unit', 'direction', 'source', 'name')).map((i) => [i.id, i]));
   const discipline = [...indicators.values()].find((i) => i.code === DISCIPLINE_INDICATOR);
-  const planItems = (await trx('sc_plan_items')
+  const planItems = await trx('sc_plan_items')
     .where({ year })
     .whereRaw('employee_id = any(?::int[])', [pgArray(todo.map((e) => e.id))])
     .orderBy('id')
-    .select('id', 'employeeId', 'kind', 'title', 'indicatorId', 'unit', 'direction', 'monthly')) as PlanItemRow[];
+    .select('id', 'employeeId', 'kind', 'title', 'indicatorId', 'unit', 'direction', 'monthly');
   const itemsOf = new Map<number, PlanItemRow[]>();
   for (const p of planItems) {
     if (p.monthly[monthIndex] === null || p.monthly[monthIndex] === undefined) continue;
@@ -184,7 +142,7 @@ export async function createMatrices(trx: Knex.Transaction, providers: FactProvi
   );
   const col = <T>(f: (d: (typeof drafts)[number], i: number) => T) => pgArray(drafts.map((d, i) => f(d, i) as number | string | null));
   const inserted = (
-    await trx.raw(
+    await trx.raw<{ rows: Pick<MatrixRow, 'id' | 'employeeId'>[] }>(
       `insert into sc_matrices (employee_id, month, status, position, unit_id, salary, max_bonus_salaries, rule_id, kpi_weight, smart_weight, discipline_weight, evaluation_weight,
                                 planned_working_days, worked_days, result, bonus_salaries, worked_time_coefficient, bonus_to_pay, computed_at)
        select v.*, now() from unnest(?::int[], ?::date[], ?::text[], ?::text[], ?::int[], ?::numeric[], ?::numeric[], ?::int[], ?::numeric[], ?::numeric[], ?::numeric[], ?::numeric[],
@@ -211,7 +169,7 @@ export async function createMatrices(trx: Knex.Transaction, providers: FactProvi
         col((_, i) => computed[i].bonusToPay),
       ],
     )
-  ).rows as { id: number; employeeId: number }[];
+  ).rows;
   const matrixOf = new Map(inserted.map((r) => [r.employeeId, r.id]));
 
   const flat: { row: NewRow; res: MatrixResult['rows'][number] }[] = [];
@@ -294,13 +252,13 @@ async function fillFacts(
 export async function recompute(trx: Knex | Knex.Transaction, matrixIds: readonly number[]): Promise<void> {
   if (!matrixIds.length) return;
   const ids = [...new Set(matrixIds)];
-  const matrices = (await trx('sc_matrices')
+  const matrices: StoredMatrix[] = await trx('sc_matrices')
     .whereRaw('id = any(?::int[])', [pgArray(ids)])
-    .select('id', 'kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight', 'maxBonusSalaries', 'workedDays', 'plannedWorkingDays')) as StoredMatrix[];
-  const rows = (await trx('sc_matrix_rows')
+    .select('id', 'kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight', 'maxBonusSalaries', 'workedDays', 'plannedWorkingDays');
+  const rows: StoredRow[] = await trx('sc_matrix_rows')
     .whereRaw('matrix_id = any(?::int[])', [pgArray(ids)])
     .orderBy(['matrixId', 'sort', 'id'])
-    .select('id', 'matrixId', 'section', 'weight', 'unit', 'direction', 'planValue', 'factValue', 'planDate', 'factDate', 't0', 'tmax')) as StoredRow[];
+    .select('id', 'matrixId', 'section', 'weight', 'unit', 'direction', 'planValue', 'factValue', 'planDate', 'factDate', 't0', 'tmax');
   const rowsOf = new Map<number, StoredRow[]>();
   for (const r of rows) {
     const list = rowsOf.get(r.matrixId) ?? [];
@@ -369,7 +327,7 @@ export async function affectedBy(trx: Knex.Transaction, facts: readonly Resolved
   if (!facts.length) return { rows: [], matrices: [] };
   // Raw results are not camel-cased by the mappers: the aliases are.
   const found = (
-    await trx.raw(
+    await trx.raw<{ rows: { rowId: number; matrixId: number; employeeId: number; month: string; status: MatrixRow['status']; idx: number }[] }>(
       `select r.id as "rowId", m.id as "matrixId", m.employee_id as "employeeId", to_char(m.month, 'YYYY-MM') as month, m.status, f.idx
        from unnest(?::int[], ?::int[], ?::date[], ?::int[]) as f(employee_id, indicator_id, month, idx)
        join sc_matrices m on m.employee_id = f.employee_id and m.month = f.month
@@ -378,7 +336,7 @@ export async function affectedBy(trx: Knex.Transaction, facts: readonly Resolved
        for update of m`,
       [facts.map((f) => f.employeeId), facts.map((f) => f.indicatorId), facts.map((f) => monthStart(f.month)), facts.map((_, i) => i)].map(pgArray),
     )
-  ).rows as { rowId: number; matrixId: number; employeeId: number; month: string; status: string; idx: number }[];
+  ).rows;
   const matrices = new Map<number, AffectedMatrix>();
   for (const r of found) matrices.set(r.matrixId, { matrixId: r.matrixId, employeeId: r.employeeId, month: r.month, status: r.status });
   return { rows: found.map((r) => ({ rowId: r.rowId, matrixId: r.matrixId, index: r.idx })), matrices: [...matrices.values()] };

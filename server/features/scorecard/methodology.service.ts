@@ -63,9 +63,9 @@ export class MethodologyService {
 
   /** One methodology; 404 if missing. */
   async get(id: number, db: Knex | Knex.Transaction = this.knex): Promise<MethodologyView> {
-    const row = (await db('sc_methodologies as m')
+    const row = await db('sc_methodologies as m')
       .where('m.id', id)
-      .first('m.id', 'm.code', 'm.name', 'm.description', 'm.groups', db.raw('(select count(*)::int from sc_org_evaluations e where e.methodology_id = m.id) as evaluations'))) as MethodologyView | undefined;
+      .first<MethodologyView | undefined>('m.id', 'm.code', 'm.name', 'm.description', 'm.groups', db.raw('(select count(*)::int from sc_org_evaluations e where e.methodology_id = m.id) as evaluations'));
     if (!row) throw new NotFoundError('Methodology');
     return row;
   }
@@ -73,7 +73,7 @@ export class MethodologyService {
   /** Stores a validated methodology document. */
   async create(doc: Methodology, actor: Actor): Promise<MethodologyView> {
     return this.knex.transaction(async (trx) => {
-      const [row] = (await trx('sc_methodologies').insert({ ...doc, groups: JSON.stringify(doc.groups) }).returning('id')) as { id: number }[];
+      const [row] = await trx('sc_methodologies').insert({ ...doc, groups: JSON.stringify(doc.groups) }).returning('id');
       await audit(trx, actor, { action: 'scorecard.methodology.create', entity: 'sc_methodology', entityId: row.id, after: { code: doc.code, name: doc.name } });
       return this.get(row.id, trx);
     });
@@ -155,7 +155,7 @@ export class MethodologyService {
   async evaluate(id: number, input: { unitId: number; year: number; inputs: Record<string, OrgInput> }, actor: Actor): Promise<EvaluationView> {
     return this.knex.transaction(async (trx) => {
       const m = await this.get(id, trx);
-      const unit = (await trx('org_units').where({ id: input.unitId }).first('id', 'kind')) as { id: number; kind: string } | undefined;
+      const unit = await trx('org_units').where({ id: input.unitId }).first('id', 'kind');
       if (!unit) throw new ValidationError('Evaluation is invalid', [{ path: 'unitId', message: 'No such unit' }]);
       if (unit.kind !== 'department') throw new ValidationError('Evaluation is invalid', [{ path: 'unitId', message: 'Only departments are evaluated' }]);
       const known = new Set(m.groups.flatMap((g) => g.indicators.map((i) => i.code)));
@@ -164,9 +164,9 @@ export class MethodologyService {
       const issues = [...extra.map((k) => ({ path: `inputs.${k}`, message: 'Not an indicator of this methodology' })), ...(result.ok ? [] : result.issues.map((i) => ({ path: `inputs.${i.indicator}`, message: i.message })))];
       if (issues.length || !result.ok) throw new ValidationError('Evaluation is invalid', issues);
       const values = { methodologyId: id, unitId: input.unitId, year: input.year, inputs: JSON.stringify(input.inputs), score: result.value.score, breakdown: JSON.stringify(result.value.groups), evaluatedBy: actor.userId, evaluatedAt: trx.fn.now() };
-      const [row] = (await trx('sc_org_evaluations').insert(values).onConflict(['methodologyId', 'unitId', 'year']).merge().returning('id')) as { id: number }[];
+      const [row] = await trx('sc_org_evaluations').insert(values).onConflict(['methodologyId', 'unitId', 'year']).merge().returning('id');
       await audit(trx, actor, { action: 'scorecard.evaluation.save', entity: 'sc_org_evaluation', entityId: row.id, after: { methodologyId: id, unitId: input.unitId, year: input.year, score: result.value.score } });
-      return (await this.evaluationsQuery(trx, id).where('ev.id', row.id))[0] as EvaluationView;
+      return (await this.evaluationsQuery(trx, id).where('ev.id', row.id))[0];
     });
   }
 
@@ -182,7 +182,7 @@ export class MethodologyService {
     return db('sc_org_evaluations as ev')
       .join('org_units as u', 'u.id', 'ev.unitId')
       .where('ev.methodologyId', id)
-      .select('ev.id', 'ev.methodologyId', 'ev.unitId', 'u.name as unitName', 'ev.year', 'ev.score', 'ev.inputs', 'ev.breakdown', 'ev.evaluatedAt');
+      .select<EvaluationView[]>('ev.id', 'ev.methodologyId', 'ev.unitId', 'u.name as unitName', 'ev.year', 'ev.score', 'ev.inputs', 'ev.breakdown', 'ev.evaluatedAt');
   }
 }
 

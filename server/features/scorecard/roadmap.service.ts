@@ -50,7 +50,7 @@ export class RoadmapService {
 
   /** One indicator; 404 if missing. */
   async get(id: number, db: Knex | Knex.Transaction = this.knex): Promise<RoadmapIndicatorView> {
-    const row = (await db('sc_roadmap_indicators').where({ id }).first('id', 'code', 'name', 'unit', 'direction', 'source', 'description', 'sort')) as Omit<RoadmapIndicatorView, 'values'> | undefined;
+    const row = await db('sc_roadmap_indicators').where({ id }).first('id', 'code', 'name', 'unit', 'direction', 'source', 'description', 'sort');
     if (!row) throw new NotFoundError('Roadmap indicator');
     return { ...row, values: (await this.values(db, [id])).get(id) ?? [] };
   }
@@ -58,7 +58,7 @@ export class RoadmapService {
   /** Creates an indicator. */
   async create(input: RoadmapIndicatorCreate, actor: Actor): Promise<RoadmapIndicatorView> {
     return this.knex.transaction(async (trx) => {
-      const [row] = (await trx('sc_roadmap_indicators').insert(input).returning('id')) as { id: number }[];
+      const [row] = await trx('sc_roadmap_indicators').insert(input).returning('id');
       await audit(trx, actor, { action: 'scorecard.roadmap.create', entity: 'sc_roadmap_indicator', entityId: row.id, after: input });
       return this.get(row.id, trx);
     });
@@ -101,7 +101,7 @@ export class RoadmapService {
 
   /** Plan-versus-fact series of every indicator over a range of years (default: every year with a value). */
   async series(q: { from?: number; to?: number }): Promise<{ years: number[]; indicators: RoadmapSeries[] }> {
-    const indicators = (await this.knex('sc_roadmap_indicators').orderBy([{ column: 'sort' }, { column: 'id' }]).select('id', 'code', 'name', 'unit', 'direction')) as Omit<RoadmapSeries, 'years' | 'plan' | 'fact' | 'achieved'>[];
+    const indicators = await this.knex('sc_roadmap_indicators').orderBy([{ column: 'sort' }, { column: 'id' }]).select('id', 'code', 'name', 'unit', 'direction');
     const values = await this.values(this.knex, indicators.map((i) => i.id));
     const all = [...values.values()].flat().map((v) => v.year);
     const from = q.from ?? (all.length ? Math.min(...all) : this.thisYear());
@@ -120,7 +120,7 @@ export class RoadmapService {
   }
 
   private async values(db: Knex | Knex.Transaction, ids: number[]): Promise<Map<number, { year: number; plan: number | null; fact: number | null }[]>> {
-    const rows = (await db('sc_roadmap_values').whereIn('indicatorId', ids).orderBy('year').select('indicatorId', 'year', 'plan', 'fact')) as { indicatorId: number; year: number; plan: number | null; fact: number | null }[];
+    const rows = await db('sc_roadmap_values').whereIn('indicatorId', ids).orderBy('year').select('indicatorId', 'year', 'plan', 'fact');
     const out = new Map<number, { year: number; plan: number | null; fact: number | null }[]>();
     for (const { indicatorId, ...v } of rows) {
       const list = out.get(indicatorId) ?? [];

@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { FactRow, IndicatorRow } from './scorecard.tables.js';
 
 /** A fact of one indicator for one employee and month: a number, or a date for date indicators. */
 export interface FactValue {
@@ -37,12 +38,12 @@ export class StoredFactProvider implements FactProvider {
   async facts(employeeIds: readonly number[], month: string, indicatorCodes: readonly string[], db: Knex | Knex.Transaction): Promise<Map<FactKey, FactValue>> {
     const out = new Map<FactKey, FactValue>();
     if (!employeeIds.length || !indicatorCodes.length) return out;
-    const rows = (await db('sc_facts as f')
+    const rows = await db('sc_facts as f')
       .join('sc_indicators as i', 'i.id', 'f.indicatorId')
       .whereIn('f.employeeId', employeeIds as number[])
       .whereIn('i.code', indicatorCodes as string[])
       .where({ 'f.month': `${month}-01`, 'f.source': this.id })
-      .select('f.employeeId', 'i.code', 'f.value', 'f.dateValue')) as { employeeId: number; code: string; value: number | null; dateValue: string | null }[];
+      .select<(Pick<FactRow, 'employeeId' | 'value' | 'dateValue'> & Pick<IndicatorRow, 'code'>)[]>('f.employeeId', 'i.code', 'f.value', 'f.dateValue');
     for (const r of rows) out.set(factKey(r.employeeId, r.code), { value: r.value, dateValue: r.dateValue });
     return out;
   }

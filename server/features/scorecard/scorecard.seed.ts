@@ -102,8 +102,11 @@ export async function seedScorecardDemo(knex: Knex, now: Date, timeZone: string)
   const year = Number(month.slice(0, 4));
   await knex.transaction(async (trx) => {
     await trx('sc_indicators').insert(INDICATORS.map((i) => ({ ...i }))).onConflict('code').ignore();
-    const indicatorId = new Map(((await trx('sc_indicators').select('id', 'code')) as { id: number; code: string }[]).map((i) => [i.code, i.id]));
-    const staff = (await trx('users as u').join('employees as e', 'e.id', 'u.employeeId').whereIn('u.email', Object.keys(PLANS)).select('u.email', 'e.id', 'e.position', 'e.unitId', 'e.salary', 'e.maxBonusSalaries')) as (EmployeeSnapshot & { email: string })[];
+    const indicatorId = new Map((await trx('sc_indicators').select('id', 'code')).map((i) => [i.code, i.id]));
+    const staff = await trx('users as u')
+      .join('employees as e', 'e.id', 'u.employeeId')
+      .whereIn('u.email', Object.keys(PLANS))
+      .select<(EmployeeSnapshot & { email: string })[]>('u.email', 'e.id', 'e.position', 'e.unitId', 'e.salary', 'e.maxBonusSalaries');
     const byEmail = new Map(staff.map((s) => [s.email, s]));
 
     for (const [email, items] of Object.entries(PLANS)) {
@@ -143,8 +146,8 @@ export async function seedScorecardDemo(knex: Knex, now: Date, timeZone: string)
 
     if (!(await trx('sc_methodologies').where({ code: DEMO_METHODOLOGY.code }).first('id'))) {
       const doc = methodologySchema.parse(DEMO_METHODOLOGY);
-      const [row] = (await trx('sc_methodologies').insert({ ...doc, groups: JSON.stringify(doc.groups) }).returning('id')) as { id: number }[];
-      const units = (await trx('org_units').whereIn('code', ['dep-housing', 'dep-arch', 'dep-property']).select('id', 'code')) as { id: number; code: string }[];
+      const [row] = await trx('sc_methodologies').insert({ ...doc, groups: JSON.stringify(doc.groups) }).returning('id');
+      const units = await trx('org_units').whereIn('code', ['dep-housing', 'dep-arch', 'dep-property']).select('id', 'code');
       const inputsOf: Record<string, Record<string, { value: number } | { level: string }>> = {
         'dep-housing': { 'plan-achieved': { value: 82 }, 'regulations-share': { value: 90 }, 'process-maturity': { level: 'L3' }, 'open-data': { level: 'L2' }, 'vacancy-filled': { value: 93 }, 'training-share': { value: 41 }, satisfaction: { value: 91 }, 'electronic-share': { value: 58 }, 'on-time-share': { value: 97 } },
         'dep-arch': { 'plan-achieved': { value: 64 }, 'regulations-share': { value: 100 }, 'process-maturity': { level: 'L4' }, 'open-data': { level: 'L3' }, 'vacancy-filled': { value: 88 }, 'training-share': { value: 77 }, satisfaction: { value: 84 }, 'electronic-share': { value: 72 }, 'on-time-share': { value: 91 } },
@@ -159,7 +162,7 @@ export async function seedScorecardDemo(knex: Knex, now: Date, timeZone: string)
 
     for (const [sort, r] of ROADMAP.entries()) {
       await trx('sc_roadmap_indicators').insert({ code: r.code, name: r.name, unit: r.unit, direction: r.direction, source: 'manual', sort }).onConflict('code').ignore();
-      const id = ((await trx('sc_roadmap_indicators').where({ code: r.code }).first('id')) as { id: number }).id;
+      const { id } = (await trx('sc_roadmap_indicators').where({ code: r.code }).first('id'))!; // inserted or kept just above
       const values = r.values.map(([plan, fact], i) => ({ indicatorId: id, year: year - 2 + i, plan, fact }));
       await trx('sc_roadmap_values').insert(values).onConflict(['indicatorId', 'year']).ignore();
     }
