@@ -5,6 +5,7 @@ import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { applySort, containsPattern, paginate, type Page } from '../../platform/http/paging.js';
 import type { EmployeeCreate, EmployeeListQuery, EmployeePatch } from './org.schemas.js';
 import { managedUnits, UnitTree } from './org.tree.js';
+import type { StaffGroupMemberRow, StaffGroupRow } from './org.tables.js';
 
 /** An employee as the API presents it. */
 export interface EmployeeItem {
@@ -56,7 +57,7 @@ export class EmployeeService {
     return db('employees as e')
       .join('org_units as u', 'u.id', 'e.unitId')
       .leftJoin('users as usr', 'usr.employeeId', 'e.id')
-      .select(
+      .select<Omit<EmployeeItem, 'groups'>[]>(
         'e.id',
         'e.personnelNumber',
         'e.fullName',
@@ -75,14 +76,14 @@ export class EmployeeService {
 
   private async withGroups(db: Knex | Knex.Transaction, rows: Omit<EmployeeItem, 'groups'>[]): Promise<EmployeeItem[]> {
     if (!rows.length) return [];
-    const links = (await db('staff_group_members as m')
+    const links = await db('staff_group_members as m')
       .join('staff_groups as g', 'g.id', 'm.groupId')
       .whereIn(
         'm.employeeId',
         rows.map((r) => r.id),
       )
       .orderBy('g.code')
-      .select('m.employeeId', 'g.id', 'g.code')) as { employeeId: number; id: number; code: string }[];
+      .select<(Pick<StaffGroupMemberRow, 'employeeId'> & Pick<StaffGroupRow, 'id' | 'code'>)[]>('m.employeeId', 'g.id', 'g.code');
     return rows.map((r) => ({ ...r, groups: links.filter((l) => l.employeeId === r.id).map(({ id, code }) => ({ id, code })) }));
   }
 
@@ -106,7 +107,7 @@ export class EmployeeService {
 
   /** One employee the viewer may see, or 404 (also when outside a manager's scope). */
   async get(viewer: SessionUser | null, id: number, db: Knex | Knex.Transaction = this.knex): Promise<EmployeeItem> {
-    const row = (await this.baseQuery(db).where('e.id', id).first()) as Omit<EmployeeItem, 'groups'> | undefined;
+    const row = await this.baseQuery(db).where('e.id', id).first();
     if (!row) throw new NotFoundError('Employee');
     if (viewer) {
       const scope = await this.scopeOf(viewer, db);
@@ -120,7 +121,7 @@ export class EmployeeService {
     return this.knex.transaction(async (trx) => {
       await this.assertRefs(trx, input);
       const [row] = await trx('employees').insert(input).returning('id');
-      const created = await this.get(null, (row as { id: number }).id, trx);
+      const created = await this.get(null, row.id, trx);
       await audit(trx, actor, { action: 'create', entity: 'employee', entityId: created.id, after: created });
       return created;
     });

@@ -33,7 +33,7 @@ export class GroupService {
   constructor(private readonly knex: Knex) {}
 
   private baseQuery(db: Knex | Knex.Transaction) {
-    return db('staff_groups as g').select(
+    return db('staff_groups as g').select<GroupItem[]>(
       'g.id',
       'g.code',
       'g.name',
@@ -57,7 +57,7 @@ export class GroupService {
 
   /** One group or 404. */
   async get(id: number, db: Knex | Knex.Transaction = this.knex): Promise<GroupItem> {
-    const row = (await this.baseQuery(db).where('g.id', id).first()) as GroupItem | undefined;
+    const row = await this.baseQuery(db).where('g.id', id).first();
     if (!row) throw new NotFoundError('Group');
     return row;
   }
@@ -67,7 +67,7 @@ export class GroupService {
     return this.knex.transaction(async (trx) => {
       await this.assertRefs(trx, input);
       const [row] = await trx('staff_groups').insert(input).returning('id');
-      const created = await this.get((row as { id: number }).id, trx);
+      const created = await this.get(row.id, trx);
       await audit(trx, actor, { action: 'create', entity: 'staff_group', entityId: created.id, after: created });
       return created;
     });
@@ -98,13 +98,13 @@ export class GroupService {
   /** The group's members, by name. */
   async members(id: number, db: Knex | Knex.Transaction = this.knex): Promise<GroupMember[]> {
     await this.get(id, db);
-    return (await db('staff_group_members as m')
+    return db('staff_group_members as m')
       .join('employees as e', 'e.id', 'm.employeeId')
       .join('org_units as u', 'u.id', 'e.unitId')
       .where('m.groupId', id)
       .orderBy('e.fullName')
       .orderBy('e.id')
-      .select('e.id', 'e.personnelNumber', 'e.fullName', 'e.position', 'e.unitId', 'u.name as unitName', 'e.isActive')) as GroupMember[];
+      .select<GroupMember[]>('e.id', 'e.personnelNumber', 'e.fullName', 'e.position', 'e.unitId', 'u.name as unitName', 'e.isActive');
   }
 
   /** Replaces the group's membership with exactly these employees. */
@@ -112,7 +112,7 @@ export class GroupService {
     return this.knex.transaction(async (trx) => {
       await this.get(id, trx);
       const wanted = [...new Set(employeeIds)];
-      const found = new Set(((await trx('employees').whereIn('id', wanted).select('id')) as { id: number }[]).map((r) => r.id));
+      const found = new Set((await trx('employees').whereIn('id', wanted).select('id')).map((r) => r.id));
       const issues: FieldIssue[] = employeeIds.flatMap((eid, i) => (found.has(eid) ? [] : [{ path: `employeeIds.${i}`, message: `Employee ${eid} does not exist` }]));
       if (issues.length) throw new ValidationError('Some employees do not exist', issues);
       const before = await this.memberIds(trx, id);
@@ -124,7 +124,7 @@ export class GroupService {
   }
 
   private async memberIds(db: Knex | Knex.Transaction, id: number): Promise<number[]> {
-    return ((await db('staff_group_members').where({ groupId: id }).orderBy('employeeId').select('employeeId')) as { employeeId: number }[]).map((r) => r.employeeId);
+    return (await db('staff_group_members').where({ groupId: id }).orderBy('employeeId').select('employeeId')).map((r) => r.employeeId);
   }
 
   private async assertRefs(trx: Knex.Transaction, input: GroupPatch, exceptId?: number): Promise<void> {

@@ -277,7 +277,7 @@ export class ImportService {
         out.updated.push(p.code!);
       } else {
         const [row] = await trx('org_units').insert({ ...values, name: values.name!, code: p.code! }).returning('id');
-        tree.put({ id: (row as { id: number }).id, code: p.code!, kind: p.kind, parentId });
+        tree.put({ id: row.id, code: p.code!, kind: p.kind, parentId });
         out.created.push(p.code!);
       }
     }
@@ -307,7 +307,7 @@ export class ImportService {
       }),
     );
     const existing = new Map(
-      ((await trx('employees').whereIn('personnelNumber', parsed.map((p) => p.key!)).select('id', 'personnelNumber')) as { id: number; personnelNumber: string }[]).map((e) => [e.personnelNumber, e.id]),
+      (await trx('employees').whereIn('personnelNumber', parsed.map((p) => p.key!)).select('id', 'personnelNumber')).map((e) => [e.personnelNumber, e.id]),
     );
     const out: Outcome = { created: [], updated: [] };
     for (const p of parsed) {
@@ -337,7 +337,7 @@ export class ImportService {
         return { r, key: code, keyField: 'code', values };
       }),
     );
-    const existing = new Map(((await trx('staff_groups').whereIn('code', parsed.map((p) => p.key!)).select('id', 'code')) as { id: number; code: string }[]).map((g) => [g.code, g.id]));
+    const existing = new Map((await trx('staff_groups').whereIn('code', parsed.map((p) => p.key!)).select('id', 'code')).map((g) => [g.code, g.id]));
     const out: Outcome = { created: [], updated: [] };
     for (const p of parsed) {
       if (!p.r.ok) continue;
@@ -356,7 +356,7 @@ export class ImportService {
   private async windows(trx: Knex.Transaction, readers: RowReader[]): Promise<Outcome> {
     const tree = await UnitTree.load(trx);
     const numbers = readers.map((r) => r.text('employeePersonnelNumber', 32)).filter((n): n is string => n !== undefined);
-    const employees = new Map(((await trx('employees').whereIn('personnelNumber', numbers).select('id', 'personnelNumber')) as { id: number; personnelNumber: string }[]).map((e) => [e.personnelNumber, e.id]));
+    const employees = new Map((await trx('employees').whereIn('personnelNumber', numbers).select('id', 'personnelNumber')).map((e) => [e.personnelNumber, e.id]));
     const parsed = this.unique(
       readers.map((r) => {
         const officeCode = r.code('officeCode', true);
@@ -374,7 +374,7 @@ export class ImportService {
     const out: Outcome = { created: [], updated: [] };
     for (const p of parsed) {
       if (!p.r.ok) continue;
-      const existing = (await trx('windows').where({ officeId: p.officeId, number: p.number }).first('id')) as { id: number } | undefined;
+      const existing = await trx('windows').where({ officeId: p.officeId, number: p.number }).first('id');
       if (existing) {
         await trx('windows').where({ id: existing.id }).update({ ...given(p.values), updatedAt: trx.fn.now() });
         out.updated.push(p.key!);

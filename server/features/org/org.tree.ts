@@ -23,7 +23,7 @@ export class UnitTree {
 
   /** Loads every unit's id, code, kind and parent. */
   static async load(db: Knex | Knex.Transaction): Promise<UnitTree> {
-    return new UnitTree((await db('org_units').select('id', 'code', 'kind', 'parentId')) as UnitNode[]);
+    return new UnitTree(await db('org_units').select('id', 'code', 'kind', 'parentId'));
   }
 
   /** Adds or replaces a node. */

@@ -26,7 +26,7 @@ export class UnitService {
   constructor(private readonly knex: Knex) {}
 
   private itemsQuery(db: Knex | Knex.Transaction) {
-    return db('org_units as u').select(
+    return db('org_units as u').select<UnitItem[]>(
       ...UNIT_COLUMNS.map((c) => `u.${c}`),
       db.raw('(select count(*) from employees e where e.unit_id = u.id and e.is_active)::int as employee_count'),
     );
@@ -34,12 +34,12 @@ export class UnitService {
 
   /** Every unit (not paginated: the client builds the tree), with its count of active employees. */
   async list(): Promise<UnitItem[]> {
-    return (await this.itemsQuery(this.knex).orderBy('u.name').orderBy('u.id')) as UnitItem[];
+    return this.itemsQuery(this.knex).orderBy('u.name').orderBy('u.id');
   }
 
   /** One unit or 404. */
   async get(id: number, db: Knex | Knex.Transaction = this.knex): Promise<UnitItem> {
-    const row = (await this.itemsQuery(db).where('u.id', id).first()) as UnitItem | undefined;
+    const row = await this.itemsQuery(db).where('u.id', id).first();
     if (!row) throw new NotFoundError('Unit');
     return row;
   }
@@ -54,7 +54,7 @@ export class UnitService {
       const [row] = await trx('org_units')
         .insert({ ...input, parentId: input.parentId ?? null })
         .returning('id');
-      const created = await this.get((row as { id: number }).id, trx);
+      const created = await this.get(row.id, trx);
       await audit(trx, actor, { action: 'create', entity: 'org_unit', entityId: created.id, after: created });
       return created;
     });
@@ -85,7 +85,7 @@ export class UnitService {
   async remove(id: number, actor: Actor): Promise<void> {
     await this.knex.transaction(async (trx) => {
       const before = await this.get(id, trx);
-      const count = async (table: string, column: string) => Number(((await trx(table).where(column, id).count({ n: '*' }).first()) as { n: number }).n);
+      const count = async (table: 'org_units' | 'employees' | 'windows' | 'staff_groups', column: string) => Number((await trx(table).where(column, id).count({ n: '*' }).first<{ n: number }>()).n);
       const usage = {
         children: await count('org_units', 'parentId'),
         employees: await count('employees', 'unitId'),

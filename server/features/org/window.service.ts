@@ -33,7 +33,7 @@ export class WindowService {
     return db('windows as w')
       .join('org_units as o', 'o.id', 'w.officeId')
       .leftJoin('employees as e', 'e.id', 'w.employeeId')
-      .select('w.id', 'w.officeId', 'o.name as officeName', 'w.number', 'w.name', 'w.employeeId', 'e.fullName as employeeName', 'w.isActive');
+      .select<WindowItem[]>('w.id', 'w.officeId', 'o.name as officeName', 'w.number', 'w.name', 'w.employeeId', 'e.fullName as employeeName', 'w.isActive');
   }
 
   /** One page of windows, filtered by office, activity and text (number, name, employee). */
@@ -52,7 +52,7 @@ export class WindowService {
 
   /** One window or 404. */
   async get(id: number, db: Knex | Knex.Transaction = this.knex): Promise<WindowItem> {
-    const row = (await this.baseQuery(db).where('w.id', id).first()) as WindowItem | undefined;
+    const row = await this.baseQuery(db).where('w.id', id).first();
     if (!row) throw new NotFoundError('Window');
     return row;
   }
@@ -62,7 +62,7 @@ export class WindowService {
     return this.knex.transaction(async (trx) => {
       await this.assertValid(trx, input.officeId, input.number, input.employeeId);
       const [row] = await trx('windows').insert(input).returning('id');
-      const created = await this.get((row as { id: number }).id, trx);
+      const created = await this.get(row.id, trx);
       await audit(trx, actor, { action: 'create', entity: 'window', entityId: created.id, after: created });
       return created;
     });
@@ -90,7 +90,7 @@ export class WindowService {
   }
 
   private async assertValid(trx: Knex.Transaction, officeId: number, number: string, employeeId: number | null | undefined, exceptId?: number): Promise<void> {
-    const office = (await trx('org_units').where({ id: officeId }).first('kind')) as { kind: string } | undefined;
+    const office = await trx('org_units').where({ id: officeId }).first('kind');
     if (!office) throw new ValidationError('The office does not exist', [{ path: 'officeId', message: 'Office does not exist' }]);
     if (office.kind !== 'office') throw new ValidationError('Windows belong to offices', [{ path: 'officeId', message: 'This unit is not an office' }]);
     if (employeeId && !(await trx('employees').where({ id: employeeId }).first('id'))) {

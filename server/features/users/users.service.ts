@@ -23,7 +23,7 @@ export class UsersService {
   private baseQuery(db: Knex | Knex.Transaction) {
     return db('users as u')
       .leftJoin('employees as e', 'e.id', 'u.employeeId')
-      .select('u.id', 'u.email', 'u.phone', 'u.fullName', 'u.roles', 'u.locale', 'u.employeeId', 'u.isActive', 'u.lastLoginAt', 'u.createdAt', 'e.fullName as employeeName', 'e.unitId');
+      .select<UserItem[]>('u.id', 'u.email', 'u.phone', 'u.fullName', 'u.roles', 'u.locale', 'u.employeeId', 'u.isActive', 'u.lastLoginAt', 'u.createdAt', 'e.fullName as employeeName', 'e.unitId');
   }
 
   /** One page of users, filtered by text (name, e-mail, phone), role and activity. */
@@ -41,7 +41,7 @@ export class UsersService {
 
   /** One user or 404. */
   async get(id: number, db: Knex | Knex.Transaction = this.knex): Promise<UserItem> {
-    const row = (await this.baseQuery(db).where('u.id', id).first()) as UserItem | undefined;
+    const row = await this.baseQuery(db).where('u.id', id).first();
     if (!row) throw new NotFoundError('User');
     return row;
   }
@@ -63,7 +63,7 @@ export class UsersService {
           passwordHash,
         })
         .returning('id');
-      const created = await this.get((row as { id: number }).id, trx);
+      const created = await this.get(row.id, trx);
       await audit(trx, actor, { action: 'create', entity: 'user', entityId: created.id, after: created });
       return created;
     });
