@@ -3,11 +3,13 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { audit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import { ConflictError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../platform/errors.js';
-import type { Actor, Role, SessionUser } from '../../platform/http/context.js';
+import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { hashToken, randomToken, type LoadedSession } from '../../platform/http/session.js';
 import { User } from '../users/index.js';
 import { emailSchema, phoneSchema, type LoginInput, type RegisterInput } from './auth.schemas.js';
 import { hashPassword, verifyDummy, verifyPassword } from './password.js';
+import type { EmployeeRow } from '../org/index.js';
+import type { UserRow } from '../users/index.js';
 
 export interface AuthServiceOptions {
   sessionTtlHours: number;
@@ -22,16 +24,8 @@ export interface LoginResult {
   csrfToken: string;
 }
 
-interface UserRow {
-  id: number;
-  fullName: string;
-  email: string | null;
-  phone: string | null;
-  roles: Role[];
-  locale: string;
-  employeeId: number | null;
-  unitId: number | null;
-}
+/** What a session needs of its user: the account and the linked employee's unit. */
+type SessionUserRow = Pick<UserRow, 'id' | 'fullName' | 'email' | 'phone' | 'roles' | 'locale' | 'employeeId'> & { unitId: EmployeeRow['unitId'] | null };
 
 /** Sign-in, sign-out, citizen registration and session lookup. */
 export class AuthService {
@@ -121,7 +115,7 @@ export class AuthService {
           locale: input.locale,
         })
         .returning(['id']);
-      const id = (row as { id: number }).id;
+      const id = row.id;
       await audit(trx, { userId: id, requestId: meta.requestId, ip: meta.ip }, {
         action: 'register',
         entity: 'user',
@@ -166,17 +160,17 @@ export class AuthService {
       .andWhere('expiresAt', '>', this.clock.now())
       .first('userId', 'csrfToken');
     if (!row) return undefined;
-    const user = await this.sessionUser(row.userId as number);
-    return user ? { user, csrfToken: row.csrfToken as string } : undefined;
+    const user = await this.sessionUser(row.userId);
+    return user ? { user, csrfToken: row.csrfToken } : undefined;
   }
 
   /** The user as a request sees it, or undefined when missing or deactivated. */
   async sessionUser(id: number, trx: Knex | Knex.Transaction = this.knex): Promise<SessionUser | undefined> {
-    const row = (await trx('users as u')
+    const row = await trx('users as u')
       .leftJoin('employees as e', 'e.id', 'u.employeeId')
       .where('u.id', id)
       .andWhere('u.isActive', true)
-      .first('u.id', 'u.fullName', 'u.email', 'u.phone', 'u.roles', 'u.locale', 'u.employeeId', 'e.unitId')) as UserRow | undefined;
+      .first<SessionUserRow | undefined>('u.id', 'u.fullName', 'u.email', 'u.phone', 'u.roles', 'u.locale', 'u.employeeId', 'e.unitId');
     return row ?? undefined;
   }
 

@@ -59,7 +59,7 @@ export async function loadSampleServices(dir = WORKFLOWS_DIR, formsDir = FORMS_D
 /** Loads the sample services (advertising permit, housing, the «Смена места жительства» package) as drafts; idempotent. */
 export async function seedServicesDemo(knex: Knex): Promise<string[]> {
   const samples = await loadSampleServices();
-  const analyst = (await knex('users').where({ email: 'analyst@okno.local' }).first('id')) as { id: number } | undefined;
+  const analyst = await knex('users').where({ email: 'analyst@okno.local' }).first('id');
   const added: string[] = [];
   await knex.transaction(async (trx) => {
     for (const s of samples) {
@@ -87,7 +87,7 @@ export async function seedServicesDemo(knex: Knex): Promise<string[]> {
 export async function publishServicesDemo(services: ServicesService, knex: Knex, actor: Actor): Promise<string[]> {
   const published: string[] = [];
   for (const s of await loadSampleServices()) {
-    const row = (await knex('services').where({ code: s.code }).first('latestVersion')) as { latestVersion: number | null } | undefined;
+    const row = await knex('services').where({ code: s.code }).first('latestVersion');
     if (!row || row.latestVersion) continue;
     await services.publish(s.code, 'Демонстрационная версия', actor, 'ru');
     published.push(s.code);

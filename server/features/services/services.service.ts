@@ -13,6 +13,9 @@ import type { ServiceModel } from './services.moddle.js';
 import type { Bundle, CreateInput, DraftInput, ListQuery, PackageInput } from './services.schemas.js';
 import { STRUCTURAL_CODES, type FormDoc, type Problem, type ValidationContext, type ValidationResult } from './services.validation.js';
 import type { ValidationPool } from './validation.pool.js';
+import type { OrgUnitRow } from '../org/index.js';
+import type { UserRow } from '../users/index.js';
+import type { ServiceRow, ServiceVersionRow } from './services.tables.js';
 
 /** A validation's outcome as the worker gives it: the read model and, when asked and valid, the XML to deploy. */
 type Validated = ValidationResult & { deployedXml: string | null };
@@ -20,37 +23,6 @@ type Validated = ValidationResult & { deployedXml: string | null };
 /** What the catalogue keeps of a published version: the parts of the model citizens and operators see. */
 export type ServiceCard = Pick<ServiceModel, 'meta' | 'situations' | 'questions' | 'documents' | 'variants' | 'members'>;
 
-interface ServiceRow {
-  id: number;
-  code: string;
-  title: string;
-  department: string;
-  kind: string;
-  draftXml: string;
-  draftForms: FormDoc[];
-  draftRevision: number;
-  latestVersion: number | null;
-  publishedAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
-
-interface VersionRow {
-  id: number;
-  serviceId: number;
-  version: number;
-  draftRevision: number;
-  xml: string;
-  deployedXml: string;
-  forms: FormDoc[];
-  card: ServiceCard;
-  comment: string | null;
-  publishedBy: number | null;
-  publishedAt: Date;
-  deploymentKey: string;
-  processDefinitionKey: string;
-  processVersion: number;
-}
 
 /** A 400 carrying model problems (element id, field, code, message). */
 export class ServiceInvalidError extends AppError {
@@ -75,9 +47,9 @@ export class ServicesService {
   /** What validation needs from the org structure and the catalogue. */
   async context(locale: Locale, forPackage?: ServiceModel | null): Promise<ValidationContext> {
     const [groups, units, published] = await Promise.all([
-      this.knex('staff_groups').pluck('code') as Promise<string[]>,
-      this.knex('org_units').where({ isActive: true }).pluck('code') as Promise<string[]>,
-      this.knex('services').whereNotNull('latestVersion').pluck('code') as Promise<string[]>,
+      this.knex('staff_groups').pluck('code'),
+      this.knex('org_units').where({ isActive: true }).pluck('code'),
+      this.knex('services').whereNotNull('latestVersion').pluck('code'),
     ]);
     let memberUsedSituations: Set<string> | undefined;
     if (forPackage?.meta?.kind === 'package' && forPackage.members.length) {
@@ -92,12 +64,12 @@ export class ServicesService {
 
   /** Latest published cards of the given services, by code. */
   private async publishedCards(codes: string[]): Promise<Map<string, ServiceCard & { version: number; title: string }>> {
-    const rows = (await this.knex('services as s')
+    const rows = await this.knex('services as s')
       .join('service_versions as v', function () {
         this.on('v.serviceId', 's.id').andOn('v.version', 's.latestVersion');
       })
       .whereIn('s.code', codes)
-      .select('s.code', 's.title', 'v.version', 'v.card')) as { code: string; title: string; version: number; card: ServiceCard }[];
+      .select<(Pick<ServiceRow, 'code' | 'title'> & Pick<ServiceVersionRow, 'version' | 'card'>)[]>('s.code', 's.title', 'v.version', 'v.card');
     return new Map(rows.map((r) => [r.code, { ...r.card, version: r.version, title: r.title }]));
   }
 
@@ -134,19 +106,19 @@ export class ServicesService {
     if (q.kind) base.where('kind', q.kind);
     if (q.status === 'draft') base.whereNull('latestVersion');
     if (q.status === 'published') base.whereNotNull('latestVersion');
-    const [{ n }] = (await base.clone().count({ n: '*' })) as { n: number }[];
-    const rows = (await base
+    const [{ n }] = await base.clone().count<{ n: number }[]>({ n: '*' });
+    const rows = await base
       .clone()
       .select(...SUMMARY_COLUMNS)
       .orderBy('title')
       .orderBy('id')
       .limit(q.pageSize)
-      .offset((q.page - 1) * q.pageSize)) as ServiceRow[];
+      .offset((q.page - 1) * q.pageSize);
     return { items: rows.map(summary), total: Number(n), page: q.page, pageSize: q.pageSize };
   }
 
   private async row(code: string, trx: Knex | Knex.Transaction = this.knex): Promise<ServiceRow> {
-    const row = (await trx('services').where({ code }).first()) as ServiceRow | undefined;
+    const row = await trx('services').where({ code }).first();
     if (!row) throw new NotFoundError('Service');
     return row;
   }
@@ -181,7 +153,7 @@ export class ServicesService {
           updatedBy: actor.userId,
         })
         .returning('id');
-      await audit(trx, actor, { action: 'create', entity: 'service', entityId: (row as { id: number }).id, after: { code: input.code, title: input.title } });
+      await audit(trx, actor, { action: 'create', entity: 'service', entityId: row.id, after: { code: input.code, title: input.title } });
     });
     return this.get(input.code);
   }
@@ -190,7 +162,7 @@ export class ServicesService {
   async updateDraft(code: string, input: DraftInput, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
     const result = await this.checkSavable(code, input.xml, input.forms as FormDoc[], locale);
     await this.knex.transaction(async (trx) => {
-      const row = (await trx('services').where({ code }).forUpdate().first()) as ServiceRow | undefined;
+      const row = await trx('services').where({ code }).forUpdate().first();
       if (!row) throw new NotFoundError('Service');
       if (input.revision !== undefined && input.revision !== row.draftRevision) {
         throw new ConflictError('The draft was changed by someone else; reload it', { revision: row.draftRevision });
@@ -260,7 +232,8 @@ export class ServicesService {
     const model = result.model!;
     const card: ServiceCard = { meta: model.meta, situations: model.situations, questions: model.questions, documents: model.documents, variants: model.variants, members: model.members };
     return this.knex.transaction(async (trx) => {
-      const current = (await trx('services').where({ id: row.id }).forUpdate().first('draftRevision', 'latestVersion')) as Pick<ServiceRow, 'draftRevision' | 'latestVersion'>;
+      const current = await trx('services').where({ id: row.id }).forUpdate().first('draftRevision', 'latestVersion');
+      if (!current) throw new NotFoundError('Service');
       if (current.draftRevision !== row.draftRevision) throw new ConflictError('The draft changed while publishing; publish again');
       const version = (current.latestVersion ?? 0) + 1;
       await trx('service_versions').insert({
@@ -283,18 +256,27 @@ export class ServicesService {
     });
   }
 
-  private async versionRow(serviceId: number, version: number): Promise<VersionRow | undefined> {
-    return (await this.knex('service_versions').where({ serviceId, version }).first()) as VersionRow | undefined;
+  private async versionRow(serviceId: number, version: number): Promise<ServiceVersionRow | undefined> {
+    return this.knex('service_versions').where({ serviceId, version }).first();
   }
 
   /** Published versions of a service, newest first, with who/when/comment and the engine's keys. */
   async versions(code: string): Promise<unknown[]> {
     const row = await this.row(code);
-    const rows = (await this.knex('service_versions as v')
+    const rows = await this.knex('service_versions as v')
       .leftJoin('users as u', 'u.id', 'v.publishedBy')
       .where('v.serviceId', row.id)
       .orderBy('v.version', 'desc')
-      .select('v.version', 'v.comment', 'v.publishedAt', 'v.publishedBy', 'u.fullName as publishedByName', 'v.processDefinitionKey', 'v.processVersion', 'v.deploymentKey')) as Record<string, unknown>[];
+      .select<(Pick<ServiceVersionRow, 'version' | 'comment' | 'publishedAt' | 'publishedBy' | 'processDefinitionKey' | 'processVersion' | 'deploymentKey'> & { publishedByName: UserRow['fullName'] | null })[]>(
+        'v.version',
+        'v.comment',
+        'v.publishedAt',
+        'v.publishedBy',
+        'u.fullName as publishedByName',
+        'v.processDefinitionKey',
+        'v.processVersion',
+        'v.deploymentKey',
+      );
     return rows;
   }
 
@@ -377,12 +359,21 @@ export class ServicesService {
         this.on('v.serviceId', 's.id').andOn('v.version', 's.latestVersion');
       })
       .leftJoin('org_units as u', 'u.code', 's.department')
-      .select('s.code', 's.title', 's.department', 'u.name as departmentName', 's.kind', 'v.version', 'v.card', 'v.publishedAt')
+      .select<(Pick<ServiceRow, 'code' | 'title' | 'department' | 'kind'> & Pick<ServiceVersionRow, 'version' | 'card' | 'publishedAt'> & { departmentName: OrgUnitRow['name'] | null })[]>(
+        's.code',
+        's.title',
+        's.department',
+        'u.name as departmentName',
+        's.kind',
+        'v.version',
+        'v.card',
+        'v.publishedAt',
+      )
       .orderBy('s.title');
     // A citizen may search by life situation as well: the card holds situation titles and questions.
     if (q.search) query.where((w) => w.whereILike('s.title', `%${q.search}%`).orWhereILike('s.code', `%${q.search}%`).orWhereRaw('v.card::text ILIKE ?', [`%${q.search}%`]));
     if (q.department) query.where('s.department', q.department);
-    const rows = (await query) as { code: string; title: string; department: string; departmentName: string | null; kind: string; version: number; card: ServiceCard; publishedAt: Date }[];
+    const rows = await query;
     return rows.map((r) => ({
       code: r.code,
       title: r.title,
@@ -448,7 +439,7 @@ export class ServicesService {
   }
 }
 
-function summary(r: ServiceRow) {
+function summary(r: Pick<ServiceRow, (typeof SUMMARY_COLUMNS)[number]>) {
   return {
     code: r.code,
     title: r.title,

@@ -1,8 +1,9 @@
 import { Model } from 'objection';
 import type { Role } from '../../platform/http/context.js';
+import type { UserRow } from './users.tables.js';
 
-/** A person who signs in: staff (linked to an employee record) or a citizen. */
-export class User extends Model {
+/** A person who signs in: staff (linked to an employee record) or a citizen. Its fields are the `users` row (users.tables.ts). */
+export class User extends Model implements UserRow {
   static override tableName = 'users';
 
   id!: number;
