@@ -22,6 +22,9 @@ import type { Tables } from 'knex/types/tables.js';
  * | services, service_versions                                             | `features/services/services.tables.ts`    |
  * | sc_* (the scorecard)                                                   | `features/scorecard/scorecard.tables.ts`  |
  *
+ * A declaration counts wherever its file is part of the compilation: `tsconfig.json` includes all of
+ * `server/`, so every `*.tables.ts` is in; a new one needs no registration besides the line above.
+ *
  * The embedded engine's `engine_*` tables are not declared: `server/engine/` has its own state modules
  * (`server/engine/state/`) and queries them as before. A query on a table that is not declared, or on
  * an aliased table (`'users as u'`, joins), is untyped: name its result with `.select<Row[]>()` /

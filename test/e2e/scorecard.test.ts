@@ -185,7 +185,7 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       await page.locator('[data-test="plans-table"] tbody tr', { hasText: 'Ежемесячный отчёт о работе с обращениями' }).waitFor();
       await expect(page.locator('[data-test="plans-table"] tbody tr').count()).resolves.toBe(before + 1);
       const specialist = await okno.signIn('specialist@okno.local');
-      const employeeId = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId')).employeeId as number;
+      const employeeId = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId'))!.employeeId as number;
       const plan = await specialist.get(`/api/scorecard/plans?employeeId=${employeeId}&year=${TEST_NOW.slice(0, 4)}`);
       const item = (plan.body.items as { title: string; kind: string; monthly: unknown[] }[]).find((i) => i.title === 'Ежемесячный отчёт о работе с обращениями');
       expect(item).toMatchObject({ kind: 'smart_constant', monthly: Array(12).fill(4) });
@@ -197,7 +197,7 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
   it('the manager checks a facts file: errors are listed by file row and nothing is written until a good file is uploaded', async () => {
     page = await freshPage(browser);
     try {
-      const specialistEmployee = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId')).employeeId as number;
+      const specialistEmployee = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId'))!.employeeId as number;
       // The month after TEST_NOW's June.
       const nextMonth = '2026-07';
       const manager = await okno.signIn('manager@okno.local');
