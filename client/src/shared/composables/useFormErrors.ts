@@ -52,3 +52,6 @@ export function useFormErrors() {
 
   return { fields, message, clear, capture, status, touch };
 }
+
+/** What `useFormErrors()` returns. */
+export type FormErrors = ReturnType<typeof useFormErrors>;

@@ -40,6 +40,8 @@ const en: MessageSchema = {
     notSet: '—',
     errorTitle: 'The action failed',
     loadError: 'Could not load the data',
+    moveUp: 'Up',
+    moveDown: 'Down',
   },
   roles: {
     admin: 'Administrator',

@@ -38,6 +38,8 @@ const ru = {
     notSet: '—',
     errorTitle: 'Не удалось выполнить действие',
     loadError: 'Не удалось загрузить данные',
+    moveUp: 'Выше',
+    moveDown: 'Ниже',
   },
   roles: {
     admin: 'Администратор',

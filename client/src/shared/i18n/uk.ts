@@ -40,6 +40,8 @@ const uk: MessageSchema = {
     notSet: '—',
     errorTitle: 'Не вдалося виконати дію',
     loadError: 'Не вдалося завантажити дані',
+    moveUp: 'Вище',
+    moveDown: 'Нижче',
   },
   roles: {
     admin: 'Адміністратор',
