@@ -59,6 +59,24 @@ export default tseslint.config(
     },
   },
   {
+    // The client reaches into server/ only through the aliases @contract/* (the API's zod schemas and
+    // inferred types) and @okno-moddle/* (Okno's BPMN extension): never by a relative path.
+    files: ['client/**/*.ts', 'client/**/*.vue', 'test/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.{1,2}/(.*/)?server(/|$)',
+              message: 'The client imports server code only through @contract/* or @okno-moddle/*.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },

@@ -1,5 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import vue from '@vitejs/plugin-vue';
+import { clientAliases } from './vite.config.js';
 
 export default defineConfig({
   test: {
@@ -26,6 +27,7 @@ export default defineConfig({
       },
       {
         plugins: [vue()],
+        resolve: { alias: clientAliases },
         test: {
           name: 'client',
           include: ['test/client/**/*.test.ts'],

@@ -1,5 +1,5 @@
 import { http, type Page, type QueryValue } from '../../api/http';
-import type { Answers, Deadline, PackageMember, Question, ReferenceDocument, ServiceMeta, Situation, Variant } from '../../../../server/okno-moddle/index';
+import type { Answers, Deadline, PackageMember, Question, ReferenceDocument, ServiceMeta, Situation, Variant } from '@okno-moddle/index';
 
 export type { Answers, Deadline, Question, ReferenceDocument, Situation, Variant };
 

@@ -9,8 +9,8 @@ import {
   type ServiceMeta,
   type Situation,
   type Variant,
-} from '../../../../server/okno-moddle/index';
-import { extensionOf, list, str, words, type ModdleNode } from '../../../../server/okno-moddle/reader';
+} from '@okno-moddle/index';
+import { extensionOf, list, str, words, type ModdleNode } from '@okno-moddle/reader';
 
 export {
   extensionOf,
@@ -22,7 +22,7 @@ export {
   readVariants,
   words,
   type ModdleNode,
-} from '../../../../server/okno-moddle/reader';
+} from '@okno-moddle/reader';
 
 /** The part of a moddle instance (bpmn-js `moddle` service, bpmn-moddle) used to build elements. */
 export interface ModdleFactory {

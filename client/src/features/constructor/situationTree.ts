@@ -1,7 +1,7 @@
 // Editing the life-situation questionnaire as a tree: questions hold options, options hold the situation
 // codes they switch on and nested follow-up questions. Pure functions on plain data: every edit returns
 // a new question list, so the editor can write the result back into the BPMN in one command.
-import { ALWAYS, type Question, type QuestionOption, type ReferenceDocument } from '../../../../server/okno-moddle/index';
+import { ALWAYS, type Question, type QuestionOption, type ReferenceDocument } from '@okno-moddle/index';
 
 export type TreeNodeKind = 'question' | 'option' | 'situation';
 

@@ -1,5 +1,5 @@
-import { evaluate, questionIndex } from '../../../../server/okno-moddle/questionnaire';
-import type { Answers, Question } from '../../../../server/okno-moddle/index';
+import { evaluate, questionIndex } from '@okno-moddle/questionnaire';
+import type { Answers, Question } from '@okno-moddle/index';
 
 /** The questions an applicant is asked with these answers so far, in order (follow-ups right after their question). */
 export function visibleQuestions(questions: Question[], answers: Answers): Question[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BpmnModdle } from 'bpmn-moddle';
 import zeebe from 'zeebe-bpmn-moddle/resources/zeebe.json';
-import okno from '../../../../server/okno-moddle/okno.json';
+import okno from '@okno-moddle/okno.json';
 import xml from '../../../../workflows/advert-permit.bpmn?raw';
 import {
   buildDocuments,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Question, ReferenceDocument } from '../../../../server/okno-moddle/index';
+import type { Question, ReferenceDocument } from '@okno-moddle/index';
 import {
   addOption,
   addQuestion,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Question } from '../../../../server/okno-moddle/index';
+import type { Question } from '@okno-moddle/index';
 import { isComplete, pruneAnswers, visibleQuestions } from '../../../../client/src/features/constructor/tryIt';
 
 const questions: Question[] = [

@@ -6,8 +6,8 @@ import Modeler from 'bpmn-js/lib/Modeler';
 import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule } from 'bpmn-js-properties-panel';
 import ZeebeBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-cloud';
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json';
-import oknoDescriptor from '../../../../../server/okno-moddle/okno.json';
-import type { Question, ReferenceDocument, ServiceMeta, Situation, Variant } from '../../../../../server/okno-moddle/index';
+import oknoDescriptor from '@okno-moddle/okno.json';
+import type { Question, ReferenceDocument, ServiceMeta, Situation, Variant } from '@okno-moddle/index';
 import {
   buildDocuments,
   buildQuestionnaire,
