@@ -1,3 +1,6 @@
+import { z } from 'zod';
+import { endpointOf } from '../../server/contract/index.js';
+
 /** A response as tests see it. */
 export interface ApiResponse<T = any> {
   status: number;
@@ -5,7 +8,37 @@ export interface ApiResponse<T = any> {
   headers: Headers;
 }
 
-/** A tiny HTTP client for tests: keeps the session cookie and sends the CSRF token like the web client does. */
+/** A successful answer that does not match the API contract (server/contract/): the server and the client's types have drifted apart. */
+export class ContractDrift extends Error {
+  constructor(method: string, path: string, error: z.ZodError) {
+    super(`${method} ${path} answered outside the API contract (server/contract/):\n${z.prettifyError(error)}`);
+    this.name = 'ContractDrift';
+  }
+}
+
+/**
+ * Checks a successful answer against the contract's response schema of its endpoint: every test that
+ * calls the API through ApiClient is also a check that the server sends what the client's types say.
+ */
+export function checkContract(method: string, path: string, status: number, body: unknown): void {
+  if (status < 200 || status >= 300 || status === 204) return;
+  const schema = endpointOf(method, path)?.response;
+  if (!schema) return;
+  const result = schema.safeParse(body);
+  if (!result.success) throw new ContractDrift(method, path, result.error);
+}
+
+/** Parses a value with a contract schema, failing with the schema's own message (for answers not fetched through ApiClient). */
+export function expectShape<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new Error(`not the contract's shape:\n${z.prettifyError(result.error)}`);
+  return result.data;
+}
+
+/**
+ * A tiny HTTP client for tests: keeps the session cookie and sends the CSRF token like the web client
+ * does, and checks every successful JSON answer against the API contract (`checkContract`).
+ */
 export class ApiClient {
   private cookies = new Map<string, string>();
   csrfToken?: string;
@@ -66,6 +99,7 @@ export class ApiClient {
     if (body && typeof body === 'object' && 'csrfToken' in body && typeof (body as { csrfToken: unknown }).csrfToken === 'string') {
       this.csrfToken = (body as { csrfToken: string }).csrfToken;
     }
+    if (type.includes('json')) checkContract(method, path, res.status, body);
     return { status: res.status, body: body as T, headers: res.headers };
   }
 

@@ -2,19 +2,10 @@ import type { Knex } from 'knex';
 import { containsPattern, paginate, type Page } from '../../platform/http/paging.js';
 import type { AuditListQuery } from './audit.schemas.js';
 
-/** One audit log entry as the API presents it. */
-export interface AuditItem {
-  id: number;
-  at: Date;
-  actorUserId: number | null;
-  actorName: string | null;
-  action: string;
-  entity: string;
-  entityId: string | null;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-}
+import type { AuditItem } from '../../contract/audit.js';
+
+/** What the audit endpoint answers is the API contract's (server/contract/audit.ts). */
+export type { AuditItem };
 
 /** Reads the audit log (writes go through platform/audit.ts inside each change's transaction). */
 export class AuditService {

@@ -4,13 +4,13 @@ import { allow } from '../../platform/http/policy.js';
 import { SESSION_COOKIE } from '../../platform/http/session.js';
 import { parse } from '../../platform/http/validate.js';
 import type { AppDeps } from '../../deps.js';
-import { changePasswordSchema, loginSchema, registerSchema, updateMeSchema } from './auth.schemas.js';
+import { changePasswordSchema, loginSchema, registerSchema, updateMeSchema, type ProfileAnswer, type ServerClock, type SessionAnswer } from './auth.schemas.js';
 
 /** /api/auth: sign in and out, register, who am I. */
 export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
   const router = new Router<AppState>({ prefix: '/api/auth' });
   /** The server's time and the users' time zone: the client's "today" and "this month" follow the product's clock. */
-  const clockNow = () => ({ now: clock.now().toISOString(), timeZone: config.TIME_ZONE });
+  const clockNow = (): ServerClock => ({ now: clock.now().toISOString(), timeZone: config.TIME_ZONE });
   /**
    * The cookie lives as long as the session, said as a relative max-age: the browser judges it by its
    * own clock, which need not be the product's (the server decides the session's end by its clock).
@@ -28,7 +28,7 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
     const input = parse(loginSchema, ctx.request.body);
     const result = await auth.login(input, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));
-    ctx.body = { user: result.user, csrfToken: result.csrfToken, clock: clockNow() };
+    ctx.body = { user: result.user, csrfToken: result.csrfToken, clock: clockNow() } satisfies SessionAnswer;
   });
 
   router.post('/register', allow.public(), async (ctx) => {
@@ -37,7 +37,7 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
     const result = await auth.login({ login: input.email ?? input.phone!, password: input.password }, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));
     ctx.status = 201;
-    ctx.body = { user, csrfToken: result.csrfToken, clock: clockNow() };
+    ctx.body = { user, csrfToken: result.csrfToken, clock: clockNow() } satisfies SessionAnswer;
   });
 
   router.post('/logout', allow.authenticated(), async (ctx) => {
@@ -47,12 +47,12 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
   });
 
   router.get('/me', allow.authenticated(), (ctx) => {
-    ctx.body = { user: ctx.state.user, csrfToken: ctx.state.csrfToken, clock: clockNow() };
+    ctx.body = { user: ctx.state.user!, csrfToken: ctx.state.csrfToken!, clock: clockNow() } satisfies SessionAnswer;
   });
 
   router.patch('/me', allow.authenticated(), async (ctx) => {
     const patch = parse(updateMeSchema, ctx.request.body);
-    ctx.body = { user: await auth.updateMe(ctx.state.user!.id, patch, actorOf(ctx)) };
+    ctx.body = { user: await auth.updateMe(ctx.state.user!.id, patch, actorOf(ctx)) } satisfies ProfileAnswer;
   });
 
   router.post('/password', allow.authenticated(), async (ctx) => {

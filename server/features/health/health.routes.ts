@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type { AppDeps } from '../../deps.js';
 import type { AppState } from '../../platform/http/context.js';
 import { allow } from '../../platform/http/policy.js';
+import type { Health } from '../../contract/health.js';
 
 /** GET /api/health: liveness of the server, its database and its engine. */
 export function healthRoutes({ db, engine, config, engineHealth }: AppDeps): Router<AppState> {
@@ -20,7 +21,7 @@ export function healthRoutes({ db, engine, config, engineHealth }: AppDeps): Rou
       engineMode: engine.mode,
       ...(inconsistent ? { engineMessageInconsistencies: inconsistent.open } : {}),
       version: config.version,
-    };
+    } satisfies Health;
   });
   return router;
 }

@@ -16,81 +16,10 @@ import type { IndicatorRow, MatrixEventRow, MatrixLineRow, MatrixRow } from './s
 import type { EmployeeRow, OrgUnitRow } from '../org/index.js';
 import type { UserRow } from '../users/index.js';
 import { paginate, type Page } from '../../platform/http/paging.js';
+import type { Matrix as MatrixView, MatrixListItem, MatrixRow as MatrixRowView, Signature, TeamTotals } from '../../contract/scorecard.js';
 
-/** A person and when they did something. */
-export interface Signature {
-  by: { id: number; fullName: string } | null;
-  at: string;
-}
-
-/** A matrix row as the API presents it. */
-export interface MatrixRowView {
-  id: number;
-  section: Section;
-  kind: string;
-  sort: number;
-  title: string;
-  indicatorId: number | null;
-  indicatorCode: string | null;
-  /** Where the fact comes from: the indicator's source (manual, import, a provider id); null for rows without an indicator (entered on the row). */
-  source: string | null;
-  planItemId: number | null;
-  cascadedFromRowId: number | null;
-  unit: string;
-  direction: string;
-  weight: number | null;
-  effectiveWeight: number;
-  planValue: number | null;
-  planDate: string | null;
-  factValue: number | null;
-  factDate: string | null;
-  completion: number | null;
-  t0: number;
-  tmax: number;
-  completionAdjusted: number;
-  total: number;
-  note: string | null;
-}
-
-/** A whole matrix as the API presents it. */
-export interface MatrixView {
-  id: number;
-  month: string;
-  status: MatrixStatus;
-  employee: { id: number; fullName: string; position: string; unitId: number; unitName: string; personnelNumber: string | null };
-  salary: number;
-  maxBonusSalaries: number;
-  sections: Record<Section, number>;
-  plannedWorkingDays: number;
-  workedDays: number;
-  rows: MatrixRowView[];
-  result: number;
-  bonusSalaries: number;
-  workedTimeCoefficient: number;
-  bonusToPay: number;
-  bonusAmount: number;
-  computedAt: string | null;
-  workflow: Record<'confirmed' | 'agreed' | 'approved' | 'locked', Signature | null>;
-  history: { action: string; from: string; to: string; by: { id: number; fullName: string } | null; at: string; comment: string | null }[];
-  allowedActions: MatrixAction[];
-  editable: ReturnType<typeof editScope>;
-  /** The engine's instance of the approval process (null before the employee first confirms). */
-  processInstanceKey: string | null;
-}
-
-/** A matrix in a list. */
-export interface MatrixListItem {
-  id: number;
-  month: string;
-  status: MatrixStatus;
-  employeeId: number;
-  fullName: string;
-  position: string;
-  unitId: number;
-  unitName: string;
-  result: number;
-  bonusToPay: number;
-}
+/** What the matrix endpoints answer is the API contract's (server/contract/scorecard.ts). */
+export type { Matrix as MatrixView, MatrixListItem, MatrixRow as MatrixRowView, Signature, TeamTotals } from '../../contract/scorecard.js';
 
 type MatrixHead = Pick<MatrixRow, 'id' | 'employeeId' | 'unitId' | 'status' | 'month' | 'ruleId' | 'processInstanceKey'>;
 
@@ -694,15 +623,6 @@ export class MatrixService {
       processInstanceKey: m.processInstanceKey ?? null,
     };
   }
-}
-
-/** Totals of a team list: matrices per status, the average result (%), the bonus to pay in salaries and in money. */
-export interface TeamTotals {
-  matrices: number;
-  byStatus: Record<MatrixStatus, number>;
-  averageResult: number | null;
-  bonusToPaySalaries: number;
-  bonusAmount: number;
 }
 
 function teamTotals(groups: StatusSums[]): TeamTotals {

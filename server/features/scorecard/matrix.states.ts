@@ -4,9 +4,10 @@
  * (manager) → approved (head) → locked. A matrix can be returned to draft for corrections.
  */
 
-export const MATRIX_STATUSES = ['draft', 'confirmed', 'agreed', 'approved', 'locked'] as const;
-export type MatrixStatus = (typeof MATRIX_STATUSES)[number];
-export type MatrixAction = 'confirm' | 'agree' | 'approve' | 'lock' | 'return';
+import type { EditScope, MatrixAction, MatrixStatus } from '../../contract/scorecard.js';
+
+/** The statuses and actions are part of the API contract (server/contract/scorecard.ts). */
+export { MATRIX_STATUSES, type MatrixAction, type MatrixStatus } from '../../contract/scorecard.js';
 
 /** How the viewer relates to a matrix: computed by the service from the org structure. */
 export interface MatrixRelation {
@@ -52,7 +53,7 @@ export function allowedActions(from: MatrixStatus, rel: MatrixRelation): MatrixA
 }
 
 /** What the viewer may edit in a matrix of this status: everything, only the manager's rows, or nothing. */
-export function editScope(status: MatrixStatus, rel: MatrixRelation): 'all' | 'own' | 'managerRows' | 'none' {
+export function editScope(status: MatrixStatus, rel: MatrixRelation): EditScope {
   const managing = rel.manager || rel.head || rel.admin;
   if (status === 'draft') return managing ? 'all' : rel.owner ? 'own' : 'none';
   // After the employee confirmed, a manager still fills the discipline and their evaluation.

@@ -4,28 +4,14 @@ import { audit } from '../../platform/audit.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/context.js';
 import { parse } from '../../platform/http/validate.js';
-import { scoreOrganisation, type OrgInput, type OrgScore } from './scorecard.formulas.js';
+import { scoreOrganisation, type OrgInput } from './scorecard.formulas.js';
 import { paginate, type Page } from '../../platform/http/paging.js';
 import { methodologySchema, type Methodology } from './scorecard.schemas.js';
 
-/** A stored methodology. */
-export interface MethodologyView extends Methodology {
-  id: number;
-  evaluations: number;
-}
+import type { EvaluationView, MethodologyView } from '../../contract/scorecard.js';
 
-/** A department's yearly evaluation. */
-export interface EvaluationView {
-  id: number;
-  methodologyId: number;
-  unitId: number;
-  unitName: string;
-  year: number;
-  score: number;
-  inputs: Record<string, OrgInput>;
-  breakdown: OrgScore['groups'];
-  evaluatedAt: string;
-}
+/** What the methodology endpoints answer is the API contract's (server/contract/scorecard.ts). */
+export type { EvaluationView, MethodologyView };
 
 /** Columns of the XLSX layout: one row per level, group and indicator cells repeated. */
 const XLSX_COLUMNS = [

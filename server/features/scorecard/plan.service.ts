@@ -9,34 +9,10 @@ import type { FactProviderRegistry } from './scorecard.providers.js';
 import type { IndicatorCreate, PlanItemCreate, PlanItemPatch, RuleCreate } from './scorecard.schemas.js';
 import type { PlanItemRow } from './scorecard.tables.js';
 
-/** An indicator definition with its T0/Tmax terms by period. */
-export interface IndicatorView {
-  id: number;
-  code: string;
-  name: string;
-  unit: string;
-  direction: string;
-  source: string;
-  description: string | null;
-  isActive: boolean;
-  terms: { validFrom: string; t0: number; tmax: number }[];
-}
+import type { Indicator as IndicatorView, PlanItem as PlanItemView, Rule } from '../../contract/scorecard.js';
 
-/** A line of an employee's annual plan. */
-export interface PlanItemView {
-  id: number;
-  employeeId: number;
-  year: number;
-  kind: string;
-  title: string;
-  indicatorId: number | null;
-  unit: string;
-  direction: string;
-  annualTarget: number | null;
-  annualDate: string | null;
-  monthly: (number | string | null)[];
-  cascadedFromId: number | null;
-}
+/** What the indicator and plan endpoints answer is the API contract's (server/contract/scorecard.ts). */
+export type { IndicatorView, PlanItemView };
 
 /** The stored columns of a plan item that the API presents (a PlanItemView). */
 type PlanItemFields = Pick<PlanItemRow, 'id' | 'employeeId' | 'year' | 'kind' | 'title' | 'indicatorId' | 'unit' | 'direction' | 'annualTarget' | 'annualDate' | 'monthly' | 'cascadedFromId'>;
@@ -88,13 +64,13 @@ export class PlanService {
   }
 
   /** The matrix rules by position and period. */
-  async rules(): Promise<unknown[]> {
+  async rules(): Promise<Rule[]> {
     const rows = await this.knex('sc_rules').orderBy([{ column: 'position', nulls: 'first' }, { column: 'validFrom' }]).select('id', 'position', 'validFrom', 'kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight', 't0', 'tmax');
     return rows.map((r) => ({ ...r, validFrom: r.validFrom.slice(0, 7) }));
   }
 
   /** Adds rules valid from a month on; a month that already has matrices keeps the rules it was created with. */
-  async createRule(input: RuleCreate, actor: Actor): Promise<unknown> {
+  async createRule(input: RuleCreate, actor: Actor): Promise<Rule> {
     return this.knex.transaction(async (trx) => {
       const dup = await trx('sc_rules').where({ validFrom: monthStart(input.validFrom) }).whereRaw("coalesce(position, '') = ?", [input.position ?? '']).first('id');
       if (dup) throw new ConflictError('Rules for this position and month already exist; add them from another month', { ruleId: dup.id });

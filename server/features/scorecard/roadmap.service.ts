@@ -5,32 +5,10 @@ import type { Actor } from '../../platform/http/context.js';
 import { paginate, type Page } from '../../platform/http/paging.js';
 import type { RoadmapIndicatorCreate } from './scorecard.schemas.js';
 
-/** A roadmap indicator with its yearly plan and fact. */
-export interface RoadmapIndicatorView {
-  id: number;
-  code: string;
-  name: string;
-  unit: string;
-  direction: 'higher' | 'lower';
-  source: string;
-  description: string | null;
-  sort: number;
-  values: { year: number; plan: number | null; fact: number | null }[];
-}
+import type { RoadmapIndicatorView, RoadmapSeries, RoadmapSeriesAnswer } from '../../contract/scorecard.js';
 
-/** One indicator's plan-versus-fact series for a chart (arrays aligned with `years`). */
-export interface RoadmapSeries {
-  id: number;
-  code: string;
-  name: string;
-  unit: string;
-  direction: 'higher' | 'lower';
-  years: number[];
-  plan: (number | null)[];
-  fact: (number | null)[];
-  /** Per year: fact meets plan (respecting direction), or null when either is missing. */
-  achieved: (boolean | null)[];
-}
+/** What the roadmap endpoints answer is the API contract's (server/contract/scorecard.ts). */
+export type { RoadmapIndicatorView, RoadmapSeries };
 
 /** The city's roadmap (дорожная карта): indicators with a yearly plan and fact, and the chart series. */
 export class RoadmapService {
@@ -100,7 +78,7 @@ export class RoadmapService {
   }
 
   /** Plan-versus-fact series of every indicator over a range of years (default: every year with a value). */
-  async series(q: { from?: number; to?: number }): Promise<{ years: number[]; indicators: RoadmapSeries[] }> {
+  async series(q: { from?: number; to?: number }): Promise<RoadmapSeriesAnswer> {
     const indicators = await this.knex('sc_roadmap_indicators').orderBy([{ column: 'sort' }, { column: 'id' }]).select('id', 'code', 'name', 'unit', 'direction');
     const values = await this.values(this.knex, indicators.map((i) => i.id));
     const all = [...values.values()].flat().map((v) => v.year);

@@ -4,15 +4,12 @@ import { ConflictError, NotFoundError, ValidationError } from '../../platform/er
 import type { Actor } from '../../platform/http/context.js';
 import { AuthService, hashPassword } from '../auth/index.js';
 import { applySort, containsPattern, paginate, type Page } from '../../platform/http/paging.js';
-import type { PublicUser } from './user.model.js';
 import type { UserCreate, UserListQuery, UserPatch } from './users.schemas.js';
 
-/** A user as the administration screens see it: public fields and the linked employee's name. */
-export interface UserItem extends PublicUser {
-  employeeName: string | null;
-  /** The linked employee's org unit (a manager's scope starts there). */
-  unitId: number | null;
-}
+import type { UserItem } from '../../contract/users.js';
+
+/** What the user endpoints answer is the API contract's (server/contract/users.ts). */
+export type { UserItem };
 
 const SORT_COLUMNS = { fullName: 'u.fullName', email: 'u.email', createdAt: 'u.createdAt', lastLoginAt: 'u.lastLoginAt', id: 'u.id' };
 

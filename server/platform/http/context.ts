@@ -1,21 +1,13 @@
 import type { ParameterizedContext } from 'koa';
 import type Router from '@koa/router';
 
-export const ROLES = ['admin', 'analyst', 'operator', 'specialist', 'manager', 'citizen'] as const;
-export type Role = (typeof ROLES)[number];
 
-/** The signed-in user as routes and services see it. */
-export interface SessionUser {
-  id: number;
-  fullName: string;
-  email: string | null;
-  phone: string | null;
-  roles: Role[];
-  locale: string;
-  employeeId: number | null;
-  /** Org unit the user's employee record belongs to (a manager's scope starts here). */
-  unitId: number | null;
-}
+/** The roles are part of the API contract (server/contract/common.ts). */
+export { ROLES, type Role } from '../../contract/common.js';
+
+/** The signed-in user as routes and services see it: the API contract's (server/contract/auth.ts), sent to the client in the session answer. */
+export type { SessionUser } from '../../contract/auth.js';
+import type { SessionUser } from '../../contract/auth.js';
 
 /** Per-request state filled by the platform middleware. */
 export interface AppState {
