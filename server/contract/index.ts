@@ -3,10 +3,11 @@ import type { Endpoint, HttpMethod } from './common.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
 import { healthEndpoints } from './health.js';
+import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
 import { usersEndpoints } from './users.js';
 
-export const ENDPOINTS: readonly Endpoint[] = [...healthEndpoints, ...authEndpoints, ...usersEndpoints, ...auditEndpoints, ...scorecardEndpoints];
+export const ENDPOINTS: readonly Endpoint[] = [...healthEndpoints, ...authEndpoints, ...usersEndpoints, ...orgEndpoints, ...auditEndpoints, ...scorecardEndpoints];
 
 const compiled = ENDPOINTS.map((e) => ({
   endpoint: e,

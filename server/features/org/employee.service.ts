@@ -7,23 +7,10 @@ import type { EmployeeCreate, EmployeeListQuery, EmployeePatch } from './org.sch
 import { managedUnits, UnitTree } from './org.tree.js';
 import type { StaffGroupMemberRow, StaffGroupRow } from './org.tables.js';
 
-/** An employee as the API presents it. */
-export interface EmployeeItem {
-  id: number;
-  personnelNumber: string | null;
-  fullName: string;
-  position: string;
-  unitId: number;
-  unitName: string;
-  salary: number;
-  maxBonusSalaries: number;
-  email: string | null;
-  phone: string | null;
-  hiredOn: string | null;
-  isActive: boolean;
-  userId: number | null;
-  groups: { id: number; code: string }[];
-}
+import type { Employee as EmployeeItem, EmployeeRemoval } from '../../contract/org.js';
+
+/** What the employee endpoints answer is the API contract's (server/contract/org.ts). */
+export type { EmployeeItem, EmployeeRemoval };
 
 /** Which units a viewer may see employees of: all of them, or a list of unit ids. */
 export type EmployeeScope = 'all' | number[];
@@ -37,12 +24,6 @@ const SORT_COLUMNS = {
   hiredOn: 'e.hiredOn',
   id: 'e.id',
 };
-
-/** What removing an employee did: deleted, or only deactivated because something refers to them. */
-export interface EmployeeRemoval {
-  outcome: 'deleted' | 'deactivated';
-  employee: EmployeeItem;
-}
 
 /** Employees: positions, salaries and bonus caps, with managers limited to their own unit's subtree. */
 export class EmployeeService {

@@ -6,25 +6,10 @@ import { applySort, containsPattern, paginate, type Page } from '../../platform/
 import type { GroupCreate, GroupListQuery, GroupPatch } from './org.schemas.js';
 
 /** A staff group (a BPMN candidate group) as the API presents it. */
-export interface GroupItem {
-  id: number;
-  code: string;
-  name: string;
-  description: string | null;
-  unitId: number | null;
-  memberCount: number;
-}
+import type { GroupMember, StaffGroup as GroupItem } from '../../contract/org.js';
 
-/** A member of a staff group. */
-export interface GroupMember {
-  id: number;
-  personnelNumber: string | null;
-  fullName: string;
-  position: string;
-  unitId: number;
-  unitName: string;
-  isActive: boolean;
-}
+/** What the group endpoints answer is the API contract's (server/contract/org.ts). */
+export type { GroupItem, GroupMember };
 
 const SORT_COLUMNS = { code: 'g.code', name: 'g.name', memberCount: { raw: ['member_count'] }, id: 'g.id' };
 

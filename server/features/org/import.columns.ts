@@ -1,14 +1,9 @@
 import type { ImportEntity } from './org.schemas.js';
 
-/** One column of an import file: its key, its Russian title and other accepted header names. */
-export interface ImportColumn {
-  key: string;
-  title: string;
-  aliases: string[];
-  required: boolean;
-  description: string;
-  example: string;
-}
+import type { ImportColumn } from '../../contract/org.js';
+
+/** One column of an import file (its key, its Russian title and other accepted header names): the API contract's (server/contract/org.ts). */
+export type { ImportColumn };
 
 const col = (key: string, title: string, aliases: string[], required: boolean, description: string, example: string): ImportColumn => ({
   key,

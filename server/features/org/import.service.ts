@@ -17,12 +17,10 @@ export interface RowIssue {
   message: string;
 }
 
-/** What an import did (or, in a dry run, would do). */
-export interface ImportResult {
-  created: number;
-  updated: number;
-  dryRun: boolean;
-}
+import type { ImportResult } from '../../contract/org.js';
+
+/** What an import answers is the API contract's (server/contract/org.ts). */
+export type { ImportResult };
 
 /** An uploaded file. */
 export interface ImportFile {

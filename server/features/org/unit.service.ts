@@ -2,22 +2,14 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/context.js';
-import type { UnitCreate, UnitKind, UnitPatch } from './org.schemas.js';
+import type { UnitCreate, UnitPatch } from './org.schemas.js';
 import { UnitTree } from './org.tree.js';
 
 /** An org unit as the API presents it. */
-export interface UnitItem {
-  id: number;
-  code: string;
-  name: string;
-  shortName: string | null;
-  kind: UnitKind;
-  parentId: number | null;
-  address: string | null;
-  phone: string | null;
-  isActive: boolean;
-  employeeCount: number;
-}
+import type { OrgUnit as UnitItem } from '../../contract/org.js';
+
+/** What the unit endpoints answer is the API contract's (server/contract/org.ts). */
+export type { UnitItem };
 
 const UNIT_COLUMNS = ['id', 'code', 'name', 'shortName', 'kind', 'parentId', 'address', 'phone', 'isActive'] as const;
 

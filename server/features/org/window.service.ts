@@ -6,16 +6,10 @@ import { applySort, containsPattern, paginate, type Page } from '../../platform/
 import type { WindowCreate, WindowListQuery, WindowPatch } from './org.schemas.js';
 
 /** A front-office window (workstation) as the API presents it. */
-export interface WindowItem {
-  id: number;
-  officeId: number;
-  officeName: string;
-  number: string;
-  name: string | null;
-  employeeId: number | null;
-  employeeName: string | null;
-  isActive: boolean;
-}
+import type { ServiceWindow as WindowItem } from '../../contract/org.js';
+
+/** What the window endpoints answer is the API contract's (server/contract/org.ts). */
+export type { WindowItem };
 
 const SORT_COLUMNS = {
   // Window numbers are text ("2" before "10"): order by length first.

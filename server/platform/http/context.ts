@@ -1,7 +1,6 @@
 import type { ParameterizedContext } from 'koa';
 import type Router from '@koa/router';
 
-
 /** The roles are part of the API contract (server/contract/common.ts). */
 export { ROLES, type Role } from '../../contract/common.js';
 

@@ -1,271 +1,75 @@
 import { http, type Page } from '../../api/http';
+import type {
+  EvaluationView,
+  FactInput,
+  FactsWriteResult,
+  Indicator,
+  IndicatorInput,
+  IndicatorPatch,
+  Matrix,
+  MatrixAction,
+  MatrixListItem,
+  MatrixStatus,
+  MethodologyDoc,
+  MethodologyView,
+  NewRowInput,
+  OrgInput,
+  PlanItem,
+  PlanItemChange,
+  PlanItemInput,
+  RoadmapIndicatorChange,
+  RoadmapIndicatorInput,
+  RoadmapIndicatorView,
+  RoadmapSeriesAnswer,
+  RoadmapValue,
+  Rule,
+  RuleInput,
+  SyncResult,
+  TeamPage,
+} from '@contract/scorecard';
+import type { Employee } from '@contract/org';
 
-export type MatrixStatus = 'draft' | 'confirmed' | 'agreed' | 'approved' | 'locked';
-export const MATRIX_STATUSES: readonly MatrixStatus[] = ['draft', 'confirmed', 'agreed', 'approved', 'locked'];
-export type MatrixAction = 'confirm' | 'agree' | 'approve' | 'lock' | 'return';
-export type Section = 'kpi' | 'smart' | 'discipline' | 'evaluation';
-export type RowUnit = 'count' | 'percent' | 'date' | 'score';
-export type EditScope = 'all' | 'own' | 'managerRows' | 'none';
-
-/** A person and when they signed a workflow step. */
-export interface Signature {
-  by: { id: number; fullName: string } | null;
-  at: string;
-}
-
-/** A row of a report matrix with its computed columns. */
-export interface MatrixRow {
-  id: number;
-  section: Section;
-  kind: string;
-  sort: number;
-  title: string;
-  indicatorId: number | null;
-  indicatorCode: string | null;
-  planItemId: number | null;
-  cascadedFromRowId: number | null;
-  unit: RowUnit;
-  direction: 'higher' | 'lower';
-  weight: number | null;
-  effectiveWeight: number;
-  planValue: number | null;
-  planDate: string | null;
-  factValue: number | null;
-  factDate: string | null;
-  completion: number | null;
-  t0: number;
-  tmax: number;
-  completionAdjusted: number;
-  total: number;
-  note: string | null;
-  /** Where the fact comes from (the indicator's source); null for rows without an indicator. */
-  source?: string | null;
-}
-
-/** An employee's monthly matrix as the API presents it. */
-export interface Matrix {
-  id: number;
-  month: string;
-  status: MatrixStatus;
-  employee: { id: number; fullName: string; position: string; unitId: number; unitName: string; personnelNumber: string | null };
-  salary: number;
-  maxBonusSalaries: number;
-  sections: Record<Section, number>;
-  plannedWorkingDays: number;
-  workedDays: number;
-  rows: MatrixRow[];
-  result: number;
-  bonusSalaries: number;
-  workedTimeCoefficient: number;
-  bonusToPay: number;
-  bonusAmount: number;
-  computedAt: string | null;
-  workflow: Record<'confirmed' | 'agreed' | 'approved' | 'locked', Signature | null>;
-  history: { action: string; from: string; to: string; by: { id: number; fullName: string } | null; at: string; comment: string | null }[];
-  allowedActions: MatrixAction[];
-  editable: EditScope;
-  /** The engine's approval process instance (null before the first confirmation). */
-  processInstanceKey?: string | null;
-}
-
-/** A matrix in a list. */
-export interface MatrixListItem {
-  id: number;
-  month: string;
-  status: MatrixStatus;
-  employeeId: number;
-  fullName: string;
-  position: string;
-  unitId: number;
-  unitName: string;
-  result: number | string;
-  bonusToPay: number | string;
-}
-
-/** Totals of a team list over every matching matrix (not only the page). */
-export interface TeamTotals {
-  matrices: number;
-  byStatus: Record<MatrixStatus, number>;
-  averageResult: number | null;
-  bonusToPaySalaries: number;
-  bonusAmount: number;
-}
-
-/** A monthly plan entry: a number, a 'YYYY-MM-DD' date (date tasks) or null (no plan that month). */
-export type MonthlyValue = number | string | null;
-
-/** An annual plan item: a KPI or a constant SMART task with its Jan–Dec breakdown. */
-export interface PlanItem {
-  id: number;
-  employeeId: number;
-  year: number;
-  kind: 'kpi' | 'smart_constant';
-  title: string;
-  indicatorId: number | null;
-  unit: RowUnit;
-  direction: 'higher' | 'lower';
-  annualTarget: number | null;
-  annualDate: string | null;
-  monthly: MonthlyValue[];
-  cascadedFromId: number | null;
-}
-export interface PlanItemInput {
-  employeeId: number;
-  year: number;
-  kind: 'kpi' | 'smart_constant';
-  title: string;
-  indicatorCode: string | null;
-  unit: RowUnit;
-  direction: 'higher' | 'lower';
-  annualTarget: number | null;
-  annualDate: string | null;
-  monthly: MonthlyValue[];
-}
-export type PlanItemPatch = Partial<Pick<PlanItemInput, 'title' | 'annualTarget' | 'annualDate' | 'monthly'>>;
-
+// Every request and answer type is the API contract's (server/contract/scorecard.ts), re-exported
+// under the names the screens use.
+export { MATRIX_STATUSES } from '@contract/scorecard';
+export type {
+  EditScope,
+  FactInput,
+  Indicator,
+  Matrix,
+  MatrixAction,
+  MatrixListItem,
+  MatrixRow,
+  MatrixStatus,
+  MethodologyDoc,
+  MethodologyGroup,
+  MethodologyIndicator,
+  MethodologyLevel,
+  MonthlyValue,
+  NewRowInput,
+  OrgInput,
+  PlanItem,
+  PlanItemInput,
+  RoadmapSeries,
+  RoadmapValue,
+  RowUnit,
+  Rule,
+  RuleInput,
+  Section,
+  Signature,
+  TeamTotals,
+} from '@contract/scorecard';
 /** An indicator with its T0/Tmax terms by period. */
-export interface IndicatorFull extends Indicator {
-  description: string | null;
-  isActive: boolean;
-  terms: { validFrom: string; t0: number; tmax: number }[];
-}
-export interface IndicatorInput {
-  code: string;
-  name: string;
-  unit: RowUnit;
-  direction: 'higher' | 'lower';
-  source: string;
-  description: string | null;
-}
-/** Matrix rules of a position (null: every position) from a month on. */
-export interface Rule {
-  id: number;
-  position: string | null;
-  validFrom: string;
-  kpiWeight: number;
-  smartWeight: number;
-  disciplineWeight: number;
-  evaluationWeight: number;
-  t0: number;
-  tmax: number;
-}
-export type RuleInput = Omit<Rule, 'id'>;
-
-/** An employee to choose in the plan screen. */
-export interface EmployeeOption {
-  id: number;
-  fullName: string;
-  position: string;
-  unitName: string;
-}
-
-/** One fact typed into a matrix row. */
-export interface FactInput {
-  rowId: number;
-  factValue?: number | null;
-  factDate?: string | null;
-}
-
-/** A task added to one month's matrix (a variable SMART task or an extra KPI). */
-export interface NewRowInput {
-  kind: 'kpi' | 'smart_variable';
-  title: string;
-  unit: RowUnit;
-  weight: number | null;
-  planValue: number | null;
-  planDate: string | null;
-}
-
-/** An employee-level indicator (its source tells whether people may type its facts). */
-export interface Indicator {
-  id: number;
-  code: string;
-  name: string;
-  unit: RowUnit;
-  direction: 'higher' | 'lower';
-  source: string;
-}
-
-export interface MethodologyLevel {
-  code: string;
-  description: string;
-  points: number;
-  min: number | null;
-  max: number | null;
-}
-export interface MethodologyIndicator {
-  code: string;
-  name: string;
-  weight: number;
-  mode: 'range' | 'expert';
-  howObtained: string;
-  supplier: string;
-  unit: string | null;
-  levels: MethodologyLevel[];
-}
-export interface MethodologyGroup {
-  code: string;
-  name: string;
-  weight: number;
-  indicators: MethodologyIndicator[];
-}
-/** An organisation methodology document. */
-export interface MethodologyDoc {
-  code: string;
-  name: string;
-  description: string | null;
-  groups: MethodologyGroup[];
-}
-export interface Methodology extends MethodologyDoc {
-  id: number;
-  evaluations: number;
-}
-
-export type OrgInput = { value: number } | { level: string };
-
+export type IndicatorFull = Indicator;
+export type PlanItemPatch = PlanItemChange;
+/** A stored organisation methodology. */
+export type Methodology = MethodologyView;
 /** A department's yearly evaluation with its breakdown. */
-export interface Evaluation {
-  id: number;
-  methodologyId: number;
-  unitId: number;
-  unitName: string;
-  year: number;
-  score: number;
-  inputs: Record<string, OrgInput>;
-  breakdown: { code: string; weight: number; score: number; indicators: { code: string; level: string; points: number; value: number | null; contribution: number }[] }[];
-  evaluatedAt: string;
-}
-
-export interface RoadmapValue {
-  year: number;
-  plan: number | null;
-  fact: number | null;
-}
+export type Evaluation = EvaluationView;
 /** A roadmap indicator with its yearly plan and fact. */
-export interface RoadmapIndicator {
-  id: number;
-  code: string;
-  name: string;
-  unit: string;
-  direction: 'higher' | 'lower';
-  source: string;
-  description: string | null;
-  sort: number;
-  values: RoadmapValue[];
-}
-export type RoadmapIndicatorInput = Pick<RoadmapIndicator, 'code' | 'name' | 'unit' | 'direction' | 'description' | 'sort'>;
-/** One indicator's plan-versus-fact series. */
-export interface RoadmapSeries {
-  id: number;
-  code: string;
-  name: string;
-  unit: string;
-  direction: 'higher' | 'lower';
-  years: number[];
-  plan: (number | null)[];
-  fact: (number | null)[];
-  achieved: (boolean | null)[];
-}
+export type RoadmapIndicator = RoadmapIndicatorView;
+/** An employee to choose in the plan screen (the org contract's employee). */
+export type EmployeeOption = Employee;
 
 const base = '/api/scorecard';
 
@@ -273,7 +77,7 @@ const base = '/api/scorecard';
 export const scorecardApi = {
   matrices: {
     mine: (q: { year?: number; page?: number; pageSize?: number } = {}) => http.get<Page<MatrixListItem>>(`${base}/matrices/mine`, q),
-    team: (q: { month: string; status?: MatrixStatus | null; q?: string; page?: number; pageSize?: number }) => http.get<Page<MatrixListItem> & { totals: TeamTotals }>(`${base}/matrices/team`, q),
+    team: (q: { month: string; status?: MatrixStatus | null; q?: string; page?: number; pageSize?: number }) => http.get<TeamPage>(`${base}/matrices/team`, q),
     get: (id: number) => http.get<Matrix>(`${base}/matrices/${id}`),
     create: (employeeId: number, month: string) => http.post<Matrix>(`${base}/matrices`, { employeeId, month }),
     generate: (month: string) => http.post<{ created: number; existing: number }>(`${base}/matrices/generate`, { month }),
@@ -284,11 +88,11 @@ export const scorecardApi = {
     transition: (id: number, action: MatrixAction, comment?: string) => http.post<Matrix>(`${base}/matrices/${id}/${action}`, comment ? { comment } : {}),
     exportUrl: (id: number) => `${base}/matrices/${id}/export.xlsx`,
   },
-  indicators: () => http.get<{ items: IndicatorFull[] }>(`${base}/indicators`),
+  indicators: () => http.get<{ items: Indicator[] }>(`${base}/indicators`),
   indicator: {
-    create: (input: IndicatorInput) => http.post<IndicatorFull>(`${base}/indicators`, input),
-    patch: (id: number, patch: Partial<Pick<IndicatorInput, 'name' | 'source' | 'description'>> & { isActive?: boolean }) => http.patch<IndicatorFull>(`${base}/indicators/${id}`, patch),
-    addTerm: (id: number, term: { validFrom: string; t0: number; tmax: number }) => http.post<IndicatorFull>(`${base}/indicators/${id}/terms`, term),
+    create: (input: IndicatorInput) => http.post<Indicator>(`${base}/indicators`, input),
+    patch: (id: number, patch: IndicatorPatch) => http.patch<Indicator>(`${base}/indicators/${id}`, patch),
+    addTerm: (id: number, term: { validFrom: string; t0: number; tmax: number }) => http.post<Indicator>(`${base}/indicators/${id}/terms`, term),
   },
   rules: {
     list: () => http.get<{ items: Rule[] }>(`${base}/rules`),
@@ -303,28 +107,28 @@ export const scorecardApi = {
     cascade: (id: number, employeeIds: number[]) => http.post<{ items: PlanItem[] }>(`${base}/plans/${id}/cascade`, { employeeIds }),
   },
   facts: {
-    import: (file: File, dryRun: boolean) => http.upload<{ written: number; recomputed: number; dryRun: boolean }>(`${base}/facts/import`, file, { dryRun: dryRun ? 'true' : 'false' }),
-    sync: (month: string, source: string) => http.post<{ checked: number; changed: number; recomputed: number; frozen: number }>(`${base}/facts/sync`, { month, source }),
+    import: (file: File, dryRun: boolean) => http.upload<FactsWriteResult>(`${base}/facts/import`, file, { dryRun: dryRun ? 'true' : 'false' }),
+    sync: (month: string, source: string) => http.post<SyncResult>(`${base}/facts/sync`, { month, source }),
   },
-  employees: (q: { q?: string } = {}) => http.get<Page<EmployeeOption>>('/api/org/employees', { ...q, pageSize: 200, sort: 'fullName' }),
+  employees: (q: { q?: string } = {}) => http.get<Page<Employee>>('/api/org/employees', { ...q, pageSize: 200, sort: 'fullName' }),
   methodologies: {
-    list: () => http.get<Page<Methodology>>(`${base}/methodologies`, { pageSize: 200 }),
-    get: (id: number) => http.get<Methodology>(`${base}/methodologies/${id}`),
-    create: (doc: MethodologyDoc) => http.post<Methodology>(`${base}/methodologies`, doc),
-    replace: (id: number, doc: MethodologyDoc) => http.put<Methodology>(`${base}/methodologies/${id}`, doc),
+    list: () => http.get<Page<MethodologyView>>(`${base}/methodologies`, { pageSize: 200 }),
+    get: (id: number) => http.get<MethodologyView>(`${base}/methodologies/${id}`),
+    create: (doc: MethodologyDoc) => http.post<MethodologyView>(`${base}/methodologies`, doc),
+    replace: (id: number, doc: MethodologyDoc) => http.put<MethodologyView>(`${base}/methodologies/${id}`, doc),
     remove: (id: number) => http.delete(`${base}/methodologies/${id}`),
-    import: (file: File) => http.upload<Methodology>(`${base}/methodologies/import`, file),
+    import: (file: File) => http.upload<MethodologyView>(`${base}/methodologies/import`, file),
     exportUrl: (id: number, format: 'json' | 'xlsx') => `${base}/methodologies/${id}/export?format=${format}`,
-    evaluate: (id: number, input: { unitId: number; year: number; inputs: Record<string, OrgInput> }) => http.post<Evaluation>(`${base}/methodologies/${id}/evaluations`, input),
-    evaluations: (id: number, year?: number) => http.get<Page<Evaluation>>(`${base}/methodologies/${id}/evaluations`, { year, pageSize: 200 }),
+    evaluate: (id: number, input: { unitId: number; year: number; inputs: Record<string, OrgInput> }) => http.post<EvaluationView>(`${base}/methodologies/${id}/evaluations`, input),
+    evaluations: (id: number, year?: number) => http.get<Page<EvaluationView>>(`${base}/methodologies/${id}/evaluations`, { year, pageSize: 200 }),
   },
   departments: () => http.get<{ items: { id: number; name: string; kind: string; isActive: boolean }[] }>('/api/org/units', { pageSize: 200 }),
   roadmap: {
-    list: () => http.get<Page<RoadmapIndicator>>(`${base}/roadmap/indicators`, { pageSize: 200 }),
-    series: (q: { from?: number; to?: number } = {}) => http.get<{ years: number[]; indicators: RoadmapSeries[] }>(`${base}/roadmap/series`, q),
-    create: (input: RoadmapIndicatorInput) => http.post<RoadmapIndicator>(`${base}/roadmap/indicators`, input),
-    patch: (id: number, patch: Partial<RoadmapIndicatorInput>) => http.patch<RoadmapIndicator>(`${base}/roadmap/indicators/${id}`, patch),
+    list: () => http.get<Page<RoadmapIndicatorView>>(`${base}/roadmap/indicators`, { pageSize: 200 }),
+    series: (q: { from?: number; to?: number } = {}) => http.get<RoadmapSeriesAnswer>(`${base}/roadmap/series`, q),
+    create: (input: RoadmapIndicatorInput) => http.post<RoadmapIndicatorView>(`${base}/roadmap/indicators`, input),
+    patch: (id: number, patch: RoadmapIndicatorChange) => http.patch<RoadmapIndicatorView>(`${base}/roadmap/indicators/${id}`, patch),
     remove: (id: number) => http.delete(`${base}/roadmap/indicators/${id}`),
-    setValues: (id: number, values: RoadmapValue[]) => http.put<RoadmapIndicator>(`${base}/roadmap/indicators/${id}/values`, { values }),
+    setValues: (id: number, values: RoadmapValue[]) => http.put<RoadmapIndicatorView>(`${base}/roadmap/indicators/${id}/values`, { values }),
   },
 };
