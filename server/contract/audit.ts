@@ -10,8 +10,8 @@ const instant = z
 
 export const auditListSchema = z
   .object({
-    page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-    pageSize: z.coerce.number().int().min(1).max(200).default(50),
+    page: z.coerce.number<number>().int().min(1).max(1_000_000).default(1),
+    pageSize: z.coerce.number<number>().int().min(1).max(200).default(50),
     entity: z.string().trim().min(1).max(64).optional(),
     entityId: z.string().trim().min(1).max(64).optional(),
     actorUserId: idParam.optional(),

@@ -19,7 +19,7 @@ export const LOCALES = ['ru', 'uk', 'en'] as const;
 export const localeSchema = z.enum(LOCALES);
 
 /** A positive integer id in a query string or path. */
-export const idParam = z.coerce.number().int().positive().max(2_147_483_647);
+export const idParam = z.coerce.number<number>().int().positive().max(2_147_483_647);
 
 /** Path parameters with a numeric id. */
 export const idParams = z.object({ id: idParam });
@@ -29,8 +29,8 @@ export const booleanParam = z.enum(['true', 'false', '1', '0']).transform((v) =>
 
 /** `page` and `pageSize` of a list query. */
 export const pagingFields = {
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(200).default(50),
+  page: z.coerce.number<number>().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number<number>().int().min(1).max(200).default(50),
 };
 
 /** Query parameters shared by every list: page, pageSize, sort (whitelisted) and q. */
@@ -62,6 +62,11 @@ export interface Page<T> {
   total: number;
   page: number;
   pageSize: number;
+}
+
+/** A list without paging. */
+export interface Items<T> {
+  items: T[];
 }
 
 /** `{ items }` without paging. */

@@ -23,7 +23,7 @@ export const unitSchema = z.enum(['count', 'percent', 'date', 'score']);
 export const directionSchema = z.enum(['higher', 'lower']);
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Month must look like 2026-11');
 export const dateSchema = z.iso.date({ message: 'Date must look like 2026-11-30' });
-export const yearSchema = z.coerce.number().int().min(2000).max(2100);
+export const yearSchema = z.coerce.number<number>().int().min(2000).max(2100);
 export const codeSchema = z.string().trim().min(1, 'Enter a code').max(64).regex(/^[\w.-]+$/, 'Use letters, digits, dots, dashes and underscores');
 const percent = z.number().min(0).max(1000);
 const decimal = z.number().min(-1e9).max(1e9);
@@ -403,6 +403,7 @@ export const teamPageSchema = pageSchema(matrixListItemSchema).extend({ totals: 
 export type TeamPage = z.infer<typeof teamPageSchema>;
 
 export const generateResultSchema = z.strictObject({ created: z.number().int(), existing: z.number().int() });
+export type GenerateResult = z.infer<typeof generateResultSchema>;
 export const cascadeRowResultSchema = z.strictObject({ matrixIds: z.array(z.number().int()) });
 export const factsWriteResultSchema = z.strictObject({ written: z.number().int(), recomputed: z.number().int(), dryRun: z.boolean() });
 export type FactsWriteResult = z.infer<typeof factsWriteResultSchema>;

@@ -11,13 +11,8 @@ export interface RowError {
   message: string;
 }
 
-/** A page of a list endpoint. */
-export interface Page<T> {
-  items: T[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
+/** A page of a list endpoint: the API contract's (server/contract/common.ts). */
+export type { Page } from '@contract/common';
 
 /** An error answered by the API (`{ error: { code, message, details } }`) or a network failure. */
 export class ApiError extends Error {

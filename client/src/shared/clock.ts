@@ -3,12 +3,10 @@
  * sign-in (and on every /api/auth/me), so "today", "this month" and "this year" on screen are the
  * server's — in tests the server's clock is pinned, and the browser's own clock may be anywhere.
  */
-export interface ServerClock {
-  /** The server's time (ISO 8601) when it answered. */
-  now: string;
-  /** The users' time zone, e.g. Europe/Moscow. */
-  timeZone: string;
-}
+import type { ServerClock } from '@contract/auth';
+
+/** The server's time (ISO 8601) when it answered and the users' time zone: the API contract's (server/contract/auth.ts). */
+export type { ServerClock };
 
 let offsetMs = 0;
 let zone = 'Europe/Moscow';

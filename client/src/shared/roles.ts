@@ -1,6 +1,7 @@
-/** Roles a user may hold (several at once). */
-export const ROLES = ['admin', 'analyst', 'operator', 'specialist', 'manager', 'citizen'] as const;
-export type Role = (typeof ROLES)[number];
+import type { Role } from '@contract/common';
+
+/** Roles a user may hold (several at once): the API contract's (server/contract/common.ts). */
+export { ROLES, type Role } from '@contract/common';
 
 /** Top-level sections of the application, in navigation order. */
 export const SECTIONS = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;

@@ -1,34 +1,11 @@
 import { http } from '../../api/http';
-import type { Locale } from '../../shared/i18n';
-import type { Role } from '../../shared/roles';
-import type { ServerClock } from '../../shared/clock';
+import type { ProfileAnswer, RegisterRequest, SessionAnswer, SessionUser, UpdateMeRequest } from '@contract/auth';
 
+// The answers are the API contract's (server/contract/auth.ts).
+export type { SessionAnswer } from '@contract/auth';
 /** The signed-in user as the server describes them. */
-export interface CurrentUser {
-  id: number;
-  fullName: string;
-  email: string | null;
-  phone: string | null;
-  roles: Role[];
-  locale: string;
-  employeeId: number | null;
-  unitId: number | null;
-}
-
-export interface SessionAnswer {
-  user: CurrentUser;
-  csrfToken: string;
-  /** The server's clock and the users' time zone. */
-  clock: ServerClock;
-}
-
-export interface RegisterInput {
-  fullName: string;
-  email?: string;
-  phone?: string;
-  password: string;
-  locale: Locale;
-}
+export type CurrentUser = SessionUser;
+export type RegisterInput = RegisterRequest;
 
 /** Calls of /api/auth. */
 export const authApi = {
@@ -42,7 +19,7 @@ export const authApi = {
   /** Who is signed in (401 when nobody). */
   me: () => http.get<SessionAnswer>('/api/auth/me', undefined, { allowUnauthorized: true }),
   /** Updates the own profile (language, name). */
-  updateMe: (patch: { locale?: Locale; fullName?: string }) => http.patch<{ user: CurrentUser }>('/api/auth/me', patch),
+  updateMe: (patch: UpdateMeRequest) => http.patch<ProfileAnswer>('/api/auth/me', patch),
   /** Changes the own password. */
   changePassword: (currentPassword: string, newPassword: string) =>
     http.post<void>('/api/auth/password', { currentPassword, newPassword }),

@@ -1,8 +1,10 @@
 import { http, type Page } from '../../api/http';
+import type { Items } from '@contract/common';
 import type {
   EvaluationView,
   FactInput,
   FactsWriteResult,
+  GenerateResult,
   Indicator,
   IndicatorInput,
   IndicatorPatch,
@@ -27,7 +29,7 @@ import type {
   SyncResult,
   TeamPage,
 } from '@contract/scorecard';
-import type { Employee } from '@contract/org';
+import type { Employee, OrgUnit } from '@contract/org';
 
 // Every request and answer type is the API contract's (server/contract/scorecard.ts), re-exported
 // under the names the screens use.
@@ -80,7 +82,7 @@ export const scorecardApi = {
     team: (q: { month: string; status?: MatrixStatus | null; q?: string; page?: number; pageSize?: number }) => http.get<TeamPage>(`${base}/matrices/team`, q),
     get: (id: number) => http.get<Matrix>(`${base}/matrices/${id}`),
     create: (employeeId: number, month: string) => http.post<Matrix>(`${base}/matrices`, { employeeId, month }),
-    generate: (month: string) => http.post<{ created: number; existing: number }>(`${base}/matrices/generate`, { month }),
+    generate: (month: string) => http.post<GenerateResult>(`${base}/matrices/generate`, { month }),
     patch: (id: number, patch: { workedDays?: number; plannedWorkingDays?: number }) => http.patch<Matrix>(`${base}/matrices/${id}`, patch),
     addRow: (id: number, input: NewRowInput) => http.post<Matrix>(`${base}/matrices/${id}/rows`, input),
     deleteRow: (id: number, rowId: number) => http.delete<Matrix>(`${base}/matrices/${id}/rows/${rowId}`),
@@ -88,23 +90,23 @@ export const scorecardApi = {
     transition: (id: number, action: MatrixAction, comment?: string) => http.post<Matrix>(`${base}/matrices/${id}/${action}`, comment ? { comment } : {}),
     exportUrl: (id: number) => `${base}/matrices/${id}/export.xlsx`,
   },
-  indicators: () => http.get<{ items: Indicator[] }>(`${base}/indicators`),
+  indicators: () => http.get<Items<Indicator>>(`${base}/indicators`),
   indicator: {
     create: (input: IndicatorInput) => http.post<Indicator>(`${base}/indicators`, input),
     patch: (id: number, patch: IndicatorPatch) => http.patch<Indicator>(`${base}/indicators/${id}`, patch),
     addTerm: (id: number, term: { validFrom: string; t0: number; tmax: number }) => http.post<Indicator>(`${base}/indicators/${id}/terms`, term),
   },
   rules: {
-    list: () => http.get<{ items: Rule[] }>(`${base}/rules`),
+    list: () => http.get<Items<Rule>>(`${base}/rules`),
     create: (input: RuleInput) => http.post<Rule>(`${base}/rules`, input),
   },
-  providers: () => http.get<{ items: string[] }>(`${base}/providers`),
+  providers: () => http.get<Items<string>>(`${base}/providers`),
   plans: {
-    list: (employeeId: number, year: number) => http.get<{ items: PlanItem[] }>(`${base}/plans`, { employeeId, year }),
+    list: (employeeId: number, year: number) => http.get<Items<PlanItem>>(`${base}/plans`, { employeeId, year }),
     create: (input: PlanItemInput) => http.post<PlanItem>(`${base}/plans`, input),
     patch: (id: number, patch: PlanItemPatch) => http.patch<PlanItem>(`${base}/plans/${id}`, patch),
     remove: (id: number) => http.delete(`${base}/plans/${id}`),
-    cascade: (id: number, employeeIds: number[]) => http.post<{ items: PlanItem[] }>(`${base}/plans/${id}/cascade`, { employeeIds }),
+    cascade: (id: number, employeeIds: number[]) => http.post<Items<PlanItem>>(`${base}/plans/${id}/cascade`, { employeeIds }),
   },
   facts: {
     import: (file: File, dryRun: boolean) => http.upload<FactsWriteResult>(`${base}/facts/import`, file, { dryRun: dryRun ? 'true' : 'false' }),
@@ -122,7 +124,7 @@ export const scorecardApi = {
     evaluate: (id: number, input: { unitId: number; year: number; inputs: Record<string, OrgInput> }) => http.post<EvaluationView>(`${base}/methodologies/${id}/evaluations`, input),
     evaluations: (id: number, year?: number) => http.get<Page<EvaluationView>>(`${base}/methodologies/${id}/evaluations`, { year, pageSize: 200 }),
   },
-  departments: () => http.get<{ items: { id: number; name: string; kind: string; isActive: boolean }[] }>('/api/org/units', { pageSize: 200 }),
+  departments: () => http.get<Items<OrgUnit>>('/api/org/units', { pageSize: 200 }),
   roadmap: {
     list: () => http.get<Page<RoadmapIndicatorView>>(`${base}/roadmap/indicators`, { pageSize: 200 }),
     series: (q: { from?: number; to?: number } = {}) => http.get<RoadmapSeriesAnswer>(`${base}/roadmap/series`, q),

@@ -34,6 +34,7 @@ function row(over: Partial<MatrixRow>): MatrixRow {
     indicatorId: null,
     indicatorCode: null,
     planItemId: null,
+    source: null,
     cascadedFromRowId: null,
     unit: 'count',
     direction: 'higher',
