@@ -5,9 +5,10 @@ import { authEndpoints } from './auth.js';
 import { healthEndpoints } from './health.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
+import { servicesEndpoints } from './services.js';
 import { usersEndpoints } from './users.js';
 
-export const ENDPOINTS: readonly Endpoint[] = [...healthEndpoints, ...authEndpoints, ...usersEndpoints, ...orgEndpoints, ...auditEndpoints, ...scorecardEndpoints];
+export const ENDPOINTS: readonly Endpoint[] = [...healthEndpoints, ...authEndpoints, ...usersEndpoints, ...orgEndpoints, ...auditEndpoints, ...servicesEndpoints, ...scorecardEndpoints];
 
 const compiled = ENDPOINTS.map((e) => ({
   endpoint: e,

@@ -10,7 +10,24 @@ import { attrs, buildBpmn, userTaskExtensions } from './bpmn.builder.js';
 import { generatePackage, type PackageMemberSource } from './package.template.js';
 import { message, type Locale } from './services.messages.js';
 import type { ServiceModel } from './services.moddle.js';
-import type { Bundle, CreateInput, DraftInput, ListQuery, PackageInput } from './services.schemas.js';
+import type {
+  Bundle,
+  CatalogueCard,
+  CatalogueItemRecord,
+  Checklist,
+  CreateInput,
+  DraftInput,
+  ListQuery,
+  PackageInput,
+  PublishResult,
+  ServiceDetailRecord,
+  ServiceKindName,
+  ServicePageRecord,
+  TryResult,
+  ValidationReport,
+  VersionDetailRecord,
+  VersionSummaryRecord,
+} from './services.schemas.js';
 import { STRUCTURAL_CODES, type FormDoc, type Problem, type ValidationContext, type ValidationResult } from './services.validation.js';
 import type { ValidationPool } from './validation.pool.js';
 import type { OrgUnitRow } from '../org/index.js';
@@ -99,7 +116,7 @@ export class ServicesService {
   }
 
   /** Lists services with search, department, status and kind filters. */
-  async list(q: ListQuery): Promise<{ items: unknown[]; total: number; page: number; pageSize: number }> {
+  async list(q: ListQuery): Promise<ServicePageRecord> {
     const base = this.knex('services');
     if (q.search) base.where((w) => w.whereILike('code', `%${q.search}%`).orWhereILike('title', `%${q.search}%`));
     if (q.department) base.where('department', q.department);
@@ -124,7 +141,7 @@ export class ServicesService {
   }
 
   /** One service with its draft and its versions' summary. */
-  async get(code: string): Promise<Record<string, unknown>> {
+  async get(code: string): Promise<ServiceDetailRecord> {
     const row = await this.row(code);
     const latest = row.latestVersion ? await this.versionRow(row.id, row.latestVersion) : undefined;
     return {
@@ -135,7 +152,7 @@ export class ServicesService {
   }
 
   /** Creates a draft service from XML, or from a minimal skeleton when none is given. */
-  async create(input: CreateInput, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+  async create(input: CreateInput, actor: Actor, locale: Locale): Promise<ServiceDetailRecord> {
     const xml = input.xml ?? skeleton(input.code, input.title, input.department);
     const result = await this.checkSavable(input.code, xml, input.forms as FormDoc[], locale);
     await this.knex.transaction(async (trx) => {
@@ -159,7 +176,7 @@ export class ServicesService {
   }
 
   /** Saves a draft (BPMN XML + forms); structural problems give 400 and nothing is saved. */
-  async updateDraft(code: string, input: DraftInput, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+  async updateDraft(code: string, input: DraftInput, actor: Actor, locale: Locale): Promise<ServiceDetailRecord> {
     const result = await this.checkSavable(code, input.xml, input.forms as FormDoc[], locale);
     await this.knex.transaction(async (trx) => {
       const row = await trx('services').where({ code }).forUpdate().first();
@@ -186,14 +203,14 @@ export class ServicesService {
   }
 
   /** Validates the stored draft, or the given XML/forms, of a service. */
-  async validateDraft(code: string, body: { xml?: string; forms?: FormDoc[] }, locale: Locale): Promise<{ valid: boolean; problems: Problem[]; coverage: unknown }> {
+  async validateDraft(code: string, body: { xml?: string; forms?: FormDoc[] }, locale: Locale): Promise<ValidationReport> {
     const row = await this.row(code);
     const r = await this.validate(body.xml ?? row.draftXml, body.forms ?? row.draftForms, locale);
     return { valid: r.valid, problems: r.problems, coverage: r.coverage };
   }
 
   /** Publishes the draft: validate, deploy BPMN and forms through the SDK, then record the version. All or nothing. */
-  async publish(code: string, comment: string, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+  async publish(code: string, comment: string, actor: Actor, locale: Locale): Promise<PublishResult> {
     const row = await this.row(code);
     const result = await this.validate(row.draftXml, row.draftForms, locale, { deployXml: true });
     if (!result.valid || !result.deployedXml) {
@@ -261,7 +278,7 @@ export class ServicesService {
   }
 
   /** Published versions of a service, newest first, with who/when/comment and the engine's keys. */
-  async versions(code: string): Promise<unknown[]> {
+  async versions(code: string): Promise<VersionSummaryRecord[]> {
     const row = await this.row(code);
     const rows = await this.knex('service_versions as v')
       .leftJoin('users as u', 'u.id', 'v.publishedBy')
@@ -281,7 +298,7 @@ export class ServicesService {
   }
 
   /** One published version with its XML, forms and card. */
-  async version(code: string, version: number): Promise<Record<string, unknown>> {
+  async version(code: string, version: number): Promise<VersionDetailRecord> {
     const row = await this.row(code);
     const v = await this.versionRow(row.id, version);
     if (!v) throw new NotFoundError('Version');
@@ -289,7 +306,7 @@ export class ServicesService {
   }
 
   /** Copies a service's draft under a new code and title (process id and okno:service rewritten). */
-  async clone(code: string, target: { code: string; title: string }, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+  async clone(code: string, target: { code: string; title: string }, actor: Actor, locale: Locale): Promise<ServiceDetailRecord> {
     const row = await this.row(code);
     const { xml } = await this.validation.rename(row.draftXml, target.code, target.title);
     return this.create({ code: target.code, title: target.title, department: row.department, xml, forms: row.draftForms }, actor, locale);
@@ -307,7 +324,7 @@ export class ServicesService {
   }
 
   /** Imports a service file as a new draft, or over an existing draft when replace is set. */
-  async importBundle(bundle: Bundle, replace: boolean, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+  async importBundle(bundle: Bundle, replace: boolean, actor: Actor, locale: Locale): Promise<ServiceDetailRecord> {
     const exists = await this.knex('services').where({ code: bundle.code }).first('id');
     if (exists && !replace) throw new ConflictError(`Service ${bundle.code} already exists; import with replace=true to overwrite its draft`);
     if (exists) return this.updateDraft(bundle.code, { xml: bundle.xml, forms: bundle.forms }, actor, locale);
@@ -317,7 +334,7 @@ export class ServicesService {
   }
 
   /** Composes a package draft from published services with the package template. */
-  async composePackage(input: PackageInput, actor: Actor, locale: Locale): Promise<Record<string, unknown>> {
+  async composePackage(input: PackageInput, actor: Actor, locale: Locale): Promise<ServiceDetailRecord> {
     const cards = await this.publishedCards(input.members);
     const missing = input.members.filter((m) => !cards.has(m));
     if (missing.length) {
@@ -339,7 +356,7 @@ export class ServicesService {
    * unsaved XML when given (checked like a draft save: unreadable XML, unknown elements, FEEL syntax or a
    * broken tree give 400 with the problems), else the stored draft.
    */
-  async tryDraft(code: string, answers: Answers, xml: string | undefined, locale: Locale): Promise<unknown> {
+  async tryDraft(code: string, answers: Answers, xml: string | undefined, locale: Locale): Promise<TryResult> {
     const row = await this.row(code);
     if (xml !== undefined) {
       const checked = await this.checkSavable(code, xml, [], locale);
@@ -353,7 +370,7 @@ export class ServicesService {
   }
 
   /** Published services for the public catalogue. */
-  async catalogue(q: { search?: string; department?: string }): Promise<unknown[]> {
+  async catalogue(q: { search?: string; department?: string }): Promise<CatalogueItemRecord[]> {
     const query = this.knex('services as s')
       .join('service_versions as v', function () {
         this.on('v.serviceId', 's.id').andOn('v.version', 's.latestVersion');
@@ -390,14 +407,14 @@ export class ServicesService {
   }
 
   /** The published card of one service: metadata, questionnaire and reference documents. */
-  async catalogueCard(code: string): Promise<Record<string, unknown>> {
+  async catalogueCard(code: string): Promise<CatalogueCard> {
     const card = (await this.publishedCards([code])).get(code);
     if (!card) throw new NotFoundError('Service');
     return { code, ...card };
   }
 
   /** Answers → active situations, the document checklist, the variant (and, for a package, the members to run). */
-  async checklist(code: string, answers: Answers, locale: Locale): Promise<unknown> {
+  async checklist(code: string, answers: Answers, locale: Locale): Promise<Checklist> {
     const card = (await this.publishedCards([code])).get(code);
     if (!card) throw new NotFoundError('Service');
     const result = await this.checklistOf(card, answers);
@@ -410,9 +427,9 @@ export class ServicesService {
     return result;
   }
 
-  private async checklistOf(card: ServiceCard, answers: Answers) {
+  private async checklistOf(card: ServiceCard, answers: Answers): Promise<Checklist> {
     const e = evaluate({ questions: card.questions, documents: card.documents, variants: card.variants, members: card.members, deadline: card.meta?.deadline }, answers);
-    let members: unknown[] = [];
+    let members: Checklist['members'] = [];
     if (e.members.length) {
       const cards = await this.publishedCards(e.members.map((m) => m.service));
       const active = new Set(e.situations);
@@ -439,7 +456,7 @@ export class ServicesService {
   }
 }
 
-function summary(r: Pick<ServiceRow, (typeof SUMMARY_COLUMNS)[number]>) {
+function summary(r: Pick<ServiceRow, (typeof SUMMARY_COLUMNS)[number]>): ServicePageRecord['items'][number] {
   return {
     code: r.code,
     title: r.title,

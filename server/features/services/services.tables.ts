@@ -1,6 +1,7 @@
 import type { JsonWrite, Table, Timestamps, TimestampWrite } from '../../platform/tables.js';
 import type { ServiceCard } from './services.service.js';
 import type { FormDoc } from './services.validation.js';
+import type { ServiceKindName } from '../../contract/services.js';
 
 /** `services`: a service in the constructor (its draft) and the number of its latest published version. */
 export interface ServiceRow extends Timestamps {
@@ -8,7 +9,8 @@ export interface ServiceRow extends Timestamps {
   code: string;
   title: string;
   department: string;
-  kind: string;
+  /** Written only as 'service' or 'package' (from the model's okno:service kind). */
+  kind: ServiceKindName;
   draftXml: string;
   draftForms: FormDoc[];
   draftRevision: number;

@@ -1,3 +1,4 @@
+import { SERVICE_CODE_RE } from '../../contract/services.js';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { ALWAYS, DEADLINE_UNITS, DOCUMENT_FORMS, DOCUMENT_SUPPLIERS, QUESTION_MODES, SERVICE_KINDS, type Deadline, type Question } from '../../okno-moddle/index.js';
@@ -8,14 +9,9 @@ import { BpmnParseError, parseBpmn, type ModdleElement, type ParsedBpmn, type Pa
 
 const require = createRequire(import.meta.url);
 
-/** One problem of a service model, ready for the client: where, which field, a stable code and a message. */
-export interface Problem {
-  elementId: string;
-  field: string;
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-}
+/** One problem of a service model, ready for the client (where, which field, a stable code and a message): the API contract's. */
+export type { Problem } from '../../contract/services.js';
+import type { Problem } from '../../contract/services.js';
 
 /** A form-js schema as stored with a service. */
 export interface FormDoc {
@@ -61,7 +57,7 @@ export const STRUCTURAL_CODES: ReadonlySet<string> = new Set([
   'form_invalid',
 ]);
 
-export const SERVICE_CODE_RE = /^[a-z][a-z0-9-]{1,62}$/;
+export { SERVICE_CODE_RE } from '../../contract/services.js';
 
 const componentSchema: z.ZodType<unknown> = z.lazy(() =>
   z.looseObject({

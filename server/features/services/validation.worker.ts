@@ -3,7 +3,7 @@ import type { Answers } from '../../okno-moddle/index.js';
 import { evaluate } from '../../okno-moddle/questionnaire.js';
 import type { CoverageReport } from '../../okno-moddle/questionnaire.js';
 import { BpmnParseError, parseBpmn, toXml, type ParsedBpmn, type ServiceModel } from './services.moddle.js';
-import { traceRoute } from './services.route-trace.js';
+import { traceRoute, type TracedRoute } from './services.route-trace.js';
 import { renameService, withTaskListeners } from './services.transforms.js';
 import { toProblem, validateService, type FormDoc, type Problem, type ValidationContext } from './services.validation.js';
 
@@ -37,7 +37,7 @@ export type WorkerAnswer =
   /** A package: validation needs its members' published cards, which the main thread reads from the database. */
   | { kind: 'needsPackageContext'; model: ServiceModel }
   | { kind: 'model'; model: ServiceModel | null; problems: Problem[] }
-  | { kind: 'try'; model: ServiceModel; route: unknown }
+  | { kind: 'try'; model: ServiceModel; route: TracedRoute }
   | { kind: 'renamed'; xml: string };
 
 /** Parses, or answers why not: too many flow elements (checked before any rule runs) or parse problems. */
