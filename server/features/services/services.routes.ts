@@ -17,12 +17,10 @@ import {
   publishSchema,
   tryItSchema,
   validateSchema,
+  versionParam,
+  versionQuery,
 } from './services.schemas.js';
 import type { FormDoc } from './services.validation.js';
-import { z } from 'zod';
-
-const versionParam = z.coerce.number().int().positive();
-const versionQuery = z.object({ version: z.coerce.number().int().positive().optional() });
 
 /** The language of messages for this request: Accept-Language, else the user's locale, else Russian. */
 const localeOf = (ctx: AppContext) => pickLocale(ctx.get('accept-language'), ctx.state.user?.locale);
