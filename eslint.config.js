@@ -60,16 +60,22 @@ export default tseslint.config(
   },
   {
     // The client reaches into server/ only through the aliases @contract/* (the API's zod schemas and
-    // inferred types) and @okno-moddle/* (Okno's BPMN extension): never by a relative path.
+    // inferred types) and @okno-moddle/* (Okno's BPMN extension): never by a relative path. From the
+    // contract it takes types only, and values from @contract/enums (zod stays out of the bundle).
     files: ['client/**/*.ts', 'client/**/*.vue', 'test/client/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
             {
               regex: '^\\.{1,2}/(.*/)?server(/|$)',
               message: 'The client imports server code only through @contract/* or @okno-moddle/*.',
+            },
+            {
+              regex: '^@contract/(?!enums$)',
+              allowTypeImports: true,
+              message: 'Import types from the contract (import type); values only from @contract/enums, so zod stays out of the browser bundle.',
             },
           ],
         },

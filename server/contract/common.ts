@@ -9,13 +9,10 @@
  */
 import { z } from 'zod';
 
-/** Roles a user may hold (several at once). */
-export const ROLES = ['admin', 'analyst', 'operator', 'specialist', 'manager', 'citizen'] as const;
-export type Role = (typeof ROLES)[number];
-export const roleSchema = z.enum(ROLES);
+import { LOCALES, ROLES } from './enums.js';
 
-/** The languages of the interface. */
-export const LOCALES = ['ru', 'uk', 'en'] as const;
+export { LOCALES, ROLES, type Locale, type Role } from './enums.js';
+export const roleSchema = z.enum(ROLES);
 export const localeSchema = z.enum(LOCALES);
 
 /** A positive integer id in a query string or path. */

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { emailSchema } from './auth.js';
 import { booleanParam, endpoint, idParam, itemsSchema, listQuerySchema, pageSchema } from './common.js';
 
-export const UNIT_KINDS = ['department', 'division', 'office'] as const;
-export type UnitKind = (typeof UNIT_KINDS)[number];
+import { IMPORT_ENTITIES, UNIT_KINDS } from './enums.js';
+
+export { IMPORT_ENTITIES, UNIT_KINDS, type ImportEntity, type UnitKind } from './enums.js';
 
 /** Codes of units and staff groups (group codes are BPMN candidate groups). */
 export const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
@@ -105,8 +106,6 @@ export const windowListSchema = listQuerySchema(WINDOW_SORT, 'number').extend({
 export type WindowListQuery = z.infer<typeof windowListSchema>;
 
 // ---------- import ----------
-export const IMPORT_ENTITIES = ['units', 'employees', 'groups', 'windows'] as const;
-export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
 export const importParamsSchema = z.object({ entity: z.enum(IMPORT_ENTITIES) });
 export const importQuerySchema = z.object({ dryRun: booleanParam.optional() });
 

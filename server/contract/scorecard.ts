@@ -7,17 +7,10 @@ import { endpoint, idParam, itemsSchema, pageSchema, pagingFields } from './comm
 
 const WEIGHT_EPSILON = 0.0001;
 
-/** The approval states of a matrix: draft → confirmed (employee) → agreed (manager) → approved (head) → locked. */
-export const MATRIX_STATUSES = ['draft', 'confirmed', 'agreed', 'approved', 'locked'] as const;
-export type MatrixStatus = (typeof MATRIX_STATUSES)[number];
+import { EDIT_SCOPES, MATRIX_ACTIONS, MATRIX_STATUSES, SECTIONS } from './enums.js';
+
+export { EDIT_SCOPES, MATRIX_ACTIONS, MATRIX_STATUSES, SECTIONS, type EditScope, type MatrixAction, type MatrixStatus, type Section } from './enums.js';
 export const matrixStatusSchema = z.enum(MATRIX_STATUSES);
-export const MATRIX_ACTIONS = ['confirm', 'agree', 'approve', 'lock', 'return'] as const;
-export type MatrixAction = (typeof MATRIX_ACTIONS)[number];
-export const SECTIONS = ['kpi', 'smart', 'discipline', 'evaluation'] as const;
-export type Section = (typeof SECTIONS)[number];
-/** Which rows the viewer may edit in the matrix's current state. */
-export const EDIT_SCOPES = ['all', 'own', 'managerRows', 'none'] as const;
-export type EditScope = (typeof EDIT_SCOPES)[number];
 
 export const unitSchema = z.enum(['count', 'percent', 'date', 'score']);
 export const directionSchema = z.enum(['higher', 'lower']);

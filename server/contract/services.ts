@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Answers, Deadline, PackageMember, Question, ReferenceDocument, ServiceMeta, Situation, Variant } from '../okno-moddle/index.js';
 import { endpoint, instantSchema, itemsSchema } from './common.js';
+import { SERVICE_KIND_NAMES, SERVICE_STATUSES } from './enums.js';
 
 /** A service code: the BPMN process id. */
 export const SERVICE_CODE_RE = /^[a-z][a-z0-9-]{1,62}$/;
@@ -79,10 +80,7 @@ export type DraftInput = z.infer<typeof draftSchema>;
 export type Bundle = z.infer<typeof bundleSchema>;
 export type PackageInput = z.infer<typeof packageSchema>;
 
-export const SERVICE_STATUSES = ['draft', 'published'] as const;
-export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
-export const SERVICE_KIND_NAMES = ['service', 'package'] as const;
-export type ServiceKindName = (typeof SERVICE_KIND_NAMES)[number];
+export { SERVICE_KIND_NAMES, SERVICE_STATUSES, type ServiceKindName, type ServiceStatus } from './enums.js';
 
 /** The version of a service: a path segment or `?version=`. */
 export const versionParam = z.coerce.number<number>().int().positive();

@@ -1,7 +1,7 @@
-import type { Role } from '@contract/common';
+import type { Role } from '@contract/enums';
 
-/** Roles a user may hold (several at once): the API contract's (server/contract/common.ts). */
-export { ROLES, type Role } from '@contract/common';
+/** Roles a user may hold (several at once): the API contract's (server/contract/enums.ts). */
+export { ROLES, type Role } from '@contract/enums';
 
 /** Top-level sections of the application, in navigation order. */
 export const SECTIONS = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;

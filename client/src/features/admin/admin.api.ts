@@ -20,7 +20,7 @@ import type { AuditEntry } from '@contract/audit';
 
 // Every request and answer type is the API contract's (server/contract/org.ts, users.ts, audit.ts),
 // re-exported under the names the screens use.
-export { IMPORT_ENTITIES } from '@contract/org';
+export { IMPORT_ENTITIES } from '@contract/enums';
 export type { UnitKind, OrgUnit, OrgUnitInput, Employee, EmployeeInput, StaffGroup, StaffGroupInput, ServiceWindow, ServiceWindowInput, ImportColumn, ImportEntity } from '@contract/org';
 export type { UserAccount } from '@contract/users';
 export type { AuditEntry } from '@contract/audit';

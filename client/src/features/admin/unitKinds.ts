@@ -2,7 +2,7 @@ import type { Component } from 'vue';
 import { BusinessOutline, PeopleOutline, StorefrontOutline } from '@vicons/ionicons5';
 import type { UnitKind } from './admin.api';
 
-export const UNIT_KINDS: readonly UnitKind[] = ['department', 'division', 'office'];
+export { UNIT_KINDS } from '@contract/enums';
 
 /** The icon of each kind of unit. */
 export const UNIT_KIND_ICONS: Record<UnitKind, Component> = {

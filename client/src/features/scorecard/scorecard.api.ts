@@ -33,7 +33,7 @@ import type { Employee, OrgUnit } from '@contract/org';
 
 // Every request and answer type is the API contract's (server/contract/scorecard.ts), re-exported
 // under the names the screens use.
-export { MATRIX_STATUSES } from '@contract/scorecard';
+export { MATRIX_STATUSES } from '@contract/enums';
 export type {
   EditScope,
   FactInput,

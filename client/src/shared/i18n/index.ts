@@ -2,9 +2,10 @@ import { createI18n } from 'vue-i18n';
 import ru, { type MessageSchema } from './ru';
 import uk from './uk';
 import en from './en';
+import { LOCALES, type Locale } from '@contract/enums';
 
-export const LOCALES = ['ru', 'uk', 'en'] as const;
-export type Locale = (typeof LOCALES)[number];
+/** The languages of the interface: the API contract's (server/contract/enums.ts). */
+export { LOCALES, type Locale };
 export const DEFAULT_LOCALE: Locale = 'ru';
 
 /** Whether a value is one of the supported UI languages. */

@@ -1,0 +1,38 @@
+/**
+ * The closed sets of values of the API (roles, languages, statuses, kinds) as plain constants, without
+ * zod: the schemas of the contract are built from them, and the client imports them as values without
+ * pulling zod into the browser bundle (from the rest of the contract it imports types only).
+ */
+
+/** Roles a user may hold (several at once). */
+export const ROLES = ['admin', 'analyst', 'operator', 'specialist', 'manager', 'citizen'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The languages of the interface. */
+export const LOCALES = ['ru', 'uk', 'en'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+/** The approval states of a matrix: draft → confirmed (employee) → agreed (manager) → approved (head) → locked. */
+export const MATRIX_STATUSES = ['draft', 'confirmed', 'agreed', 'approved', 'locked'] as const;
+export type MatrixStatus = (typeof MATRIX_STATUSES)[number];
+export const MATRIX_ACTIONS = ['confirm', 'agree', 'approve', 'lock', 'return'] as const;
+export type MatrixAction = (typeof MATRIX_ACTIONS)[number];
+/** The sections of a matrix. */
+export const SECTIONS = ['kpi', 'smart', 'discipline', 'evaluation'] as const;
+export type Section = (typeof SECTIONS)[number];
+/** Which rows the viewer may edit in the matrix's current state. */
+export const EDIT_SCOPES = ['all', 'own', 'managerRows', 'none'] as const;
+export type EditScope = (typeof EDIT_SCOPES)[number];
+
+/** Kinds of org units. */
+export const UNIT_KINDS = ['department', 'division', 'office'] as const;
+export type UnitKind = (typeof UNIT_KINDS)[number];
+/** What the org import reads. */
+export const IMPORT_ENTITIES = ['units', 'employees', 'groups', 'windows'] as const;
+export type ImportEntity = (typeof IMPORT_ENTITIES)[number];
+
+/** A service is a draft until its first version is published. */
+export const SERVICE_STATUSES = ['draft', 'published'] as const;
+export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
+export const SERVICE_KIND_NAMES = ['service', 'package'] as const;
+export type ServiceKindName = (typeof SERVICE_KIND_NAMES)[number];
