@@ -86,6 +86,20 @@ export const isoDate = z.iso.date();
 /** A month, 'YYYY-MM'. */
 export const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 
+/** A field-level validation message (`details.fields` of a 400): the path of the field (`email`, `items.0.name`), the message and optionally a code. */
+export const fieldIssueSchema = z.strictObject({ path: z.string(), message: z.string(), code: z.string().optional() });
+export type FieldIssue = z.infer<typeof fieldIssueSchema>;
+
+/** A problem with one cell (or the header, row 1) of an import file (`details.rows`). */
+export const rowIssueSchema = z.strictObject({
+  row: z.number().int(),
+  field: z.string(),
+  /** The header as written in the file, when the problem is in a known column. */
+  column: z.string().optional(),
+  message: z.string(),
+});
+export type RowIssue = z.infer<typeof rowIssueSchema>;
+
 /** `{ error: { code, message, details } }`: what every failed request answers. */
 export const errorSchema = z.strictObject({
   error: z.strictObject({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),

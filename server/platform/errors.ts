@@ -1,9 +1,7 @@
 /** A field-level problem reported to the client, e.g. { path: 'email', message: 'Invalid e-mail' }. */
-export interface FieldIssue {
-  path: string;
-  message: string;
-  code?: string;
-}
+/** A field-level validation message: the API contract's (server/contract/common.ts). */
+export type { FieldIssue } from '../contract/common.js';
+import type { FieldIssue } from '../contract/common.js';
 
 /** An error meant for the client: it carries an HTTP status, a stable code and optional details. */
 export class AppError extends Error {

@@ -1,15 +1,10 @@
-/** A field-level validation message from the server (`details.fields`). */
-export interface FieldError {
-  path: string;
-  message: string;
-}
+import type { FieldIssue, RowIssue } from '@contract/common';
 
-/** A row-level import error from the server (`details.rows`). */
-export interface RowError {
-  row: number;
-  field: string;
-  message: string;
-}
+/** A field-level validation message from the server (`details.fields`): the API contract's. */
+export type FieldError = FieldIssue;
+
+/** A row-level import error from the server (`details.rows`): the API contract's. */
+export type RowError = RowIssue;
 
 /** A page of a list endpoint: the API contract's (server/contract/common.ts). */
 export type { Page } from '@contract/common';

@@ -8,14 +8,9 @@ import { readSheet } from './import.parse.js';
 import { CODE_PATTERN, type ImportEntity, type UnitKind } from './org.schemas.js';
 import { UnitTree } from './org.tree.js';
 
-/** A problem with one cell (or the header, row 1) of an import file. */
-export interface RowIssue {
-  row: number;
-  field: string;
-  /** The header as written in the file, when the problem is in a known column. */
-  column?: string;
-  message: string;
-}
+/** A problem with one cell (or the header, row 1) of an import file: the API contract's (server/contract/common.ts). */
+export type { RowIssue } from '../../contract/common.js';
+import type { RowIssue } from '../../contract/common.js';
 
 import type { ImportResult } from '../../contract/org.js';
 
