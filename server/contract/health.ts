@@ -8,6 +8,8 @@ export const healthSchema = z.strictObject({
   dbKind: z.enum(['postgres', 'pglite']),
   engine: z.enum(['up', 'down', 'disabled']),
   engineMode: z.enum(['embedded', 'external', 'none']),
+  /** The embedded engine's consistency check: instances waiting for a message that is already buffered (absent for an external engine). */
+  engineMessageInconsistencies: z.number().int().optional(),
   version: z.string(),
 });
 export type Health = z.infer<typeof healthSchema>;
