@@ -7,7 +7,7 @@ import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { createMatrices, monthStart, recompute, storeFacts, affectedBy, type EmployeeSnapshot, type ResolvedFact } from './matrix.calculator.js';
 import type { AdvanceResult, ApprovalParticipants, MatrixApproval } from './matrix.approval.js';
 import { allowedActions, checkTransition, editScope, type MatrixAction, type MatrixRelation, type MatrixStatus } from './matrix.states.js';
-import { effectiveWeights, SECTIONS, type Section } from './scorecard.formulas.js';
+import { effectiveWeights, SECTIONS } from './scorecard.formulas.js';
 import { managedUnits, UnitTree } from '../org/index.js';
 import { relationOf } from './scorecard.org.js';
 import { factKey, type FactProviderRegistry } from './scorecard.providers.js';
@@ -16,7 +16,7 @@ import type { IndicatorRow, MatrixEventRow, MatrixLineRow, MatrixRow } from './s
 import type { EmployeeRow, OrgUnitRow } from '../org/index.js';
 import type { UserRow } from '../users/index.js';
 import { paginate, type Page } from '../../platform/http/paging.js';
-import type { Matrix as MatrixView, MatrixListItem, MatrixRow as MatrixRowView, Signature, TeamTotals } from '../../contract/scorecard.js';
+import type { Matrix as MatrixView, MatrixListItem, Signature, TeamTotals } from '../../contract/scorecard.js';
 
 /** What the matrix endpoints answer is the API contract's (server/contract/scorecard.ts). */
 export type { Matrix as MatrixView, MatrixListItem, MatrixRow as MatrixRowView, Signature, TeamTotals } from '../../contract/scorecard.js';

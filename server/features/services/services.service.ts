@@ -21,7 +21,6 @@ import type {
   PackageInput,
   PublishResult,
   ServiceDetailRecord,
-  ServiceKindName,
   ServicePageRecord,
   TryResult,
   ValidationReport,
