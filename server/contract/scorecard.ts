@@ -461,6 +461,9 @@ export type PlanItemChange = z.input<typeof planItemPatchSchema>;
 export type FactInput = z.input<typeof factsSchema>['facts'][number];
 /** A task added to one month's matrix (a variable SMART task or an extra KPI). */
 export type NewRowInput = z.input<typeof addRowSchema>;
+export type MatrixPatchRequest = z.input<typeof matrixPatchSchema>;
+export type TermRequest = z.input<typeof termSchema>;
+export type EvaluationRequest = z.input<typeof evaluationSchema>;
 
 const levelViewSchema = z.strictObject({ code: z.string(), description: z.string(), points: z.number(), min: z.number().nullable(), max: z.number().nullable() });
 const orgIndicatorViewSchema = z.strictObject({

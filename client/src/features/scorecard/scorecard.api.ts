@@ -1,6 +1,7 @@
 import { http, type Page } from '../../api/http';
 import type { Items } from '@contract/common';
 import type {
+  EvaluationRequest,
   EvaluationView,
   FactInput,
   FactsWriteResult,
@@ -11,11 +12,11 @@ import type {
   Matrix,
   MatrixAction,
   MatrixListItem,
+  MatrixPatchRequest,
   MatrixStatus,
   MethodologyDoc,
   MethodologyView,
   NewRowInput,
-  OrgInput,
   PlanItem,
   PlanItemChange,
   PlanItemInput,
@@ -28,6 +29,7 @@ import type {
   RuleInput,
   SyncResult,
   TeamPage,
+  TermRequest,
 } from '@contract/scorecard';
 import type { Employee, OrgUnit } from '@contract/org';
 
@@ -83,7 +85,7 @@ export const scorecardApi = {
     get: (id: number) => http.get<Matrix>(`${base}/matrices/${id}`),
     create: (employeeId: number, month: string) => http.post<Matrix>(`${base}/matrices`, { employeeId, month }),
     generate: (month: string) => http.post<GenerateResult>(`${base}/matrices/generate`, { month }),
-    patch: (id: number, patch: { workedDays?: number; plannedWorkingDays?: number }) => http.patch<Matrix>(`${base}/matrices/${id}`, patch),
+    patch: (id: number, patch: MatrixPatchRequest) => http.patch<Matrix>(`${base}/matrices/${id}`, patch),
     addRow: (id: number, input: NewRowInput) => http.post<Matrix>(`${base}/matrices/${id}/rows`, input),
     deleteRow: (id: number, rowId: number) => http.delete<Matrix>(`${base}/matrices/${id}/rows/${rowId}`),
     facts: (id: number, facts: FactInput[]) => http.put<Matrix>(`${base}/matrices/${id}/facts`, { facts }),
@@ -94,7 +96,7 @@ export const scorecardApi = {
   indicator: {
     create: (input: IndicatorInput) => http.post<Indicator>(`${base}/indicators`, input),
     patch: (id: number, patch: IndicatorPatch) => http.patch<Indicator>(`${base}/indicators/${id}`, patch),
-    addTerm: (id: number, term: { validFrom: string; t0: number; tmax: number }) => http.post<Indicator>(`${base}/indicators/${id}/terms`, term),
+    addTerm: (id: number, term: TermRequest) => http.post<Indicator>(`${base}/indicators/${id}/terms`, term),
   },
   rules: {
     list: () => http.get<Items<Rule>>(`${base}/rules`),
@@ -121,7 +123,7 @@ export const scorecardApi = {
     remove: (id: number) => http.delete(`${base}/methodologies/${id}`),
     import: (file: File) => http.upload<MethodologyView>(`${base}/methodologies/import`, file),
     exportUrl: (id: number, format: 'json' | 'xlsx') => `${base}/methodologies/${id}/export?format=${format}`,
-    evaluate: (id: number, input: { unitId: number; year: number; inputs: Record<string, OrgInput> }) => http.post<EvaluationView>(`${base}/methodologies/${id}/evaluations`, input),
+    evaluate: (id: number, input: EvaluationRequest) => http.post<EvaluationView>(`${base}/methodologies/${id}/evaluations`, input),
     evaluations: (id: number, year?: number) => http.get<Page<EvaluationView>>(`${base}/methodologies/${id}/evaluations`, { year, pageSize: 200 }),
   },
   departments: () => http.get<Items<OrgUnit>>('/api/org/units', { pageSize: 200 }),
