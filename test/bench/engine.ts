@@ -151,6 +151,32 @@ function describe(r: PhaseResult): string {
 }
 
 /** Bench `engine`: a one-service-task process driven by the SDK's job worker; pgbench on the same server as baseline. */
+/** The embedded engine on a fresh schema of `url` (PGlite when unset) with an authenticated SDK gRPC client; `stop` drops it all. */
+export async function startBenchEngine(url: string | undefined) {
+  const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
+  const db = await openDatabase({ url, dataDir: path.join(os.tmpdir(), `okno-bench-${schema}`), poolMax: 20, schema });
+  await migrateLatest(db.knex, db.schema);
+  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent'), credentials: testCredentials() });
+  const c8 = new Camunda8({
+    ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
+    ...sdkAuthSettings(engine.credentials),
+    CAMUNDA_LOG_LEVEL: 'none',
+    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
+  } as unknown as ConstructorParameters<typeof Camunda8>[0]);
+  const zeebe = c8.getZeebeGrpcApiClient();
+  return {
+    db,
+    engine,
+    zeebe,
+    async stop() {
+      await zeebe.close(500).catch(() => undefined);
+      await engine.stop();
+      if (db.kind === 'postgres') await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
+      await db.close();
+    },
+  };
+}
+
 export async function run(): Promise<void> {
   const url = process.env.DATABASE_URL;
   console.log(`${QUICK ? 'QUICK run (--quick): short phases, not the issue figures. ' : ''}load average at start: ${loadAverage()} (${os.cpus().length} CPUs)`);
@@ -160,17 +186,7 @@ export async function run(): Promise<void> {
   if ('tps' in pgbench) console.log(`baseline pgbench (TPC-B-like, scale 4, 16 clients, ${PGBENCH_SECONDS} s): ${pgbench.tps.toFixed(0)} tps`);
   else console.log(`baseline pgbench: NOT MEASURED — ${pgbench.missing}`);
 
-  const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ url, dataDir: path.join(os.tmpdir(), `okno-bench-${schema}`), poolMax: 20, schema });
-  await migrateLatest(db.knex, db.schema);
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent') , credentials: testCredentials() });
-  const c8 = new Camunda8({
-    ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
-    ...sdkAuthSettings(engine.credentials),
-    CAMUNDA_LOG_LEVEL: 'none',
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
-  } as unknown as ConstructorParameters<typeof Camunda8>[0]);
-  const zeebe = c8.getZeebeGrpcApiClient();
+  const { db, zeebe, stop } = await startBenchEngine(url);
   await zeebe.deployResource({ process: fs.readFileSync(FIXTURE), name: 'one-task.bpmn' });
 
   console.log(
@@ -335,10 +351,7 @@ export async function run(): Promise<void> {
   idle.sort((a, b) => a - b);
   await idleWorker.close();
   await worker.close();
-  await zeebe.close();
-  await engine.stop();
-  if (db.kind === 'postgres') await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
-  await db.close();
+  await stop();
 
   const maxRss = Math.max(...rssSamples) / 2 ** 20;
   const p99 = percentile(latency.latencies, 99);

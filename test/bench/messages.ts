@@ -1,16 +1,8 @@
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Camunda8 } from '@camunda8/sdk';
-import { sdkAuthSettings } from '../../server/engine/credentials.js';
-import { startEmbeddedEngine } from '../../server/engine/index.js';
-import { openDatabase } from '../../server/platform/db.js';
-import { createLogger } from '../../server/platform/logger.js';
-import { migrateLatest } from '../../server/platform/migrate.js';
-import { testCredentials } from '../helpers/engine.js';
-import { backendPids, cpuBetween, cpuSeconds } from './engine.js';
+import { backendPids, cpuBetween, cpuSeconds, startBenchEngine } from './engine.js';
 
 /**
  * Bench `messages`: the cost of the message serialisation (issue 22) on the paths that take its lock.
@@ -29,17 +21,7 @@ const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../e
 export async function run(): Promise<void> {
   const url = process.env.DATABASE_URL;
   console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
-  const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
-  const db = await openDatabase({ url, dataDir: path.join(os.tmpdir(), `okno-bench-${schema}`), poolMax: 20, schema });
-  await migrateLatest(db.knex, db.schema);
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent'), credentials: testCredentials() });
-  const c8 = new Camunda8({
-    ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
-    ...sdkAuthSettings(engine.credentials),
-    CAMUNDA_LOG_LEVEL: 'none',
-    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
-  } as unknown as ConstructorParameters<typeof Camunda8>[0]);
-  const zeebe = c8.getZeebeGrpcApiClient();
+  const { db, zeebe, stop } = await startBenchEngine(url);
   await zeebe.deployResource({ process: fs.readFileSync(FIXTURE), name: 'message-catch.bpmn' });
   try {
     /** Runs pairs in a closed loop for SECONDS; returns pairs/s and the instances of the phase left waiting. */
@@ -87,9 +69,6 @@ export async function run(): Promise<void> {
     await phase('at-once', (key) => Promise.all([create(key), publish(key)]));
     console.log(`${IN_FLIGHT} in flight, ${db.kind}; load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
-    await zeebe.close(500).catch(() => undefined);
-    await engine.stop();
-    if (db.kind === 'postgres') await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
-    await db.close();
+    await stop();
   }
 }

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import { workingDaysInMonth, type CalendarCountry } from '../../platform/calendar.js';
-import { computeMatrix, type Direction, type IndicatorUnit, type MatrixResult, type RowInput, type Section } from './scorecard.formulas.js';
+import { computeMatrix, type MatrixResult, type RowInput } from './scorecard.formulas.js';
 import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.providers.js';
 import type { IndicatorRow as IndicatorRecord, MatrixLineRow, MatrixRow, PlanItemRow as PlanItemRecord, RuleRow as RuleRecord } from './scorecard.tables.js';
 import type { EmployeeRow } from '../org/index.js';
@@ -22,26 +22,8 @@ type PlanItemRow = Pick<PlanItemRecord, 'id' | 'employeeId' | 'kind' | 'title' |
 
 type IndicatorRow = Pick<IndicatorRecord, 'id' | 'code' | 'unit' | 'direction' | 'source' | 'name'>;
 
-/** A row to insert (snake-case mapping is done by knex). */
-interface NewRow {
-  matrixId: number;
-  section: Section;
-  kind: string;
-  sort: number;
-  title: string;
-  indicatorId: number | null;
-  planItemId: number | null;
-  cascadedFromRowId: number | null;
-  unit: IndicatorUnit;
-  direction: Direction;
-  weight: number | null;
-  t0: number;
-  tmax: number;
-  planValue: number | null;
-  planDate: string | null;
-  factValue: number | null;
-  factDate: string | null;
-}
+/** A row to insert (snake-case mapping is done by knex): the stored row without what the database or the computation fills in. */
+type NewRow = Omit<MatrixLineRow, 'id' | 'note' | 'effectiveWeight' | 'completion' | 'completionAdjusted' | 'total'>;
 
 type StoredRow = RowInput & Pick<MatrixLineRow, 'id' | 'matrixId'>;
 
