@@ -2,6 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import globals from 'globals';
+import prettier from 'eslint-config-prettier';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'data/**', 'node_modules/**', 'coverage/**'] },
@@ -15,7 +16,10 @@ export default tseslint.config(
   {
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'vue/multi-word-component-names': 'off',
       'vue/max-attributes-per-line': 'off',
       'vue/singleline-html-element-content-newline': 'off',
@@ -35,7 +39,10 @@ export default tseslint.config(
   {
     files: ['server/platform/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)features/', message: 'platform/ never imports features/.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)features/', message: 'platform/ never imports features/.' }] },
+      ],
     },
   },
   {
@@ -45,8 +52,14 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { regex: '^\\.\\./[a-z][a-z-]*/(?!index\\.js$)', message: "Another feature's internals: import its public surface '../<feature>/index.js'." },
-            { regex: '(^|/)engine/', message: "Features never import the engine's internals: use the SDK through deps.engine." },
+            {
+              regex: '^\\.\\./[a-z][a-z-]*/(?!index\\.js$)',
+              message: "Another feature's internals: import its public surface '../<feature>/index.js'.",
+            },
+            {
+              regex: '(^|/)engine/',
+              message: "Features never import the engine's internals: use the SDK through deps.engine.",
+            },
           ],
         },
       ],
@@ -55,7 +68,10 @@ export default tseslint.config(
   {
     files: ['server/engine/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ regex: '(^|/)features/', message: 'The engine knows no feature of the app.' }] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '(^|/)features/', message: 'The engine knows no feature of the app.' }] },
+      ],
     },
   },
   {
@@ -75,7 +91,8 @@ export default tseslint.config(
             {
               regex: '^@contract/(?!enums$)',
               allowTypeImports: true,
-              message: 'Import types from the contract (import type); values only from @contract/enums, so zod stays out of the browser bundle.',
+              message:
+                'Import types from the contract (import type); values only from @contract/enums, so zod stays out of the browser bundle.',
             },
           ],
         },
@@ -86,4 +103,6 @@ export default tseslint.config(
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  // Layout is Prettier's (.prettierrc.json, checked by `npm run lint`): ESLint's formatting rules are off.
+  prettier,
 );

@@ -106,7 +106,16 @@ export async function up(knex: Knex): Promise<void> {
 
 /** Drops everything the up step created. */
 export async function down(knex: Knex): Promise<void> {
-  for (const table of ['audit_log', 'windows', 'staff_group_members', 'staff_groups', 'sessions', 'users', 'employees', 'org_units']) {
+  for (const table of [
+    'audit_log',
+    'windows',
+    'staff_group_members',
+    'staff_groups',
+    'sessions',
+    'users',
+    'employees',
+    'org_units',
+  ]) {
     await knex.schema.dropTableIfExists(table);
   }
 }

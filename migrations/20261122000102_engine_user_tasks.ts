@@ -32,7 +32,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['process_instance_key']);
   });
   // Open tasks by candidate group (the inbox query).
-  await knex.raw("CREATE INDEX engine_user_tasks_groups ON engine_user_tasks USING gin (candidate_groups) WHERE state NOT IN ('COMPLETED', 'CANCELED')");
+  await knex.raw(
+    "CREATE INDEX engine_user_tasks_groups ON engine_user_tasks USING gin (candidate_groups) WHERE state NOT IN ('COMPLETED', 'CANCELED')",
+  );
 }
 
 /** Drops the user task table. */

@@ -6,8 +6,12 @@ import type { Knex } from 'knex';
  * so completed and canceled tasks (the bulk of the table over time) cost nothing.
  */
 export async function up(knex: Knex): Promise<void> {
-  await knex.raw("CREATE INDEX engine_user_tasks_assignee ON engine_user_tasks (assignee, due_date) WHERE state NOT IN ('COMPLETED', 'CANCELED')");
-  await knex.raw("CREATE INDEX engine_user_tasks_users ON engine_user_tasks USING gin (candidate_users) WHERE state NOT IN ('COMPLETED', 'CANCELED')");
+  await knex.raw(
+    "CREATE INDEX engine_user_tasks_assignee ON engine_user_tasks (assignee, due_date) WHERE state NOT IN ('COMPLETED', 'CANCELED')",
+  );
+  await knex.raw(
+    "CREATE INDEX engine_user_tasks_users ON engine_user_tasks USING gin (candidate_users) WHERE state NOT IN ('COMPLETED', 'CANCELED')",
+  );
 }
 
 /** Drops the indexes. */

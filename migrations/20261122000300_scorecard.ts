@@ -2,7 +2,8 @@ import type { Knex } from 'knex';
 
 const UNITS = ['count', 'percent', 'date', 'score'];
 const DIRECTIONS = ['higher', 'lower'];
-const enu = (t: Knex.CreateTableBuilder, name: string, values: string[]) => t.enu(name, values, { useNative: false, enumName: `${name}_enum` });
+const enu = (t: Knex.CreateTableBuilder, name: string, values: string[]) =>
+  t.enu(name, values, { useNative: false, enumName: `${name}_enum` });
 
 /** The balanced scorecard: indicators and rules by period, annual plans, monthly matrices, facts, methodology, roadmap. */
 export async function up(knex: Knex): Promise<void> {
@@ -206,7 +207,16 @@ export async function up(knex: Knex): Promise<void> {
     direction: 'higher',
     source: 'manual',
   });
-  await knex<Untyped>('sc_rules').insert({ position: null, valid_from: '2000-01-01', kpi_weight: 30, smart_weight: 30, discipline_weight: 30, evaluation_weight: 10, t0: 50, tmax: 120 });
+  await knex<Untyped>('sc_rules').insert({
+    position: null,
+    valid_from: '2000-01-01',
+    kpi_weight: 30,
+    smart_weight: 30,
+    discipline_weight: 30,
+    evaluation_weight: 10,
+    t0: 50,
+    tmax: 120,
+  });
 }
 
 /** Drops the scorecard tables. */

@@ -9,7 +9,13 @@ import path from 'node:path';
  */
 const OUTPUT = 'dist/client/index.html';
 const INPUT_DIRS = ['client', 'server', 'forms'];
-const INPUT_FILES = ['vite.config.ts', 'package.json', 'package-lock.json', 'tsconfig.json', 'node_modules/.package-lock.json'];
+const INPUT_FILES = [
+  'vite.config.ts',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'node_modules/.package-lock.json',
+];
 
 /** The newest modification time (ms) among the inputs, and the file that has it. */
 function newestInput(): { mtime: number; file: string } {

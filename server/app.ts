@@ -51,7 +51,8 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       onError: (err) => {
         const status = (err as { status?: number }).status;
         if (status === 413) throw new AppError(413, 'payload_too_large', 'Request body is too large');
-        if (status === 415) throw new AppError(415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json');
+        if (status === 415)
+          throw new AppError(415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json');
         throw new AppError(400, 'malformed_body', 'Request body is not valid JSON');
       },
     }),

@@ -35,29 +35,55 @@ export interface StartOptions {
 /** Starts the whole product: database (+migrations), engine, demo seed, HTTP server. */
 export async function startOkno(config: Config, logger: Logger, opts: StartOptions = {}): Promise<RunningOkno> {
   const clock = opts.clock ?? systemClock();
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX, schema: opts.schema });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
+    schema: opts.schema,
+  });
   let embedded: EmbeddedEngine | undefined;
   let engine: EngineConnection | undefined;
   let server: http.Server | undefined;
   let workers: ReturnType<typeof startWorkers> | undefined;
   const validation = new ValidationPool({
     threads: config.VALIDATION_WORKERS,
-    limits: { maxBytes: config.SERVICE_MODEL_MAX_BYTES, maxElements: config.SERVICE_MODEL_MAX_ELEMENTS, timeoutMs: config.VALIDATION_TIMEOUT_MS },
+    limits: {
+      maxBytes: config.SERVICE_MODEL_MAX_BYTES,
+      maxElements: config.SERVICE_MODEL_MAX_ELEMENTS,
+      timeoutMs: config.VALIDATION_TIMEOUT_MS,
+    },
   });
   try {
     const applied = await migrateLatest(db.knex, db.schema);
     if (applied.length) logger.info({ applied }, 'migrations applied');
 
     if (config.ENGINE === 'embedded') {
-      const credentials = engineCredentials({ username: config.CAMUNDA_BASIC_AUTH_USERNAME, password: config.CAMUNDA_BASIC_AUTH_PASSWORD, dataDir: config.DATA_DIR });
-      embedded = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clock, clockControlled: config.ENGINE_CLOCK_CONTROLLED, credentials });
+      const credentials = engineCredentials({
+        username: config.CAMUNDA_BASIC_AUTH_USERNAME,
+        password: config.CAMUNDA_BASIC_AUTH_PASSWORD,
+        dataDir: config.DATA_DIR,
+      });
+      embedded = await startEmbeddedEngine({
+        knex: db.knex,
+        host: '127.0.0.1',
+        grpcPort: config.ENGINE_GRPC_PORT,
+        restPort: config.ENGINE_REST_PORT,
+        logger: logger.child({ component: 'engine' }),
+        clock,
+        clockControlled: config.ENGINE_CLOCK_CONTROLLED,
+        credentials,
+      });
     }
     engine = connectEngine({
       mode: config.ENGINE,
       grpcAddress: embedded?.grpcAddress ?? config.ZEEBE_GRPC_ADDRESS,
       restAddress: embedded?.restAddress ?? config.ZEEBE_REST_ADDRESS,
       // The embedded engine takes the SDK's BASIC strategy with its credentials; a cluster gets every ZEEBE_*/CAMUNDA_* variable.
-      sdkConfig: embedded ? sdkAuthSettings(embedded.credentials) : config.ENGINE === 'external' ? config.sdkEnv : undefined,
+      sdkConfig: embedded
+        ? sdkAuthSettings(embedded.credentials)
+        : config.ENGINE === 'external'
+          ? config.sdkEnv
+          : undefined,
     });
 
     const auth = new AuthService(db.knex, clock, {
@@ -66,7 +92,16 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
     });
     const running = embedded;
-    const base: BaseDeps = { config, db, logger, engine, auth, clock, validation, engineHealth: running ? () => running.health() : undefined };
+    const base: BaseDeps = {
+      config,
+      db,
+      logger,
+      engine,
+      auth,
+      clock,
+      validation,
+      engineHealth: running ? () => running.health() : undefined,
+    };
     const deps: AppDeps = { ...base, features: createFeatureServices(base) };
 
     if (config.SEED_DEMO) {
@@ -77,9 +112,14 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
     }
     if (config.SEED_DEMO_PUBLISH && config.ENGINE !== 'none') {
       // Publish the sample services that have no version yet, so the portal and task lists have something to run.
-      const analyst = (await db.knex('users').where({ email: 'analyst@okno.local' }).first('id')) as { id: number } | undefined;
+      const analyst = (await db.knex('users').where({ email: 'analyst@okno.local' }).first('id')) as
+        { id: number } | undefined;
       try {
-        const published = await publishServicesDemo(deps.features.services, db.knex, { userId: analyst?.id ?? null, requestId: 'demo-seed', ip: '127.0.0.1' });
+        const published = await publishServicesDemo(deps.features.services, db.knex, {
+          userId: analyst?.id ?? null,
+          requestId: 'demo-seed',
+          ip: '127.0.0.1',
+        });
         if (published.length) logger.info({ published }, 'demo services published');
       } catch (err) {
         logger.warn({ err }, 'demo services could not be published; publish them from the constructor');

@@ -20,9 +20,20 @@ import { localYear } from './platform/clock.js';
 export interface FeatureServices {
   users: UsersService;
   audit: AuditService;
-  org: { units: UnitService; employees: EmployeeService; groups: GroupService; windows: WindowService; importer: ImportService };
+  org: {
+    units: UnitService;
+    employees: EmployeeService;
+    groups: GroupService;
+    windows: WindowService;
+    importer: ImportService;
+  };
   services: ServicesService;
-  scorecard: { matrices: MatrixService; plans: PlanService; methodologies: MethodologyService; roadmap: RoadmapService };
+  scorecard: {
+    matrices: MatrixService;
+    plans: PlanService;
+    methodologies: MethodologyService;
+    roadmap: RoadmapService;
+  };
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
@@ -32,10 +43,20 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
   return {
     users: new UsersService(knex),
     audit: new AuditService(knex),
-    org: { units: new UnitService(knex), employees: new EmployeeService(knex), groups: new GroupService(knex), windows: new WindowService(knex), importer: new ImportService(knex) },
+    org: {
+      units: new UnitService(knex),
+      employees: new EmployeeService(knex),
+      groups: new GroupService(knex),
+      windows: new WindowService(knex),
+      importer: new ImportService(knex),
+    },
     services: new ServicesService(knex, engine, clock, validation),
     scorecard: {
-      matrices: new MatrixService(knex, providers, { country: config.CALENDAR_COUNTRY, clock, approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }) }),
+      matrices: new MatrixService(knex, providers, {
+        country: config.CALENDAR_COUNTRY,
+        clock,
+        approval: new MatrixApproval(engine, { autoLockAfter: AUTO_LOCK_AFTER }),
+      }),
       plans: new PlanService(knex, providers),
       methodologies: new MethodologyService(knex),
       roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),

@@ -7,7 +7,10 @@ async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const okno = await startOkno(config, logger);
-  logger.info({ url: okno.url, db: okno.deps.db.kind, engine: okno.deps.engine.mode }, `Okno is running at ${okno.url}`);
+  logger.info(
+    { url: okno.url, db: okno.deps.db.kind, engine: okno.deps.engine.mode },
+    `Okno is running at ${okno.url}`,
+  );
 
   let shuttingDown = false;
   const shutdown = (signal: string) => {

@@ -12,7 +12,15 @@ import { auditRoutes } from './features/audit/audit.routes.js';
 /** Mounts every feature's router: one line per feature. */
 export function buildRouter(deps: AppDeps): Router<AppState> {
   const root = new Router<AppState>();
-  for (const feature of [healthRoutes, authRoutes, orgRoutes, usersRoutes, auditRoutes, scorecardRoutes, servicesRoutes]) {
+  for (const feature of [
+    healthRoutes,
+    authRoutes,
+    orgRoutes,
+    usersRoutes,
+    auditRoutes,
+    scorecardRoutes,
+    servicesRoutes,
+  ]) {
     const r = feature(deps);
     root.use(r.routes(), r.allowedMethods());
   }

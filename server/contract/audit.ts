@@ -5,7 +5,10 @@ import { endpoint, idParam, instantSchema, pageSchema } from './common.js';
 const instant = z
   .string()
   .trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)), 'Use an ISO date or date-time, e.g. 2026-11-22 or 2026-11-22T10:00:00Z')
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) && !Number.isNaN(Date.parse(v)),
+    'Use an ISO date or date-time, e.g. 2026-11-22 or 2026-11-22T10:00:00Z',
+  )
   .transform((v) => new Date(v));
 
 export const auditListSchema = z

@@ -3,7 +3,11 @@ import { z } from 'zod';
 import { endpoint, localeSchema, roleSchema } from './common.js';
 
 /** E-mail, lower-cased. */
-export const emailSchema = z.string().trim().toLowerCase().pipe(z.email({ message: 'Enter a valid e-mail address' }));
+export const emailSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.email({ message: 'Enter a valid e-mail address' }));
 
 /** Phone number normalised to +digits (10 to 15 digits). */
 export const phoneSchema = z
@@ -65,7 +69,11 @@ export const serverClockSchema = z.strictObject({ now: z.string(), timeZone: z.s
 export type ServerClock = z.infer<typeof serverClockSchema>;
 
 /** What sign-in, registration and /me answer. */
-export const sessionAnswerSchema = z.strictObject({ user: sessionUserSchema, csrfToken: z.string(), clock: serverClockSchema });
+export const sessionAnswerSchema = z.strictObject({
+  user: sessionUserSchema,
+  csrfToken: z.string(),
+  clock: serverClockSchema,
+});
 export type SessionAnswer = z.infer<typeof sessionAnswerSchema>;
 
 export const profileAnswerSchema = z.strictObject({ user: sessionUserSchema });

@@ -37,7 +37,9 @@ export function listQuerySchema(sortFields: readonly string[], defaultSort: stri
     ...pagingFields,
     sort: z
       .string()
-      .refine((v) => allowed.has(v), { message: `Sort by one of: ${sortFields.join(', ')} (prefix with - for descending)` })
+      .refine((v) => allowed.has(v), {
+        message: `Sort by one of: ${sortFields.join(', ')} (prefix with - for descending)`,
+      })
       .default(defaultSort),
     q: z
       .string()
@@ -50,7 +52,12 @@ export function listQuerySchema(sortFields: readonly string[], defaultSort: stri
 
 /** One page of a list, as every list endpoint answers. */
 export function pageSchema<T extends z.ZodType>(item: T) {
-  return z.strictObject({ items: z.array(item), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+  return z.strictObject({
+    items: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
 }
 
 /** One page of a list. */
@@ -102,7 +109,11 @@ export type RowIssue = z.infer<typeof rowIssueSchema>;
 
 /** `{ error: { code, message, details } }`: what every failed request answers. */
 export const errorSchema = z.strictObject({
-  error: z.strictObject({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+  error: z.strictObject({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
 });
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';

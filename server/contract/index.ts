@@ -8,7 +8,15 @@ import { scorecardEndpoints } from './scorecard.js';
 import { servicesEndpoints } from './services.js';
 import { usersEndpoints } from './users.js';
 
-export const ENDPOINTS: readonly Endpoint[] = [...healthEndpoints, ...authEndpoints, ...usersEndpoints, ...orgEndpoints, ...auditEndpoints, ...servicesEndpoints, ...scorecardEndpoints];
+export const ENDPOINTS: readonly Endpoint[] = [
+  ...healthEndpoints,
+  ...authEndpoints,
+  ...usersEndpoints,
+  ...orgEndpoints,
+  ...auditEndpoints,
+  ...servicesEndpoints,
+  ...scorecardEndpoints,
+];
 
 const compiled = ENDPOINTS.map((e) => ({
   endpoint: e,

@@ -9,7 +9,8 @@ export { IMPORT_ENTITIES, UNIT_KINDS, type ImportEntity, type UnitKind } from '.
 
 /** Codes of units and staff groups (group codes are BPMN candidate groups). */
 export const CODE_PATTERN = /^[a-z0-9][a-z0-9-]{1,63}$/;
-const codeMessage = 'Use 2 to 64 characters: lower-case latin letters, digits and hyphens, starting with a letter or digit';
+const codeMessage =
+  'Use 2 to 64 characters: lower-case latin letters, digits and hyphens, starting with a letter or digit';
 export const codeSchema = z.string().trim().regex(CODE_PATTERN, codeMessage);
 
 const optionalText = (max: number) =>
@@ -23,7 +24,10 @@ const optionalText = (max: number) =>
 
 const money = z.number().min(0, 'Must be zero or more').max(9_999_999_999.99);
 const bonus = z.number().min(0, 'Must be between 0 and 12').max(12, 'Must be between 0 and 12');
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'Use the format YYYY-MM-DD').refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'Not a valid date');
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'Use the format YYYY-MM-DD')
+  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)), 'Not a valid date');
 
 // ---------- units ----------
 export const unitCreateSchema = z.object({
@@ -57,7 +61,15 @@ export const employeePatchSchema = employeeCreateSchema.partial();
 export type EmployeeCreate = z.infer<typeof employeeCreateSchema>;
 export type EmployeePatch = z.infer<typeof employeePatchSchema>;
 
-export const EMPLOYEE_SORT = ['fullName', 'personnelNumber', 'position', 'unitName', 'salary', 'hiredOn', 'id'] as const;
+export const EMPLOYEE_SORT = [
+  'fullName',
+  'personnelNumber',
+  'position',
+  'unitName',
+  'salary',
+  'hiredOn',
+  'id',
+] as const;
 export const employeeListSchema = listQuerySchema(EMPLOYEE_SORT, 'fullName').extend({
   unitId: idParam.optional(),
   includeSubunits: booleanParam.optional(),
@@ -147,7 +159,10 @@ export type Employee = z.infer<typeof employeeSchema>;
 export type EmployeeInput = z.input<typeof employeeCreateSchema>;
 
 /** What removing an employee did: deleted, or only deactivated because something refers to them. */
-export const employeeRemovalSchema = z.strictObject({ outcome: z.enum(['deleted', 'deactivated']), employee: employeeSchema });
+export const employeeRemovalSchema = z.strictObject({
+  outcome: z.enum(['deleted', 'deactivated']),
+  employee: employeeSchema,
+});
 export type EmployeeRemoval = z.infer<typeof employeeRemovalSchema>;
 
 /** A staff group (its code is a BPMN candidate group). */
@@ -200,7 +215,11 @@ export const importColumnSchema = z.strictObject({
 export type ImportColumn = z.infer<typeof importColumnSchema>;
 
 /** What an import did (or, in a dry run, would do). */
-export const importResultSchema = z.strictObject({ created: z.number().int(), updated: z.number().int(), dryRun: z.boolean() });
+export const importResultSchema = z.strictObject({
+  created: z.number().int(),
+  updated: z.number().int(),
+  dryRun: z.boolean(),
+});
 export type ImportResult = z.infer<typeof importResultSchema>;
 
 /** The endpoints of /api/org and what each answers on success. */

@@ -9,7 +9,16 @@ const WEIGHT_EPSILON = 0.0001;
 
 import { EDIT_SCOPES, MATRIX_ACTIONS, MATRIX_STATUSES, SECTIONS } from './enums.js';
 
-export { EDIT_SCOPES, MATRIX_ACTIONS, MATRIX_STATUSES, SECTIONS, type EditScope, type MatrixAction, type MatrixStatus, type Section } from './enums.js';
+export {
+  EDIT_SCOPES,
+  MATRIX_ACTIONS,
+  MATRIX_STATUSES,
+  SECTIONS,
+  type EditScope,
+  type MatrixAction,
+  type MatrixStatus,
+  type Section,
+} from './enums.js';
 export const matrixStatusSchema = z.enum(MATRIX_STATUSES);
 
 export const unitSchema = z.enum(['count', 'percent', 'date', 'score']);
@@ -17,7 +26,12 @@ export const directionSchema = z.enum(['higher', 'lower']);
 export const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'Month must look like 2026-11');
 export const dateSchema = z.iso.date({ message: 'Date must look like 2026-11-30' });
 export const yearSchema = z.coerce.number<number>().int().min(2000).max(2100);
-export const codeSchema = z.string().trim().min(1, 'Enter a code').max(64).regex(/^[\w.-]+$/, 'Use letters, digits, dots, dashes and underscores');
+export const codeSchema = z
+  .string()
+  .trim()
+  .min(1, 'Enter a code')
+  .max(64)
+  .regex(/^[\w.-]+$/, 'Use letters, digits, dots, dashes and underscores');
 const percent = z.number().min(0).max(1000);
 const decimal = z.number().min(-1e9).max(1e9);
 export { idParam, idParams } from './common.js';
@@ -31,7 +45,12 @@ export const teamQuerySchema = z.object({
   month: monthSchema,
   status: z.enum(MATRIX_STATUSES).optional(),
   unitId: idParam.optional(),
-  q: z.string().trim().max(200).optional().transform((v) => v || undefined),
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .transform((v) => v || undefined),
 });
 
 export const createMatrixSchema = z.object({ employeeId: idParam, month: monthSchema });
@@ -78,11 +97,20 @@ export const rowPatchSchema = z
   .object(rowFields)
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change' })
-  .refine((v) => v.t0 === undefined || v.tmax === undefined || v.t0 <= v.tmax, { message: 'T0 must not exceed Tmax', path: ['t0'] });
+  .refine((v) => v.t0 === undefined || v.tmax === undefined || v.t0 <= v.tmax, {
+    message: 'T0 must not exceed Tmax',
+    path: ['t0'],
+  });
 
 export const factsSchema = z.object({
   facts: z
-    .array(z.object({ rowId: idParam, factValue: decimal.nullable().optional(), factDate: dateSchema.nullable().optional() }))
+    .array(
+      z.object({
+        rowId: idParam,
+        factValue: decimal.nullable().optional(),
+        factDate: dateSchema.nullable().optional(),
+      }),
+    )
     .min(1)
     .max(500),
 });
@@ -103,7 +131,12 @@ export const indicatorFactsSchema = z.object({
 });
 
 /** `?dryRun=true`: check an import file and report what it would change, writing nothing. */
-export const importQuerySchema = z.object({ dryRun: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1') });
+export const importQuerySchema = z.object({
+  dryRun: z
+    .enum(['true', 'false', '1', '0'])
+    .default('false')
+    .transform((v) => v === 'true' || v === '1'),
+});
 export const syncSchema = z.object({ month: monthSchema, source: z.string().trim().min(1).max(64) });
 
 export const transitionSchema = z.object({ comment: z.string().trim().max(2000).optional() });
@@ -120,10 +153,17 @@ export const indicatorCreateSchema = z.object({
   description: z.string().max(4000).nullable().default(null),
 });
 export const indicatorPatchSchema = z
-  .object({ name: z.string().trim().min(1).max(500), source: z.string().trim().min(1).max(64), description: z.string().max(4000).nullable(), isActive: z.boolean() })
+  .object({
+    name: z.string().trim().min(1).max(500),
+    source: z.string().trim().min(1).max(64),
+    description: z.string().max(4000).nullable(),
+    isActive: z.boolean(),
+  })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change' });
-export const termSchema = z.object({ validFrom: monthSchema, t0: percent, tmax: percent }).refine((v) => v.t0 <= v.tmax, { message: 'T0 must not exceed Tmax', path: ['t0'] });
+export const termSchema = z
+  .object({ validFrom: monthSchema, t0: percent, tmax: percent })
+  .refine((v) => v.t0 <= v.tmax, { message: 'T0 must not exceed Tmax', path: ['t0'] });
 
 export const ruleCreateSchema = z
   .object({
@@ -138,7 +178,8 @@ export const ruleCreateSchema = z
   })
   .superRefine((v, ctx) => {
     const sum = v.kpiWeight + v.smartWeight + v.disciplineWeight + v.evaluationWeight;
-    if (Math.abs(sum - 100) > WEIGHT_EPSILON) ctx.addIssue({ code: 'custom', path: ['kpiWeight'], message: `Section weights add up to ${sum}, not 100` });
+    if (Math.abs(sum - 100) > WEIGHT_EPSILON)
+      ctx.addIssue({ code: 'custom', path: ['kpiWeight'], message: `Section weights add up to ${sum}, not 100` });
     if (v.t0 > v.tmax) ctx.addIssue({ code: 'custom', path: ['t0'], message: 'T0 must not exceed Tmax' });
   });
 
@@ -169,15 +210,23 @@ export const planItemPatchSchema = z
 export const planQuerySchema = z.object({ employeeId: idParam, year: yearSchema });
 
 function checkPlan(v: { unit: string; planValue: number | null; planDate: string | null }, ctx: z.RefinementCtx): void {
-  if (v.unit === 'date' && v.planValue !== null) ctx.addIssue({ code: 'custom', path: ['planValue'], message: 'A date task has a planned date, not a number' });
-  if (v.unit !== 'date' && v.planDate !== null) ctx.addIssue({ code: 'custom', path: ['planDate'], message: 'Only a date task has a planned date' });
+  if (v.unit === 'date' && v.planValue !== null)
+    ctx.addIssue({ code: 'custom', path: ['planValue'], message: 'A date task has a planned date, not a number' });
+  if (v.unit !== 'date' && v.planDate !== null)
+    ctx.addIssue({ code: 'custom', path: ['planDate'], message: 'Only a date task has a planned date' });
 }
 
 function checkMonthly(v: { unit: string; monthly: (number | string | null)[] }, ctx: z.RefinementCtx): void {
   v.monthly.forEach((m, i) => {
     if (m === null) return;
-    if (v.unit === 'date' && typeof m !== 'string') ctx.addIssue({ code: 'custom', path: ['monthly', i], message: 'A date task needs a date (or null) for each month' });
-    if (v.unit !== 'date' && typeof m !== 'number') ctx.addIssue({ code: 'custom', path: ['monthly', i], message: 'Give a number (or null) for each month' });
+    if (v.unit === 'date' && typeof m !== 'string')
+      ctx.addIssue({
+        code: 'custom',
+        path: ['monthly', i],
+        message: 'A date task needs a date (or null) for each month',
+      });
+    if (v.unit !== 'date' && typeof m !== 'number')
+      ctx.addIssue({ code: 'custom', path: ['monthly', i], message: 'Give a number (or null) for each month' });
   });
 }
 
@@ -221,29 +270,61 @@ export const methodologySchema = z
   .superRefine((m, ctx) => {
     const sum = (xs: { weight: number }[]) => xs.reduce((s, x) => s + x.weight, 0);
     const total = sum(m.groups);
-    if (Math.abs(total - 1) > WEIGHT_EPSILON) ctx.addIssue({ code: 'custom', path: ['groups'], message: `Group weights add up to ${round6(total)}, not 1` });
+    if (Math.abs(total - 1) > WEIGHT_EPSILON)
+      ctx.addIssue({ code: 'custom', path: ['groups'], message: `Group weights add up to ${round6(total)}, not 1` });
     const codes = new Set<string>();
     m.groups.forEach((g, gi) => {
       const gs = sum(g.indicators);
-      if (Math.abs(gs - 1) > WEIGHT_EPSILON) ctx.addIssue({ code: 'custom', path: ['groups', gi, 'indicators'], message: `Indicator weights of group ${g.code} add up to ${round6(gs)}, not 1` });
-      if (codes.has(`g:${g.code}`)) ctx.addIssue({ code: 'custom', path: ['groups', gi, 'code'], message: `Group code ${g.code} is used twice` });
+      if (Math.abs(gs - 1) > WEIGHT_EPSILON)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['groups', gi, 'indicators'],
+          message: `Indicator weights of group ${g.code} add up to ${round6(gs)}, not 1`,
+        });
+      if (codes.has(`g:${g.code}`))
+        ctx.addIssue({ code: 'custom', path: ['groups', gi, 'code'], message: `Group code ${g.code} is used twice` });
       codes.add(`g:${g.code}`);
       g.indicators.forEach((ind, ii) => {
         const path = ['groups', gi, 'indicators', ii];
-        if (codes.has(`i:${ind.code}`)) ctx.addIssue({ code: 'custom', path: [...path, 'code'], message: `Indicator code ${ind.code} is used twice` });
+        if (codes.has(`i:${ind.code}`))
+          ctx.addIssue({
+            code: 'custom',
+            path: [...path, 'code'],
+            message: `Indicator code ${ind.code} is used twice`,
+          });
         codes.add(`i:${ind.code}`);
         const levelCodes = new Set<string>();
         ind.levels.forEach((l, li) => {
-          if (levelCodes.has(l.code)) ctx.addIssue({ code: 'custom', path: [...path, 'levels', li, 'code'], message: `Level code ${l.code} is used twice` });
+          if (levelCodes.has(l.code))
+            ctx.addIssue({
+              code: 'custom',
+              path: [...path, 'levels', li, 'code'],
+              message: `Level code ${l.code} is used twice`,
+            });
           levelCodes.add(l.code);
-          if (l.min !== null && l.max !== null && l.min >= l.max) ctx.addIssue({ code: 'custom', path: [...path, 'levels', li, 'max'], message: 'The range must end above its start' });
-          if (ind.mode === 'range' && l.min === null && l.max === null) ctx.addIssue({ code: 'custom', path: [...path, 'levels', li], message: 'A computed indicator needs a numeric range on every level' });
+          if (l.min !== null && l.max !== null && l.min >= l.max)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...path, 'levels', li, 'max'],
+              message: 'The range must end above its start',
+            });
+          if (ind.mode === 'range' && l.min === null && l.max === null)
+            ctx.addIssue({
+              code: 'custom',
+              path: [...path, 'levels', li],
+              message: 'A computed indicator needs a numeric range on every level',
+            });
         });
         if (ind.mode === 'range') {
           const sorted = [...ind.levels].sort((a, b) => (a.min ?? -Infinity) - (b.min ?? -Infinity));
           for (let i = 1; i < sorted.length; i++) {
             const prevMax = sorted[i - 1].max ?? Infinity;
-            if ((sorted[i].min ?? -Infinity) < prevMax) ctx.addIssue({ code: 'custom', path: [...path, 'levels'], message: `Ranges of levels ${sorted[i - 1].code} and ${sorted[i].code} overlap` });
+            if ((sorted[i].min ?? -Infinity) < prevMax)
+              ctx.addIssue({
+                code: 'custom',
+                path: [...path, 'levels'],
+                message: `Ranges of levels ${sorted[i - 1].code} and ${sorted[i].code} overlap`,
+              });
           }
         }
       });
@@ -253,7 +334,10 @@ export const methodologySchema = z
 export const evaluationSchema = z.object({
   unitId: idParam,
   year: yearSchema,
-  inputs: z.record(z.string(), z.union([z.object({ value: z.number() }).strict(), z.object({ level: z.string().min(1) }).strict()])),
+  inputs: z.record(
+    z.string(),
+    z.union([z.object({ value: z.number() }).strict(), z.object({ level: z.string().min(1) }).strict()]),
+  ),
 });
 export const evaluationQuerySchema = z.object({ ...paging, year: yearSchema.optional() });
 export const exportQuerySchema = z.object({ format: z.enum(['json', 'xlsx']).default('json') });
@@ -272,19 +356,35 @@ export const roadmapIndicatorSchema = z.object({
   sort: z.number().int().min(0).max(10_000).default(0),
 });
 export const roadmapIndicatorPatchSchema = z
-  .object({ name: z.string().trim().min(1).max(500), unit: z.string().trim().min(1).max(32), direction: directionSchema, source: z.string().trim().min(1).max(64), description: z.string().max(4000).nullable(), sort: z.number().int().min(0).max(10_000) })
+  .object({
+    name: z.string().trim().min(1).max(500),
+    unit: z.string().trim().min(1).max(32),
+    direction: directionSchema,
+    source: z.string().trim().min(1).max(64),
+    description: z.string().max(4000).nullable(),
+    sort: z.number().int().min(0).max(10_000),
+  })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: 'Nothing to change' });
 export const roadmapValuesSchema = z.object({
   values: z
-    .array(z.object({ year: z.number().int().min(2000).max(2100), plan: decimal.nullable().optional(), fact: decimal.nullable().optional() }))
+    .array(
+      z.object({
+        year: z.number().int().min(2000).max(2100),
+        plan: decimal.nullable().optional(),
+        fact: decimal.nullable().optional(),
+      }),
+    )
     .min(1)
     .max(100)
     .refine((vs) => new Set(vs.map((v) => v.year)).size === vs.length, { message: 'Each year may appear once' }),
 });
 export const seriesQuerySchema = z
   .object({ from: yearSchema.optional(), to: yearSchema.optional() })
-  .refine((v) => v.from === undefined || v.to === undefined || v.from <= v.to, { message: 'from must not be after to', path: ['from'] });
+  .refine((v) => v.from === undefined || v.to === undefined || v.from <= v.to, {
+    message: 'from must not be after to',
+    path: ['from'],
+  });
 
 function round6(x: number): number {
   return Math.round(x * 1e6) / 1e6;
@@ -346,7 +446,14 @@ export const matrixSchema = z.strictObject({
   id: z.number().int(),
   month: z.string(),
   status: matrixStatusSchema,
-  employee: z.strictObject({ id: z.number().int(), fullName: z.string(), position: z.string(), unitId: z.number().int(), unitName: z.string(), personnelNumber: z.string().nullable() }),
+  employee: z.strictObject({
+    id: z.number().int(),
+    fullName: z.string(),
+    position: z.string(),
+    unitId: z.number().int(),
+    unitName: z.string(),
+    personnelNumber: z.string().nullable(),
+  }),
   salary: z.number(),
   maxBonusSalaries: z.number(),
   sections: z.record(z.enum(SECTIONS), z.number()),
@@ -359,8 +466,22 @@ export const matrixSchema = z.strictObject({
   bonusToPay: z.number(),
   bonusAmount: z.number(),
   computedAt: z.string().nullable(),
-  workflow: z.strictObject({ confirmed: signatureSchema.nullable(), agreed: signatureSchema.nullable(), approved: signatureSchema.nullable(), locked: signatureSchema.nullable() }),
-  history: z.array(z.strictObject({ action: z.string(), from: z.string(), to: z.string(), by: person.nullable(), at: z.string(), comment: z.string().nullable() })),
+  workflow: z.strictObject({
+    confirmed: signatureSchema.nullable(),
+    agreed: signatureSchema.nullable(),
+    approved: signatureSchema.nullable(),
+    locked: signatureSchema.nullable(),
+  }),
+  history: z.array(
+    z.strictObject({
+      action: z.string(),
+      from: z.string(),
+      to: z.string(),
+      by: person.nullable(),
+      at: z.string(),
+      comment: z.string().nullable(),
+    }),
+  ),
   allowedActions: z.array(z.enum(MATRIX_ACTIONS)),
   editable: z.enum(EDIT_SCOPES),
   /** The engine's instance of the approval process (null before the employee first confirms). */
@@ -398,9 +519,18 @@ export type TeamPage = z.infer<typeof teamPageSchema>;
 export const generateResultSchema = z.strictObject({ created: z.number().int(), existing: z.number().int() });
 export type GenerateResult = z.infer<typeof generateResultSchema>;
 export const cascadeRowResultSchema = z.strictObject({ matrixIds: z.array(z.number().int()) });
-export const factsWriteResultSchema = z.strictObject({ written: z.number().int(), recomputed: z.number().int(), dryRun: z.boolean() });
+export const factsWriteResultSchema = z.strictObject({
+  written: z.number().int(),
+  recomputed: z.number().int(),
+  dryRun: z.boolean(),
+});
 export type FactsWriteResult = z.infer<typeof factsWriteResultSchema>;
-export const syncResultSchema = z.strictObject({ checked: z.number().int(), changed: z.number().int(), recomputed: z.number().int(), frozen: z.number().int() });
+export const syncResultSchema = z.strictObject({
+  checked: z.number().int(),
+  changed: z.number().int(),
+  recomputed: z.number().int(),
+  frozen: z.number().int(),
+});
 export type SyncResult = z.infer<typeof syncResultSchema>;
 
 /** An employee-level indicator with its T0/Tmax terms by period. */
@@ -465,7 +595,13 @@ export type MatrixPatchRequest = z.input<typeof matrixPatchSchema>;
 export type TermRequest = z.input<typeof termSchema>;
 export type EvaluationRequest = z.input<typeof evaluationSchema>;
 
-const levelViewSchema = z.strictObject({ code: z.string(), description: z.string(), points: z.number(), min: z.number().nullable(), max: z.number().nullable() });
+const levelViewSchema = z.strictObject({
+  code: z.string(),
+  description: z.string(),
+  points: z.number(),
+  min: z.number().nullable(),
+  max: z.number().nullable(),
+});
 const orgIndicatorViewSchema = z.strictObject({
   code: z.string(),
   name: z.string(),
@@ -476,15 +612,28 @@ const orgIndicatorViewSchema = z.strictObject({
   unit: z.string().nullable(),
   levels: z.array(levelViewSchema),
 });
-const groupViewSchema = z.strictObject({ code: z.string(), name: z.string(), weight: z.number(), indicators: z.array(orgIndicatorViewSchema) });
+const groupViewSchema = z.strictObject({
+  code: z.string(),
+  name: z.string(),
+  weight: z.number(),
+  indicators: z.array(orgIndicatorViewSchema),
+});
 /** An organisation methodology document as stored (defaults filled in). */
-export const methodologyDocSchema = z.strictObject({ code: z.string(), name: z.string(), description: z.string().nullable(), groups: z.array(groupViewSchema) });
+export const methodologyDocSchema = z.strictObject({
+  code: z.string(),
+  name: z.string(),
+  description: z.string().nullable(),
+  groups: z.array(groupViewSchema),
+});
 export type MethodologyDoc = z.infer<typeof methodologyDocSchema>;
 export type MethodologyLevel = MethodologyDoc['groups'][number]['indicators'][number]['levels'][number];
 export type MethodologyIndicator = MethodologyDoc['groups'][number]['indicators'][number];
 export type MethodologyGroup = MethodologyDoc['groups'][number];
 /** A stored methodology with the number of evaluations made with it. */
-export const methodologyViewSchema = methodologyDocSchema.extend({ id: z.number().int(), evaluations: z.number().int() });
+export const methodologyViewSchema = methodologyDocSchema.extend({
+  id: z.number().int(),
+  evaluations: z.number().int(),
+});
 export type MethodologyView = z.infer<typeof methodologyViewSchema>;
 
 /** One indicator's input: a measured value (range mode) or a chosen level code (expert mode). */
@@ -505,14 +654,26 @@ export const evaluationViewSchema = z.strictObject({
       code: z.string(),
       weight: z.number(),
       score: z.number(),
-      indicators: z.array(z.strictObject({ code: z.string(), level: z.string(), points: z.number(), value: z.number().nullable(), contribution: z.number() })),
+      indicators: z.array(
+        z.strictObject({
+          code: z.string(),
+          level: z.string(),
+          points: z.number(),
+          value: z.number().nullable(),
+          contribution: z.number(),
+        }),
+      ),
     }),
   ),
   evaluatedAt: z.string(),
 });
 export type EvaluationView = z.infer<typeof evaluationViewSchema>;
 
-export const roadmapValueSchema = z.strictObject({ year: z.number().int(), plan: z.number().nullable(), fact: z.number().nullable() });
+export const roadmapValueSchema = z.strictObject({
+  year: z.number().int(),
+  plan: z.number().nullable(),
+  fact: z.number().nullable(),
+});
 export type RoadmapValue = z.infer<typeof roadmapValueSchema>;
 /** A roadmap indicator with its yearly plan and fact. */
 export const roadmapIndicatorViewSchema = z.strictObject({
@@ -544,7 +705,10 @@ export const roadmapSeriesSchema = z.strictObject({
   achieved: z.array(z.boolean().nullable()),
 });
 export type RoadmapSeries = z.infer<typeof roadmapSeriesSchema>;
-export const roadmapSeriesAnswerSchema = z.strictObject({ years: z.array(z.number().int()), indicators: z.array(roadmapSeriesSchema) });
+export const roadmapSeriesAnswerSchema = z.strictObject({
+  years: z.array(z.number().int()),
+  indicators: z.array(roadmapSeriesSchema),
+});
 export type RoadmapSeriesAnswer = z.infer<typeof roadmapSeriesAnswerSchema>;
 
 const S = '/api/scorecard';

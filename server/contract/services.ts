@@ -4,14 +4,26 @@
  * (server/okno-moddle, `@okno-moddle/*` in the client); here they get schemas so answers are checked too.
  */
 import { z } from 'zod';
-import type { Answers, Deadline, PackageMember, Question, ReferenceDocument, ServiceMeta, Situation, Variant } from '../okno-moddle/index.js';
+import type {
+  Answers,
+  Deadline,
+  PackageMember,
+  Question,
+  ReferenceDocument,
+  ServiceMeta,
+  Situation,
+  Variant,
+} from '../okno-moddle/index.js';
 import { endpoint, instantSchema, itemsSchema } from './common.js';
 import { SERVICE_KIND_NAMES, SERVICE_STATUSES } from './enums.js';
 
 /** A service code: the BPMN process id. */
 export const SERVICE_CODE_RE = /^[a-z][a-z0-9-]{1,62}$/;
 
-const code = z.string().trim().regex(SERVICE_CODE_RE, 'Use lower-case latin letters, digits and hyphens (2–63 characters), starting with a letter');
+const code = z
+  .string()
+  .trim()
+  .regex(SERVICE_CODE_RE, 'Use lower-case latin letters, digits and hyphens (2–63 characters), starting with a letter');
 const form = z.looseObject({ id: z.string().min(1).max(100), type: z.string(), components: z.array(z.unknown()) });
 const xml = z.string().min(1, 'BPMN XML is required').max(5_000_000);
 
@@ -63,7 +75,9 @@ export const packageSchema = z.object({
 });
 
 export const answersSchema = z.object({
-  answers: z.record(z.string().max(200), z.union([z.string().max(200), z.array(z.string().max(200)).max(50)])).default({}),
+  answers: z
+    .record(z.string().max(200), z.union([z.string().max(200), z.array(z.string().max(200)).max(50)]))
+    .default({}),
 });
 
 /** "Try it": the answers, and optionally the editor's unsaved BPMN (else the stored draft is evaluated). */
@@ -91,7 +105,10 @@ export const versionQuery = z.object({ version: versionParam.optional() });
 export const formSchema = z.looseObject({ id: z.string(), type: z.string(), components: z.array(z.unknown()) });
 export type FormSchema = z.infer<typeof formSchema>;
 
-const deadlineSchema = z.strictObject({ value: z.number(), unit: z.enum(['workingDays', 'calendarDays']) }) satisfies z.ZodType<Deadline>;
+const deadlineSchema = z.strictObject({
+  value: z.number(),
+  unit: z.enum(['workingDays', 'calendarDays']),
+}) satisfies z.ZodType<Deadline>;
 const requiredFor = z.union([z.array(z.string()), z.literal('always')]);
 export const serviceMetaSchema = z.strictObject({
   code: z.string(),
@@ -110,7 +127,15 @@ export const questionSchema: z.ZodType<Question> = z.lazy(() =>
     text: z.string(),
     mode: z.enum(['single', 'multiple']),
     followUp: z.boolean(),
-    options: z.array(z.strictObject({ id: z.string(), text: z.string(), situations: z.array(z.string()), next: z.array(z.string()), questions: z.array(questionSchema) })),
+    options: z.array(
+      z.strictObject({
+        id: z.string(),
+        text: z.string(),
+        situations: z.array(z.string()),
+        next: z.array(z.string()),
+        questions: z.array(questionSchema),
+      }),
+    ),
   }),
 );
 export const referenceDocumentSchema = z.strictObject({
@@ -130,8 +155,15 @@ const variantSchema = z.strictObject({
   excludes: z.array(z.string()),
   deadline: deadlineSchema.nullable(),
 }) satisfies z.ZodType<Variant>;
-const packageMemberSchema = z.strictObject({ service: z.string(), title: z.string(), requiredFor }) satisfies z.ZodType<PackageMember>;
-const answersValueSchema = z.record(z.string(), z.union([z.string(), z.array(z.string())])) satisfies z.ZodType<Answers>;
+const packageMemberSchema = z.strictObject({
+  service: z.string(),
+  title: z.string(),
+  requiredFor,
+}) satisfies z.ZodType<PackageMember>;
+const answersValueSchema = z.record(
+  z.string(),
+  z.union([z.string(), z.array(z.string())]),
+) satisfies z.ZodType<Answers>;
 
 /** What the catalogue keeps of a published version: the parts of the model citizens and operators see. */
 export const serviceCardSchema = z.strictObject({
@@ -159,7 +191,12 @@ export const serviceSummarySchema = z.strictObject({
 });
 /** A row of the service list as the client receives it. */
 export type ServiceSummary = z.input<typeof serviceSummarySchema>;
-export const servicePageSchema = z.strictObject({ items: z.array(serviceSummarySchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });
+export const servicePageSchema = z.strictObject({
+  items: z.array(serviceSummarySchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
 export type ServicePage = z.input<typeof servicePageSchema>;
 export type ServicePageRecord = z.output<typeof servicePageSchema>;
 
@@ -172,10 +209,20 @@ export type ServiceDetail = z.input<typeof serviceDetailSchema>;
 export type ServiceDetailRecord = z.output<typeof serviceDetailSchema>;
 
 /** One problem of a model: where, which field, a stable code and a message in the user's language. */
-export const problemSchema = z.strictObject({ elementId: z.string(), field: z.string(), code: z.string(), severity: z.enum(['error', 'warning']), message: z.string() });
+export const problemSchema = z.strictObject({
+  elementId: z.string(),
+  field: z.string(),
+  code: z.string(),
+  severity: z.enum(['error', 'warning']),
+  message: z.string(),
+});
 export type Problem = z.infer<typeof problemSchema>;
 
-const coverageCaseSchema = z.strictObject({ answers: answersValueSchema, situations: z.array(z.string()), variants: z.array(z.string()) });
+const coverageCaseSchema = z.strictObject({
+  answers: answersValueSchema,
+  situations: z.array(z.string()),
+  variants: z.array(z.string()),
+});
 /** Result of the variant-coverage check: answer combinations leading to no or several variants. */
 export const coverageSchema = z.strictObject({
   checked: z.number().int(),
@@ -188,7 +235,11 @@ export const coverageSchema = z.strictObject({
   conflictCount: z.number().int(),
 });
 export type Coverage = z.infer<typeof coverageSchema>;
-export const validationReportSchema = z.strictObject({ valid: z.boolean(), problems: z.array(problemSchema), coverage: coverageSchema.nullable() });
+export const validationReportSchema = z.strictObject({
+  valid: z.boolean(),
+  problems: z.array(problemSchema),
+  coverage: coverageSchema.nullable(),
+});
 export type ValidationReport = z.infer<typeof validationReportSchema>;
 
 export const publishResultSchema = z.strictObject({
@@ -262,7 +313,13 @@ export const checklistSchema = z.strictObject({
   deadline: deadlineSchema.nullable(),
   members: z.array(checklistMemberSchema),
   asked: z.array(z.string()),
-  problems: z.array(z.strictObject({ questionId: z.string(), code: z.enum(['answer_missing', 'answer_unknown_option', 'answer_not_single']), optionId: z.string().optional() })),
+  problems: z.array(
+    z.strictObject({
+      questionId: z.string(),
+      code: z.enum(['answer_missing', 'answer_unknown_option', 'answer_not_single']),
+      optionId: z.string().optional(),
+    }),
+  ),
   variables: z.strictObject({
     answers: answersValueSchema,
     situations: z.array(z.string()),
@@ -273,7 +330,9 @@ export const checklistSchema = z.strictObject({
 export type Checklist = z.infer<typeof checklistSchema>;
 
 /** "Try it": the checklist and the route to highlight. */
-export const tryResultSchema = checklistSchema.extend({ route: z.strictObject({ elements: z.array(z.string()), undetermined: z.array(z.string()) }) });
+export const tryResultSchema = checklistSchema.extend({
+  route: z.strictObject({ elements: z.array(z.string()), undetermined: z.array(z.string()) }),
+});
 export type TryResult = z.infer<typeof tryResultSchema>;
 
 /** A published service in the public catalogue. */
@@ -294,7 +353,11 @@ export type CatalogueItem = z.input<typeof catalogueItemSchema>;
 export type CatalogueItemRecord = z.output<typeof catalogueItemSchema>;
 
 /** The published card of one service. */
-export const catalogueCardSchema = serviceCardSchema.extend({ code: z.string(), version: z.number().int(), title: z.string() });
+export const catalogueCardSchema = serviceCardSchema.extend({
+  code: z.string(),
+  version: z.number().int(),
+  title: z.string(),
+});
 export type CatalogueCard = z.infer<typeof catalogueCardSchema>;
 
 export type CreateServiceRequest = z.input<typeof createSchema>;

@@ -1,6 +1,15 @@
 /** The contract of /api/users: staff account administration. */
 import { z } from 'zod';
-import { booleanParam, idParam, instantSchema, listQuerySchema, localeSchema, pageSchema, ROLES, endpoint } from './common.js';
+import {
+  booleanParam,
+  idParam,
+  instantSchema,
+  listQuerySchema,
+  localeSchema,
+  pageSchema,
+  ROLES,
+  endpoint,
+} from './common.js';
 import { emailSchema, passwordSchema, phoneSchema } from './auth.js';
 
 const roles = z

@@ -23,7 +23,8 @@ export const ENGINE_PASSWORD_FILE = 'engine-password';
  * refuses an unprotected key.
  */
 export function engineCredentials(opts: { username?: string; password?: string; dataDir: string }): EngineCredentials {
-  if (opts.username && opts.password) return { username: opts.username, password: opts.password, source: { kind: 'env' } };
+  if (opts.username && opts.password)
+    return { username: opts.username, password: opts.password, source: { kind: 'env' } };
   const dir = path.resolve(opts.dataDir);
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, ENGINE_PASSWORD_FILE);
@@ -35,7 +36,9 @@ export function engineCredentials(opts: { username?: string; password?: string; 
   }
   const mode = fs.statSync(file).mode & 0o777;
   if (mode & 0o077) {
-    throw new Error(`${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\` or delete it to generate a new engine password`);
+    throw new Error(
+      `${file} is readable by other users (mode ${mode.toString(8)}); run \`chmod 600 ${file}\` or delete it to generate a new engine password`,
+    );
   }
   const password = fs.readFileSync(file, 'utf8').trim();
   if (!password) throw new Error(`${file} is empty; delete it to generate a new engine password`);
@@ -48,7 +51,9 @@ export function basicAuthorization(c: Pick<EngineCredentials, 'username' | 'pass
 }
 
 /** A constant-time check of a presented Authorization value against the expected one. */
-export function authorizationChecker(c: Pick<EngineCredentials, 'username' | 'password'>): (presented: unknown) => boolean {
+export function authorizationChecker(
+  c: Pick<EngineCredentials, 'username' | 'password'>,
+): (presented: unknown) => boolean {
   const expected = crypto.createHash('sha256').update(basicAuthorization(c)).digest();
   return (presented) => {
     if (typeof presented !== 'string' || !presented) return false;
@@ -58,5 +63,9 @@ export function authorizationChecker(c: Pick<EngineCredentials, 'username' | 'pa
 
 /** The SDK settings (Camunda8 constructor or environment) that authenticate against these credentials. */
 export function sdkAuthSettings(c: Pick<EngineCredentials, 'username' | 'password'>): Record<string, string> {
-  return { CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: c.username, CAMUNDA_BASIC_AUTH_PASSWORD: c.password };
+  return {
+    CAMUNDA_AUTH_STRATEGY: 'BASIC',
+    CAMUNDA_BASIC_AUTH_USERNAME: c.username,
+    CAMUNDA_BASIC_AUTH_PASSWORD: c.password,
+  };
 }

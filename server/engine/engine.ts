@@ -7,7 +7,16 @@ import type { ProcessModel } from './bpmn/model.js';
 import { BpmnValidationError, parseBpmn } from './bpmn/parse.js';
 import { EngineError, alreadyExists, failedPrecondition, invalidArgument, notFound, onlyNotFound } from './errors.js';
 import { evaluateStaticOrFeel } from '../platform/feel/feel.js';
-import { CommandContext, dbOf, type CommandTx, type DbSource, type Definition, type DefinitionRow, type EngineServices, type FinishedInstance } from './processor/context.js';
+import {
+  CommandContext,
+  dbOf,
+  type CommandTx,
+  type DbSource,
+  type Definition,
+  type DefinitionRow,
+  type EngineServices,
+  type FinishedInstance,
+} from './processor/context.js';
 import { Processor } from './processor/processor.js';
 import { nextCycle, scheduleTimer } from './scheduler/timers.js';
 import { KeyAllocator } from './state/keys.js';
@@ -192,7 +201,8 @@ export function parseVariables(json: string | undefined): Record<string, unknown
     throw invalidArgument(`Expected to parse the variables as a JSON document, but failed: '${json.slice(0, 100)}'`);
   }
   if (value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw invalidArgument(`Expected the variables to be a JSON object, but was '${json.slice(0, 100)}'`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw invalidArgument(`Expected the variables to be a JSON object, but was '${json.slice(0, 100)}'`);
   return value as Record<string, unknown>;
 }
 
@@ -239,7 +249,10 @@ export class Engine implements EngineServices {
 
   /** Detects the database kind; on PostgreSQL listens for job wake-ups from other engine processes. */
   async init(): Promise<void> {
-    const rows = await rawRows<{ version: string; schema: string }>(this.knex, 'select version() as version, current_schema() as schema');
+    const rows = await rawRows<{ version: string; schema: string }>(
+      this.knex,
+      'select version() as version, current_schema() as schema',
+    );
     this.serialDb = /PGlite/i.test(rows[0]?.version ?? '');
     this.schema = rows[0]?.schema ?? 'public';
     if (this.serialDb) return;
@@ -247,7 +260,11 @@ export class Engine implements EngineServices {
     if (!connection) return;
     // The listening session is named after the schema, so engine processes can count each other.
     const appName = `okno-engine ${this.schema}`.slice(0, 63);
-    const client = new pg.Client(typeof connection === 'string' ? { connectionString: connection, application_name: appName } : { ...connection, application_name: appName });
+    const client = new pg.Client(
+      typeof connection === 'string'
+        ? { connectionString: connection, application_name: appName }
+        : { ...connection, application_name: appName },
+    );
     try {
       await client.connect();
       await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
@@ -263,7 +280,11 @@ export class Engine implements EngineServices {
     client.on('error', (err) => this.logger.warn({ err }, 'engine: LISTEN connection lost; polling only'));
     this.listener = client;
     const countPeers = async () => {
-      const r = await rawRows<{ n: number }>(this.knex, 'select count(*)::int as n from pg_stat_activity where application_name = ? and datname = current_database()', [appName]).catch(() => undefined);
+      const r = await rawRows<{ n: number }>(
+        this.knex,
+        'select count(*)::int as n from pg_stat_activity where application_name = ? and datname = current_database()',
+        [appName],
+      ).catch(() => undefined);
       this.peers = r ? r[0].n > 1 : true;
     };
     await countPeers();
@@ -289,11 +310,23 @@ export class Engine implements EngineServices {
   async definition(db: DbSource, key: number): Promise<Definition> {
     const cached = this.definitions.get(key);
     if (cached) return cached;
-    const row = (await dbOf(db)('engineProcessDefinitions').where({ key }).first()) as (DefinitionRow & { resource: string }) | undefined;
+    const row = (await dbOf(db)('engineProcessDefinitions').where({ key }).first()) as
+      (DefinitionRow & { resource: string }) | undefined;
     if (!row) throw notFound(`Expected to find process definition with key '${key}', but none found`);
     const models = await parseBpmn(row.resource);
     const model = models.find((m) => m.bpmnProcessId === row.bpmnProcessId)!;
-    const def = { row: { key: row.key, bpmnProcessId: row.bpmnProcessId, version: row.version, versionTag: row.versionTag, resourceName: row.resourceName, deploymentKey: row.deploymentKey, tenantId: row.tenantId }, model };
+    const def = {
+      row: {
+        key: row.key,
+        bpmnProcessId: row.bpmnProcessId,
+        version: row.version,
+        versionTag: row.versionTag,
+        resourceName: row.resourceName,
+        deploymentKey: row.deploymentKey,
+        tenantId: row.tenantId,
+      },
+      model,
+    };
     this.definitions.set(key, def);
     return def;
   }
@@ -303,7 +336,11 @@ export class Engine implements EngineServices {
   private readonly messageStarts = new Map<string, { rows: { key: number; bpmnProcessId: string }[]; at: number }>();
 
   /** The latest definitions with a message start event named `name` (cached briefly, like latestDefinition). */
-  private async messageStartDefinitions(ctx: CommandContext, name: string, tenantId: string): Promise<{ key: number; bpmnProcessId: string }[]> {
+  private async messageStartDefinitions(
+    ctx: CommandContext,
+    name: string,
+    tenantId: string,
+  ): Promise<{ key: number; bpmnProcessId: string }[]> {
     const cacheKey = `${tenantId}\u0000${name}`;
     const cached = this.messageStarts.get(cacheKey);
     if (cached && performance.now() - cached.at < 1000) return cached.rows;
@@ -324,14 +361,22 @@ export class Engine implements EngineServices {
     const cacheKey = `${tenantId}\u0000${bpmnProcessId}`;
     const cached = this.latest.get(cacheKey);
     if (cached && performance.now() - cached.at < 1000) return this.definition(db, cached.key);
-    const row = (await dbOf(db)('engineProcessDefinitions').where({ bpmnProcessId, tenantId }).orderBy('version', 'desc').first('key')) as { key: number } | undefined;
+    const row = (await dbOf(db)('engineProcessDefinitions')
+      .where({ bpmnProcessId, tenantId })
+      .orderBy('version', 'desc')
+      .first('key')) as { key: number } | undefined;
     if (!row) return undefined;
     this.latest.set(cacheKey, { key: row.key, at: performance.now() });
     return this.definition(db, row.key);
   }
 
   /** The latest definition of a process id with a version tag or from a deployment. */
-  async boundDefinition(db: DbSource, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined> {
+  async boundDefinition(
+    db: DbSource,
+    bpmnProcessId: string,
+    tenantId: string,
+    binding: { versionTag?: string; deploymentKey?: number },
+  ): Promise<Definition | undefined> {
     let q = dbOf(db)('engineProcessDefinitions').where({ bpmnProcessId, tenantId });
     if (binding.versionTag !== undefined) q = q.andWhere({ versionTag: binding.versionTag });
     if (binding.deploymentKey !== undefined) q = q.andWhere({ deploymentKey: binding.deploymentKey });
@@ -353,7 +398,12 @@ export class Engine implements EngineServices {
   command<T>(fn: CommandFn<T>, opts: { takeJob?: number } = {}): Promise<T> {
     this.inFlight++;
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ fn: fn as CommandFn<unknown>, takeJob: opts.takeJob, resolve: resolve as (v: unknown) => void, reject });
+      this.queue.push({
+        fn: fn as CommandFn<unknown>,
+        takeJob: opts.takeJob,
+        resolve: resolve as (v: unknown) => void,
+        reject,
+      });
       this.schedulePump();
     }).finally(() => {
       this.inFlight--;
@@ -422,7 +472,11 @@ export class Engine implements EngineServices {
             await processor.run();
           }
           // Other engine processes on this database learn of new jobs through NOTIFY (PostgreSQL only).
-          await ctx.flush(this.serialDb || !this.peers ? undefined : { channel: NOTIFY_CHANNEL, payload: (type) => [this.schema, this.instanceId, type].join('\u0001') });
+          await ctx.flush(
+            this.serialDb || !this.peers
+              ? undefined
+              : { channel: NOTIFY_CHANNEL, payload: (type) => [this.schema, this.instanceId, type].join('\u0001') },
+          );
           return out;
         });
         this.afterCommit(ctx!);
@@ -447,7 +501,9 @@ export class Engine implements EngineServices {
       await tx.commit();
       return result;
     } catch (err) {
-      await tx.rollback().catch((rollbackErr: unknown) => this.logger.warn({ err: rollbackErr }, 'engine: rollback failed'));
+      await tx
+        .rollback()
+        .catch((rollbackErr: unknown) => this.logger.warn({ err: rollbackErr }, 'engine: rollback failed'));
       throw err;
     } finally {
       tx.release();
@@ -467,7 +523,9 @@ export class Engine implements EngineServices {
       }
     }
     for (const s of ctx.thrownSignals) {
-      this.broadcastSignal(s.name, s.variables, DEFAULT_TENANT).catch((err: unknown) => this.logger.error({ err }, 'signal broadcast failed'));
+      this.broadcastSignal(s.name, s.variables, DEFAULT_TENANT).catch((err: unknown) =>
+        this.logger.error({ err }, 'signal broadcast failed'),
+      );
     }
   }
 
@@ -490,7 +548,12 @@ export class Engine implements EngineServices {
       const sinks = this.jobSinks.get(row.type as string);
       if (!sinks) continue;
       for (const sink of sinks) {
-        if (sink.free <= 0 || (sink.once && sink.reservedBy && sink.reservedBy !== ctx) || !sink.tenants.includes(row.tenantId as string)) continue;
+        if (
+          sink.free <= 0 ||
+          (sink.once && sink.reservedBy && sink.reservedBy !== ctx) ||
+          !sink.tenants.includes(row.tenantId as string)
+        )
+          continue;
         const state = ctx.loaded(row.processInstanceKey as number);
         if (!state) break;
         const vars: Record<string, unknown> = {};
@@ -504,7 +567,10 @@ export class Engine implements EngineServices {
         row.worker = sink.request.worker;
         row.deadline = deadline.toISOString();
         ctx.noteTimer(deadline);
-        const job = activatedJob(row as unknown as JobRow, fetch.length ? Object.fromEntries(Object.entries(vars).filter(([n]) => fetch.includes(n))) : vars);
+        const job = activatedJob(
+          row as unknown as JobRow,
+          fetch.length ? Object.fromEntries(Object.entries(vars).filter(([n]) => fetch.includes(n))) : vars,
+        );
         ctx.offered.push({ sink, job });
         break;
       }
@@ -602,9 +668,17 @@ export class Engine implements EngineServices {
   // ---------- deploy ----------
 
   /** Deploys BPMN and form resources; unchanged resources keep their version. */
-  async deploy(resources: { name: string; content: Buffer }[], tenantId: string): Promise<{ key: string; deployments: DeployedResource[] }> {
+  async deploy(
+    resources: { name: string; content: Buffer }[],
+    tenantId: string,
+  ): Promise<{ key: string; deployments: DeployedResource[] }> {
     if (!resources.length) throw invalidArgument('Expected to deploy at least one resource, but none given');
-    const parsed: { name: string; text: string; models?: ProcessModel[]; form?: { id: string; versionTag?: string } }[] = [];
+    const parsed: {
+      name: string;
+      text: string;
+      models?: ProcessModel[];
+      form?: { id: string; versionTag?: string };
+    }[] = [];
     const problems: string[] = [];
     for (const r of resources) {
       const text = r.content.toString('utf8');
@@ -612,7 +686,8 @@ export class Engine implements EngineServices {
         try {
           parsed.push({ name: r.name, text, models: await parseBpmn(text) });
         } catch (err) {
-          if (err instanceof BpmnValidationError) problems.push(`'${r.name}':\n${err.problems.map((p) => `- ${p}`).join('\n')}`);
+          if (err instanceof BpmnValidationError)
+            problems.push(`'${r.name}':\n${err.problems.map((p) => `- ${p}`).join('\n')}`);
           else throw err;
         }
       } else if (/\.form$/i.test(r.name)) {
@@ -623,15 +698,27 @@ export class Engine implements EngineServices {
           problems.push(`'${r.name}': Failed to parse the form JSON: ${(err as Error).message}`);
           continue;
         }
-        if (!form || typeof form.id !== 'string' || !form.id) problems.push(`'${r.name}': Expected the form to have an 'id', but none given`);
-        else parsed.push({ name: r.name, text, form: { id: form.id, versionTag: typeof form.versionTag === 'string' ? form.versionTag : undefined } });
+        if (!form || typeof form.id !== 'string' || !form.id)
+          problems.push(`'${r.name}': Expected the form to have an 'id', but none given`);
+        else
+          parsed.push({
+            name: r.name,
+            text,
+            form: { id: form.id, versionTag: typeof form.versionTag === 'string' ? form.versionTag : undefined },
+          });
       } else {
-        problems.push(`'${r.name}': Expected the resource to be a BPMN (.bpmn, .xml) or form (.form) file; other resources are not supported by the Okno engine`);
+        problems.push(
+          `'${r.name}': Expected the resource to be a BPMN (.bpmn, .xml) or form (.form) file; other resources are not supported by the Okno engine`,
+        );
       }
     }
-    if (problems.length) throw invalidArgument(`Expected to deploy new resources, but encountered the following errors:\n${problems.join('\n')}`);
+    if (problems.length)
+      throw invalidArgument(
+        `Expected to deploy new resources, but encountered the following errors:\n${problems.join('\n')}`,
+      );
     const ids = parsed.flatMap((p) => p.models?.map((m) => m.bpmnProcessId) ?? []);
-    if (new Set(ids).size !== ids.length) throw invalidArgument('Expected the process ids of a deployment to be unique, but a process id occurs twice');
+    if (new Set(ids).size !== ids.length)
+      throw invalidArgument('Expected the process ids of a deployment to be unique, but a process id occurs twice');
 
     this.latest.clear();
     this.messageStarts.clear();
@@ -650,11 +737,19 @@ export class Engine implements EngineServices {
         if (p.models) {
           for (const model of p.models) {
             const checksum = sha256(p.text);
-            const latest = (await trx('engineProcessDefinitions').where({ bpmnProcessId: model.bpmnProcessId, tenantId }).orderBy('version', 'desc').first('key', 'version', 'checksum')) as
-              | { key: number; version: number; checksum: string }
-              | undefined;
+            const latest = (await trx('engineProcessDefinitions')
+              .where({ bpmnProcessId: model.bpmnProcessId, tenantId })
+              .orderBy('version', 'desc')
+              .first('key', 'version', 'checksum')) as { key: number; version: number; checksum: string } | undefined;
             if (latest && latest.checksum === checksum) {
-              out.push({ kind: 'process', id: model.bpmnProcessId, version: latest.version, key: String(latest.key), resourceName: p.name, tenantId });
+              out.push({
+                kind: 'process',
+                id: model.bpmnProcessId,
+                version: latest.version,
+                key: String(latest.key),
+                resourceName: p.name,
+                tenantId,
+              });
               continue;
             }
             const key = await ctx.key();
@@ -678,34 +773,93 @@ export class Engine implements EngineServices {
               signalStarts: JSON.stringify(signalStarts),
               tenantId,
             });
-            this.definitions.set(key, { row: { key, bpmnProcessId: model.bpmnProcessId, version, versionTag: model.versionTag ?? null, resourceName: p.name, deploymentKey, tenantId }, model });
+            this.definitions.set(key, {
+              row: {
+                key,
+                bpmnProcessId: model.bpmnProcessId,
+                version,
+                versionTag: model.versionTag ?? null,
+                resourceName: p.name,
+                deploymentKey,
+                tenantId,
+              },
+              model,
+            });
             // Timer start events: the new version's replace the previous versions'.
             if (latest) {
               await trx('engineTimers')
-                .whereIn('processDefinitionKey', trx('engineProcessDefinitions').select('key').where({ bpmnProcessId: model.bpmnProcessId, tenantId }))
+                .whereIn(
+                  'processDefinitionKey',
+                  trx('engineProcessDefinitions').select('key').where({ bpmnProcessId: model.bpmnProcessId, tenantId }),
+                )
                 .delete();
             }
             for (const startId of model.timerStarts) {
               const timer = model.elements.get(startId)!.event!.timer!;
               const value = evaluateStaticOrFeel(timer.expression, {});
-              const schedule = value.ok ? scheduleTimer(timer.kind, String(value.value), ctx.now) : { error: value.message };
-              if ('error' in schedule) throw invalidArgument(`Expected to deploy new resources, but encountered the following errors:\n'${p.name}':\n- Element: ${startId}\n    - ERROR: ${schedule.error}`);
-              ctx.timers.push({ key: await ctx.key(), dueAt: schedule.dueAt, processDefinitionKey: key, targetElementId: startId, repetitions: schedule.repetitions, cycle: schedule.cycle ?? null });
+              const schedule = value.ok
+                ? scheduleTimer(timer.kind, String(value.value), ctx.now)
+                : { error: value.message };
+              if ('error' in schedule)
+                throw invalidArgument(
+                  `Expected to deploy new resources, but encountered the following errors:\n'${p.name}':\n- Element: ${startId}\n    - ERROR: ${schedule.error}`,
+                );
+              ctx.timers.push({
+                key: await ctx.key(),
+                dueAt: schedule.dueAt,
+                processDefinitionKey: key,
+                targetElementId: startId,
+                repetitions: schedule.repetitions,
+                cycle: schedule.cycle ?? null,
+              });
               ctx.noteTimer(schedule.dueAt);
             }
-            ctx.event({ key, valueType: 'PROCESS', intent: 'CREATED', processInstanceKey: null, payload: { bpmnProcessId: model.bpmnProcessId, version } });
-            out.push({ kind: 'process', id: model.bpmnProcessId, version, key: String(key), resourceName: p.name, tenantId });
+            ctx.event({
+              key,
+              valueType: 'PROCESS',
+              intent: 'CREATED',
+              processInstanceKey: null,
+              payload: { bpmnProcessId: model.bpmnProcessId, version },
+            });
+            out.push({
+              kind: 'process',
+              id: model.bpmnProcessId,
+              version,
+              key: String(key),
+              resourceName: p.name,
+              tenantId,
+            });
           }
         } else if (p.form) {
           const checksum = sha256(p.text);
-          const latest = (await trx('engineForms').where({ formId: p.form.id, tenantId }).orderBy('version', 'desc').first('key', 'version', 'checksum')) as { key: number; version: number; checksum: string } | undefined;
+          const latest = (await trx('engineForms')
+            .where({ formId: p.form.id, tenantId })
+            .orderBy('version', 'desc')
+            .first('key', 'version', 'checksum')) as { key: number; version: number; checksum: string } | undefined;
           if (latest && latest.checksum === checksum) {
-            out.push({ kind: 'form', id: p.form.id, version: latest.version, key: String(latest.key), resourceName: p.name, tenantId });
+            out.push({
+              kind: 'form',
+              id: p.form.id,
+              version: latest.version,
+              key: String(latest.key),
+              resourceName: p.name,
+              tenantId,
+            });
             continue;
           }
           const key = await ctx.key();
           const version = (latest?.version ?? 0) + 1;
-          await trx('engineForms').insert({ key, formId: p.form.id, version, versionTag: p.form.versionTag ?? null, resourceName: p.name, checksum, resource: p.text, deploymentKey, tenantId });
+          await trx('engineForms').insert({
+            key,
+            formId: p.form.id,
+            version,
+            versionTag: p.form.versionTag ?? null,
+            resourceName: p.name,
+            checksum,
+            resource: p.text,
+            deploymentKey,
+            tenantId,
+          });
           out.push({ kind: 'form', id: p.form.id, version, key: String(key), resourceName: p.name, tenantId });
         }
       }
@@ -715,28 +869,52 @@ export class Engine implements EngineServices {
 
   // ---------- process instances ----------
 
-  private async resolveDefinition(ctx: CommandContext, req: { processDefinitionKey?: string; bpmnProcessId?: string; version?: number; tenantId: string }): Promise<Definition> {
+  private async resolveDefinition(
+    ctx: CommandContext,
+    req: { processDefinitionKey?: string; bpmnProcessId?: string; version?: number; tenantId: string },
+  ): Promise<Definition> {
     if (req.processDefinitionKey && req.processDefinitionKey !== '0') {
       return this.definition(ctx, Number(req.processDefinitionKey)).catch(() => {
         throw notFound(`Expected to find process definition with key '${req.processDefinitionKey}', but none found`);
       });
     }
-    if (!req.bpmnProcessId) throw invalidArgument('Expected either a process definition key or a BPMN process id, but none given');
+    if (!req.bpmnProcessId)
+      throw invalidArgument('Expected either a process definition key or a BPMN process id, but none given');
     if (req.version !== undefined && req.version > 0) {
-      const row = (await ctx.trx('engineProcessDefinitions').where({ bpmnProcessId: req.bpmnProcessId, version: req.version, tenantId: req.tenantId }).first('key')) as { key: number } | undefined;
-      if (!row) throw notFound(`Expected to find process definition with process ID '${req.bpmnProcessId}' and version '${req.version}', but none found`);
+      const row = (await ctx
+        .trx('engineProcessDefinitions')
+        .where({ bpmnProcessId: req.bpmnProcessId, version: req.version, tenantId: req.tenantId })
+        .first('key')) as { key: number } | undefined;
+      if (!row)
+        throw notFound(
+          `Expected to find process definition with process ID '${req.bpmnProcessId}' and version '${req.version}', but none found`,
+        );
       return this.definition(ctx, row.key);
     }
     const def = await this.latestDefinition(ctx, req.bpmnProcessId, req.tenantId);
-    if (!def) throw notFound(`Expected to find process definition with process ID '${req.bpmnProcessId}', but none found`);
+    if (!def)
+      throw notFound(`Expected to find process definition with process ID '${req.bpmnProcessId}', but none found`);
     return def;
   }
 
   /** Creates and starts a process instance. */
   async createProcessInstance(
-    req: { processDefinitionKey?: string; bpmnProcessId?: string; version?: number; variables: Record<string, unknown>; tenantId: string; startInstructions?: string[] },
+    req: {
+      processDefinitionKey?: string;
+      bpmnProcessId?: string;
+      version?: number;
+      variables: Record<string, unknown>;
+      tenantId: string;
+      startInstructions?: string[];
+    },
     onCreated?: (key: number, wait: (f: FinishedInstance) => void) => void,
-  ): Promise<{ processDefinitionKey: string; bpmnProcessId: string; version: number; processInstanceKey: string; tenantId: string }> {
+  ): Promise<{
+    processDefinitionKey: string;
+    bpmnProcessId: string;
+    version: number;
+    processInstanceKey: string;
+    tenantId: string;
+  }> {
     let createdKey: number | undefined;
     try {
       return await this.command(async (ctx, p) => {
@@ -744,17 +922,32 @@ export class Engine implements EngineServices {
         const starts = req.startInstructions ?? [];
         for (const id of starts) {
           const el = def.model.elements.get(id);
-          if (!el || el.scopeId !== def.model.bpmnProcessId || el.type === 'BOUNDARY_EVENT' || el.type === 'EVENT_SUB_PROCESS') {
-            throw invalidArgument(`Expected to create instance of process with start instructions but the element with id '${id}' is not a flow node of the process scope`);
+          if (
+            !el ||
+            el.scopeId !== def.model.bpmnProcessId ||
+            el.type === 'BOUNDARY_EVENT' ||
+            el.type === 'EVENT_SUB_PROCESS'
+          ) {
+            throw invalidArgument(
+              `Expected to create instance of process with start instructions but the element with id '${id}' is not a flow node of the process scope`,
+            );
           }
         }
         if (!starts.length && !def.model.elements.get(def.model.bpmnProcessId)?.noneStart) {
-          throw invalidArgument(`Expected to create instance of process with none start event, but there is no such event`);
+          throw invalidArgument(
+            `Expected to create instance of process with none start event, but there is no such event`,
+          );
         }
         const state = await p.createInstance(def, req.variables, { tenantId: req.tenantId, startIds: starts });
         createdKey = state.pi.key;
         if (onCreated) onCreated(state.pi.key, (f) => this.resultWaiters.get(f.key)?.(f));
-        return { processDefinitionKey: String(def.row.key), bpmnProcessId: def.row.bpmnProcessId, version: def.row.version, processInstanceKey: String(state.pi.key), tenantId: req.tenantId };
+        return {
+          processDefinitionKey: String(def.row.key),
+          bpmnProcessId: def.row.bpmnProcessId,
+          version: def.row.version,
+          processInstanceKey: String(state.pi.key),
+          tenantId: req.tenantId,
+        };
       });
     } catch (err) {
       if (createdKey !== undefined) this.resultWaiters.delete(createdKey);
@@ -764,7 +957,14 @@ export class Engine implements EngineServices {
 
   /** Creates an instance and resolves when it completes (or rejects on timeout / termination). */
   async createProcessInstanceWithResult(
-    req: { processDefinitionKey?: string; bpmnProcessId?: string; version?: number; variables: Record<string, unknown>; tenantId: string; startInstructions?: string[] },
+    req: {
+      processDefinitionKey?: string;
+      bpmnProcessId?: string;
+      version?: number;
+      variables: Record<string, unknown>;
+      tenantId: string;
+      startInstructions?: string[];
+    },
     timeoutMs: number,
   ): Promise<{ created: Awaited<ReturnType<Engine['createProcessInstance']>>; finished: FinishedInstance }> {
     let resolveFinished!: (f: FinishedInstance) => void;
@@ -781,10 +981,22 @@ export class Engine implements EngineServices {
       const result = await Promise.race([
         finished,
         new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new EngineError(grpc.status.DEADLINE_EXCEEDED, `Expected the process instance '${created.processInstanceKey}' to complete within ${timeoutMs} ms, but it did not`)), timeoutMs);
+          timer = setTimeout(
+            () =>
+              reject(
+                new EngineError(
+                  grpc.status.DEADLINE_EXCEEDED,
+                  `Expected the process instance '${created.processInstanceKey}' to complete within ${timeoutMs} ms, but it did not`,
+                ),
+              ),
+            timeoutMs,
+          );
         }),
       ]);
-      if (result.state !== 'COMPLETED') throw failedPrecondition(`Expected process instance '${created.processInstanceKey}' to complete, but it was terminated`);
+      if (result.state !== 'COMPLETED')
+        throw failedPrecondition(
+          `Expected process instance '${created.processInstanceKey}' to complete, but it was terminated`,
+        );
       return { created, finished: result };
     } finally {
       clearTimeout(timer);
@@ -795,9 +1007,17 @@ export class Engine implements EngineServices {
   /** Cancels a (root) process instance. */
   async cancelProcessInstance(key: number): Promise<void> {
     await this.command(async (ctx, p) => {
-      const pi = (await ctx.trx('engineProcessInstances').where({ key }).first('rootKey', 'state', 'parentProcessInstanceKey')) as { rootKey: number; state: string; parentProcessInstanceKey: number | null } | undefined;
-      if (!pi || pi.state !== 'ACTIVE') throw notFound(`Expected to cancel a process instance with key '${key}', but no such process was found`);
-      if (pi.parentProcessInstanceKey !== null) throw invalidArgument(`Expected to cancel a process instance with key '${key}', but it is created by a parent process instance. Cancel the root process instance '${pi.rootKey}' instead.`);
+      const pi = (await ctx
+        .trx('engineProcessInstances')
+        .where({ key })
+        .first('rootKey', 'state', 'parentProcessInstanceKey')) as
+        { rootKey: number; state: string; parentProcessInstanceKey: number | null } | undefined;
+      if (!pi || pi.state !== 'ACTIVE')
+        throw notFound(`Expected to cancel a process instance with key '${key}', but no such process was found`);
+      if (pi.parentProcessInstanceKey !== null)
+        throw invalidArgument(
+          `Expected to cancel a process instance with key '${key}', but it is created by a parent process instance. Cancel the root process instance '${pi.rootKey}' instead.`,
+        );
       await ctx.lockRoot(pi.rootKey);
       const state = await ctx.instance(key);
       await p.cancel(state);
@@ -807,12 +1027,23 @@ export class Engine implements EngineServices {
   /** Sets variables on a scope (local) or propagates them from it. */
   async setVariables(elementInstanceKey: number, variables: Record<string, unknown>, local: boolean): Promise<string> {
     return this.command(async (ctx) => {
-      const el = (await ctx.trx('engineElementInstances').where({ key: elementInstanceKey }).first('processInstanceKey')) as { processInstanceKey: number } | undefined;
-      if (!el) throw notFound(`Expected to update variables for element with key '${elementInstanceKey}', but no such element was found`);
-      const pi = (await ctx.trx('engineProcessInstances').where({ key: el.processInstanceKey }).first('rootKey')) as { rootKey: number };
+      const el = (await ctx
+        .trx('engineElementInstances')
+        .where({ key: elementInstanceKey })
+        .first('processInstanceKey')) as { processInstanceKey: number } | undefined;
+      if (!el)
+        throw notFound(
+          `Expected to update variables for element with key '${elementInstanceKey}', but no such element was found`,
+        );
+      const pi = (await ctx.trx('engineProcessInstances').where({ key: el.processInstanceKey }).first('rootKey')) as {
+        rootKey: number;
+      };
       await ctx.lockRoot(pi.rootKey);
       const state = await ctx.instance(el.processInstanceKey);
-      if (!state.elements.has(elementInstanceKey)) throw notFound(`Expected to update variables for element with key '${elementInstanceKey}', but no such element was found`);
+      if (!state.elements.has(elementInstanceKey))
+        throw notFound(
+          `Expected to update variables for element with key '${elementInstanceKey}', but no such element was found`,
+        );
       for (const [name, value] of Object.entries(variables)) {
         let target = local ? elementInstanceKey : state.pi.key;
         if (!local) {
@@ -824,7 +1055,13 @@ export class Engine implements EngineServices {
           }
         }
         const existed = state.setVariable(target, name, value);
-        ctx.event({ key: target, valueType: 'VARIABLE', intent: existed ? 'UPDATED' : 'CREATED', processInstanceKey: state.pi.key, payload: { name, scopeKey: target } });
+        ctx.event({
+          key: target,
+          valueType: 'VARIABLE',
+          intent: existed ? 'UPDATED' : 'CREATED',
+          processInstanceKey: state.pi.key,
+          payload: { name, scopeKey: target },
+        });
       }
       return String(await ctx.key());
     });
@@ -872,7 +1109,11 @@ export class Engine implements EngineServices {
 
   /** Locks the job's call hierarchy (one query) and returns the job as it is after the lock, or rejects with NOT_FOUND. */
   private async lockedJob(ctx: CommandContext, key: number, action: string, fresh = true): Promise<JobRow> {
-    const locked = await rawRows<JobRow>(ctx.trx, 'select j.* from engine_jobs j join engine_process_instances p on p.key = j.root_key where j.key = ? for update of p', [key]);
+    const locked = await rawRows<JobRow>(
+      ctx.trx,
+      'select j.* from engine_jobs j join engine_process_instances p on p.key = j.root_key where j.key = ? for update of p',
+      [key],
+    );
     if (!locked[0]) throw notFound(`Expected to ${action} job with key '${key}', but no such job was found`);
     ctx.lockedRoot(locked[0].rootKey);
     if (!fresh) return locked[0];
@@ -883,34 +1124,52 @@ export class Engine implements EngineServices {
   }
 
   private jobEvent(ctx: CommandContext, job: JobRow, intent: string, payload: Record<string, unknown> = {}): void {
-    ctx.event({ key: job.key, valueType: 'JOB', intent, processInstanceKey: job.processInstanceKey, elementId: job.elementId, payload: { type: job.type, ...payload } });
+    ctx.event({
+      key: job.key,
+      valueType: 'JOB',
+      intent,
+      processInstanceKey: job.processInstanceKey,
+      elementId: job.elementId,
+      payload: { type: job.type, ...payload },
+    });
   }
 
   /** Completes a job: its element completes with the variables. */
   async completeJob(key: number, variables: Record<string, unknown>, result?: ListenerResult): Promise<void> {
-    await this.command(async (ctx, p) => {
-      // The group took the job already (locked its hierarchy, deleted it, loaded its instance).
-      const job = ctx.prefetched.get(key) as JobRow | undefined;
-      ctx.prefetched.delete(key);
-      if (!job) throw notFound(`Expected to complete job with key '${key}', but no such job was found`);
-      if (job.state === 'failed') throw failedPrecondition(`Expected to complete job with key '${key}', but it is in state 'FAILED' (it has an incident)`);
-      this.jobEvent(ctx, job, 'COMPLETED');
-      const state = await ctx.instance(job.processInstanceKey);
-      const el = state.elements.get(job.elementInstanceKey);
-      if (el?.data.owns) el.data.owns = el.data.owns.filter((o) => o !== 'job');
-      const task = el?.elementType === 'USER_TASK' ? await p.userTaskOf(el) : undefined;
-      if (el && task?.pending) {
-        // A task listener's job: its result may correct the task or deny the transition.
-        if (Object.keys(variables).length) throw invalidArgument(`Expected to complete task listener job with key '${key}' without variables, but variables were given`);
-        const eventType = task.pending.eventType;
-        if (result?.denied && (eventType === 'creating' || eventType === 'canceling')) {
-          throw invalidArgument(`Expected to complete task listener job with key '${key}', but a '${eventType}' listener cannot deny the transition`);
+    await this.command(
+      async (ctx, p) => {
+        // The group took the job already (locked its hierarchy, deleted it, loaded its instance).
+        const job = ctx.prefetched.get(key) as JobRow | undefined;
+        ctx.prefetched.delete(key);
+        if (!job) throw notFound(`Expected to complete job with key '${key}', but no such job was found`);
+        if (job.state === 'failed')
+          throw failedPrecondition(
+            `Expected to complete job with key '${key}', but it is in state 'FAILED' (it has an incident)`,
+          );
+        this.jobEvent(ctx, job, 'COMPLETED');
+        const state = await ctx.instance(job.processInstanceKey);
+        const el = state.elements.get(job.elementInstanceKey);
+        if (el?.data.owns) el.data.owns = el.data.owns.filter((o) => o !== 'job');
+        const task = el?.elementType === 'USER_TASK' ? await p.userTaskOf(el) : undefined;
+        if (el && task?.pending) {
+          // A task listener's job: its result may correct the task or deny the transition.
+          if (Object.keys(variables).length)
+            throw invalidArgument(
+              `Expected to complete task listener job with key '${key}' without variables, but variables were given`,
+            );
+          const eventType = task.pending.eventType;
+          if (result?.denied && (eventType === 'creating' || eventType === 'canceling')) {
+            throw invalidArgument(
+              `Expected to complete task listener job with key '${key}', but a '${eventType}' listener cannot deny the transition`,
+            );
+          }
+          await p.userTaskListenerDone(state, el, task, result ?? { denied: false, corrections: {} });
+          return;
         }
-        await p.userTaskListenerDone(state, el, task, result ?? { denied: false, corrections: {} });
-        return;
-      }
-      p.complete(job.processInstanceKey, job.elementInstanceKey, variables);
-    }, { takeJob: key });
+        p.complete(job.processInstanceKey, job.elementInstanceKey, variables);
+      },
+      { takeJob: key },
+    );
   }
 
   /**
@@ -939,7 +1198,11 @@ export class Engine implements EngineServices {
   // ---------- user tasks ----------
 
   /** Runs a user task command on a task in state CREATED (NOT_FOUND for unknown or ended tasks, FAILED_PRECONDITION while another transition runs). */
-  private async userTaskCommand(key: number, verb: string, fn: (p: Processor, state: InstanceState, el: ElementInstance, task: UserTaskRow) => Promise<void>): Promise<void> {
+  private async userTaskCommand(
+    key: number,
+    verb: string,
+    fn: (p: Processor, state: InstanceState, el: ElementInstance, task: UserTaskRow) => Promise<void>,
+  ): Promise<void> {
     const missing = () => notFound(`Expected to ${verb} user task with key '${key}', but no such user task was found`);
     await this.command(async (ctx, p) => {
       const pre = await loadUserTask(ctx.sql, key, false, ctx.userTasks);
@@ -947,7 +1210,8 @@ export class Engine implements EngineServices {
       await ctx.lockRoot(pre.rootKey);
       const task = await loadUserTask(ctx.sql, key, true, ctx.userTasks);
       if (!task || task.state === 'COMPLETED' || task.state === 'CANCELED') throw missing();
-      if (task.state !== 'CREATED') throw failedPrecondition(`Expected to ${verb} user task with key '${key}', but it is in state '${task.state}'`);
+      if (task.state !== 'CREATED')
+        throw failedPrecondition(`Expected to ${verb} user task with key '${key}', but it is in state '${task.state}'`);
       const state = await ctx.instance(task.processInstanceKey).catch(onlyNotFound);
       const el = state?.elements.get(task.elementInstanceKey);
       if (!state || !el) throw missing();
@@ -959,7 +1223,10 @@ export class Engine implements EngineServices {
   async assignUserTask(key: number, assignee: string, allowOverride: boolean, action: string): Promise<void> {
     if (!assignee) throw invalidArgument('Expected a non-empty assignee, but none given');
     await this.userTaskCommand(key, 'assign', async (p, state, el, task) => {
-      if (!allowOverride && task.assignee) throw failedPrecondition(`Expected to assign user task with key '${key}', but it is already assigned to '${task.assignee}'`);
+      if (!allowOverride && task.assignee)
+        throw failedPrecondition(
+          `Expected to assign user task with key '${key}', but it is already assigned to '${task.assignee}'`,
+        );
       await p.userTaskTransition(state, el, task, 'assigning', action || 'assign', { assignee });
     });
   }
@@ -986,10 +1253,19 @@ export class Engine implements EngineServices {
   }
 
   /** Fails a job: retries left → activatable again (after the back-off), none → an incident. */
-  async failJob(key: number, retries: number, errorMessage: string, retryBackOff: number, variables: Record<string, unknown>): Promise<void> {
+  async failJob(
+    key: number,
+    retries: number,
+    errorMessage: string,
+    retryBackOff: number,
+    variables: Record<string, unknown>,
+  ): Promise<void> {
     await this.command(async (ctx, p) => {
       const job = await this.lockedJob(ctx, key, 'fail');
-      if (job.state === 'failed') throw failedPrecondition(`Expected to fail job with key '${key}', but it is already failed (it has an incident)`);
+      if (job.state === 'failed')
+        throw failedPrecondition(
+          `Expected to fail job with key '${key}', but it is already failed (it has an incident)`,
+        );
       const state = await ctx.instance(job.processInstanceKey);
       const el = state.elements.get(job.elementInstanceKey);
       if (el) for (const [n, v] of Object.entries(variables)) state.setVariable(el.key, n, v);
@@ -997,25 +1273,48 @@ export class Engine implements EngineServices {
       if (retries > 0) {
         if (retryBackOff > 0) {
           const due = new Date(ctx.now.getTime() + retryBackOff);
-          await ctx.trx('engineJobs').where({ key }).update({ state: 'backoff', retries, deadline: due, worker: '', errorMessage });
+          await ctx
+            .trx('engineJobs')
+            .where({ key })
+            .update({ state: 'backoff', retries, deadline: due, worker: '', errorMessage });
           ctx.noteTimer(due);
         } else {
-          await ctx.trx('engineJobs').where({ key }).update({ state: 'activatable', retries, deadline: null, worker: '', errorMessage });
+          await ctx
+            .trx('engineJobs')
+            .where({ key })
+            .update({ state: 'activatable', retries, deadline: null, worker: '', errorMessage });
           ctx.wakeTypes.add(job.type);
         }
       } else {
-        await ctx.trx('engineJobs').where({ key }).update({ state: 'failed', retries: 0, deadline: null, errorMessage });
+        await ctx
+          .trx('engineJobs')
+          .where({ key })
+          .update({ state: 'failed', retries: 0, deadline: null, errorMessage });
         // A user task's jobs are its listeners' (Zeebe: TASK_LISTENER_NO_RETRIES).
-        if (el) await p.raiseIncident(state, el, el.elementType === 'USER_TASK' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES', errorMessage || 'No more retries left.', 'job', key);
+        if (el)
+          await p.raiseIncident(
+            state,
+            el,
+            el.elementType === 'USER_TASK' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES',
+            errorMessage || 'No more retries left.',
+            'job',
+            key,
+          );
       }
     });
   }
 
   /** Throws a BPMN error for a job: caught by the nearest catch, else an incident. */
-  async throwError(key: number, errorCode: string, errorMessage: string, variables: Record<string, unknown>): Promise<void> {
+  async throwError(
+    key: number,
+    errorCode: string,
+    errorMessage: string,
+    variables: Record<string, unknown>,
+  ): Promise<void> {
     await this.command(async (ctx, p) => {
       const job = await this.lockedJob(ctx, key, 'throw an error for');
-      if (job.state === 'failed') throw failedPrecondition(`Expected to throw an error for job with key '${key}', but it is in state 'FAILED'`);
+      if (job.state === 'failed')
+        throw failedPrecondition(`Expected to throw an error for job with key '${key}', but it is in state 'FAILED'`);
       const state = await ctx.instance(job.processInstanceKey);
       const el = state.elements.get(job.elementInstanceKey);
       if (!el) throw notFound(`Expected to throw an error for job with key '${key}', but its element is gone`);
@@ -1044,7 +1343,8 @@ export class Engine implements EngineServices {
   async updateJobTimeout(key: number, timeoutMs: number): Promise<void> {
     await this.command(async (ctx) => {
       const job = await this.lockedJob(ctx, key, 'update the timeout of');
-      if (job.state !== 'activated') throw notFound(`Expected to update the timeout of job with key '${key}', but it is not activated`);
+      if (job.state !== 'activated')
+        throw notFound(`Expected to update the timeout of job with key '${key}', but it is not activated`);
       const due = new Date(ctx.now.getTime() + timeoutMs);
       // The scheduler makes timed-out jobs activatable without the hierarchy's lock: the state read
       // above may be stale, so the write checks it again (a timed-out job is not extended).
@@ -1062,7 +1362,8 @@ export class Engine implements EngineServices {
       if (!pre) throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found`);
       await ctx.lockRoot(pre.rootKey);
       const inc = (await ctx.trx('engineIncidents').where({ key }).forUpdate().first()) as IncidentRow | undefined;
-      if (!inc || inc.state !== 'ACTIVE') throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found`);
+      if (!inc || inc.state !== 'ACTIVE')
+        throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found`);
       await ctx.trx('engineIncidents').where({ key }).update({ state: 'RESOLVED' });
       ctx.event({ key, valueType: 'INCIDENT', intent: 'RESOLVED', processInstanceKey: inc.processInstanceKey });
       const state = await ctx.instance(inc.processInstanceKey);
@@ -1075,10 +1376,20 @@ export class Engine implements EngineServices {
         const job = (await ctx.trx('engineJobs').where({ key: inc.jobKey }).forUpdate().first()) as JobRow | undefined;
         if (!job) return;
         if (job.retries > 0) {
-          await ctx.trx('engineJobs').where({ key: job.key }).update({ state: 'activatable', deadline: null, worker: '' });
+          await ctx
+            .trx('engineJobs')
+            .where({ key: job.key })
+            .update({ state: 'activatable', deadline: null, worker: '' });
           ctx.wakeTypes.add(job.type);
         } else if (el) {
-          await p.raiseIncident(state, el, el.elementType === 'USER_TASK' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES', job.retries <= 0 ? 'No more retries left.' : 'Job failed', 'job', job.key);
+          await p.raiseIncident(
+            state,
+            el,
+            el.elementType === 'USER_TASK' ? 'TASK_LISTENER_NO_RETRIES' : 'JOB_NO_RETRIES',
+            job.retries <= 0 ? 'No more retries left.' : 'Job failed',
+            'job',
+            job.key,
+          );
         }
       } else if (el) {
         if (inc.retryPhase === 'complete') p.complete(state.pi.key, el.key);
@@ -1090,7 +1401,17 @@ export class Engine implements EngineServices {
   // ---------- messages and signals ----------
 
   /** Publishes a message: correlates it to open subscriptions (once per process id) and buffers it for its TTL. */
-  async publishMessage(req: { name: string; correlationKey: string; timeToLive: number; messageId: string; variables: Record<string, unknown>; tenantId: string }, reached?: { processInstanceKey?: number }): Promise<string> {
+  async publishMessage(
+    req: {
+      name: string;
+      correlationKey: string;
+      timeToLive: number;
+      messageId: string;
+      variables: Record<string, unknown>;
+      tenantId: string;
+    },
+    reached?: { processInstanceKey?: number },
+  ): Promise<string> {
     if (!req.name) throw invalidArgument('Expected a message name, but none given');
     return this.command(async (ctx, p) => {
       const trx = ctx.trx;
@@ -1100,17 +1421,42 @@ export class Engine implements EngineServices {
       // reads below are new statements after the lock, so they see what the previous holder committed.
       await ctx.lockMessages([messageLock(req.tenantId, req.name, req.correlationKey)]);
       if (req.messageId) {
-        const dup = await trx('engineMessages').where({ name: req.name, correlationKey: req.correlationKey, messageId: req.messageId, tenantId: req.tenantId }).andWhere('expiresAt', '>', ctx.now).first('key');
-        if (dup) throw alreadyExists(`Expected to publish a new message with id '${req.messageId}', but a message with that id was already published`);
+        const dup = await trx('engineMessages')
+          .where({
+            name: req.name,
+            correlationKey: req.correlationKey,
+            messageId: req.messageId,
+            tenantId: req.tenantId,
+          })
+          .andWhere('expiresAt', '>', ctx.now)
+          .first('key');
+        if (dup)
+          throw alreadyExists(
+            `Expected to publish a new message with id '${req.messageId}', but a message with that id was already published`,
+          );
       }
       const key = await ctx.key();
-      ctx.event({ key, valueType: 'MESSAGE', intent: 'PUBLISHED', processInstanceKey: null, payload: { name: req.name, correlationKey: req.correlationKey } });
+      ctx.event({
+        key,
+        valueType: 'MESSAGE',
+        intent: 'PUBLISHED',
+        processInstanceKey: null,
+        payload: { name: req.name, correlationKey: req.correlationKey },
+      });
       const correlated = new Set<string>();
       // Subscriptions opened by an earlier command of this transaction (group commit) go to the table first.
       await ctx.writeMessageSubscriptions(req.tenantId, req.name, req.correlationKey);
       const subs = (await trx('engineMessageSubscriptions')
         .where({ messageName: req.name, correlationKey: req.correlationKey, tenantId: req.tenantId })
-        .orderBy('key')) as { key: number; rootKey: number; processInstanceKey: number; elementInstanceKey: number; targetElementId: string; bpmnProcessId: string; interrupting: boolean }[];
+        .orderBy('key')) as {
+        key: number;
+        rootKey: number;
+        processInstanceKey: number;
+        elementInstanceKey: number;
+        targetElementId: string;
+        bpmnProcessId: string;
+        interrupting: boolean;
+      }[];
       // A message correlates at most once per process id: the oldest subscription wins. Lock the
       // hierarchies of each process id's oldest (in key order); should one of them be gone once
       // locked (its element ended meanwhile), the process id's next subscription gets the message.
@@ -1123,12 +1469,25 @@ export class Engine implements EngineServices {
         // Still open, now that its hierarchy is locked? Non-interrupting boundary and event subprocess
         // subscriptions stay open; others close as they correlate, so one statement checks and closes.
         // (Closing the subscription of an instance that turns out to have ended is harmless.)
-        const still = await pgRows(ctx.sql, s.interrupting ? 'delete from engine_message_subscriptions where key = $1 returning key' : 'select key from engine_message_subscriptions where key = $1', [s.key]);
+        const still = await pgRows(
+          ctx.sql,
+          s.interrupting
+            ? 'delete from engine_message_subscriptions where key = $1 returning key'
+            : 'select key from engine_message_subscriptions where key = $1',
+          [s.key],
+        );
         if (!still.length) continue;
         const state = await ctx.instance(s.processInstanceKey).catch(onlyNotFound);
         if (!state) continue;
         correlated.add(s.bpmnProcessId);
-        ctx.event({ key, valueType: 'MESSAGE', intent: 'CORRELATED', processInstanceKey: s.processInstanceKey, elementId: s.targetElementId, payload: { name: req.name, correlationKey: req.correlationKey } });
+        ctx.event({
+          key,
+          valueType: 'MESSAGE',
+          intent: 'CORRELATED',
+          processInstanceKey: s.processInstanceKey,
+          elementId: s.targetElementId,
+          payload: { name: req.name, correlationKey: req.correlationKey },
+        });
         if (reached) reached.processInstanceKey ??= s.processInstanceKey;
         await p.trigger(state, s.elementInstanceKey, s.targetElementId, req.variables);
       }
@@ -1136,24 +1495,46 @@ export class Engine implements EngineServices {
       const starts = await this.messageStartDefinitions(ctx, req.name, req.tenantId);
       // One active instance per process id and correlation key, whatever message name started it:
       // publishes of other names serialise on this second lock before they look for an active one.
-      if (req.correlationKey) await ctx.lockMessages(starts.filter((r) => !correlated.has(r.bpmnProcessId)).map((r) => startLock(req.tenantId, r.bpmnProcessId, req.correlationKey)));
+      if (req.correlationKey)
+        await ctx.lockMessages(
+          starts
+            .filter((r) => !correlated.has(r.bpmnProcessId))
+            .map((r) => startLock(req.tenantId, r.bpmnProcessId, req.correlationKey)),
+        );
       for (const row of starts) {
         if (correlated.has(row.bpmnProcessId)) continue;
         if (req.correlationKey) {
           // An instance started by an earlier command of this transaction is not in the table yet.
           const startedHere = [...ctx.loadedInstances()].some(
-            (st) => st.pi.bpmnProcessId === row.bpmnProcessId && st.pi.startCorrelationKey === req.correlationKey && st.pi.state === 'ACTIVE' && st.pi.tenantId === req.tenantId,
+            (st) =>
+              st.pi.bpmnProcessId === row.bpmnProcessId &&
+              st.pi.startCorrelationKey === req.correlationKey &&
+              st.pi.state === 'ACTIVE' &&
+              st.pi.tenantId === req.tenantId,
           );
           if (startedHere) continue;
-          const active = (await trx('engineProcessInstances').where({ bpmnProcessId: row.bpmnProcessId, startCorrelationKey: req.correlationKey, state: 'ACTIVE', tenantId: req.tenantId }).select('key')) as { key: number }[];
+          const active = (await trx('engineProcessInstances')
+            .where({
+              bpmnProcessId: row.bpmnProcessId,
+              startCorrelationKey: req.correlationKey,
+              state: 'ACTIVE',
+              tenantId: req.tenantId,
+            })
+            .select('key')) as { key: number }[];
           // (one that ended earlier in this transaction is still ACTIVE in the table)
           if (active.some((a) => (ctx.loaded(Number(a.key))?.pi.state ?? 'ACTIVE') === 'ACTIVE')) continue;
         }
         const def = await this.definition(trx, row.key);
-        const startId = def.model.messageStarts.find((s) => (def.model.elements.get(s)!.event?.messageName ?? '').replace(/^=\s*"?|"$/g, '') === req.name);
+        const startId = def.model.messageStarts.find(
+          (s) => (def.model.elements.get(s)!.event?.messageName ?? '').replace(/^=\s*"?|"$/g, '') === req.name,
+        );
         if (!startId) continue;
         correlated.add(row.bpmnProcessId);
-        const started = await p.createInstance(def, req.variables, { startId, startCorrelationKey: req.correlationKey || undefined, tenantId: req.tenantId });
+        const started = await p.createInstance(def, req.variables, {
+          startId,
+          startCorrelationKey: req.correlationKey || undefined,
+          tenantId: req.tenantId,
+        });
         if (reached) reached.processInstanceKey ??= started.pi.key;
       }
       if (req.timeToLive > 0) {
@@ -1181,7 +1562,10 @@ export class Engine implements EngineServices {
       const trx = ctx.trx;
       const key = await ctx.key();
       ctx.event({ key, valueType: 'SIGNAL', intent: 'BROADCASTED', processInstanceKey: null, payload: { name } });
-      const subs = (await trx('engineSignalSubscriptions').where({ signalName: name }).whereNotNull('elementInstanceKey').orderBy('key')) as {
+      const subs = (await trx('engineSignalSubscriptions')
+        .where({ signalName: name })
+        .whereNotNull('elementInstanceKey')
+        .orderBy('key')) as {
         key: number;
         rootKey: number;
         processInstanceKey: number;
@@ -1226,7 +1610,18 @@ export class Engine implements EngineServices {
           returning key, type, state, process_instance_key, element_id`,
         [now],
       );
-      if (revived.length) await db('engineEvents').insert(revived.map((r) => ({ key: r.key, valueType: 'JOB', intent: 'TIMED_OUT', processInstanceKey: r.processInstanceKey, elementId: r.elementId, payload: JSON.stringify({ type: r.type }), createdAt: now })));
+      if (revived.length)
+        await db('engineEvents').insert(
+          revived.map((r) => ({
+            key: r.key,
+            valueType: 'JOB',
+            intent: 'TIMED_OUT',
+            processInstanceKey: r.processInstanceKey,
+            elementId: r.elementId,
+            payload: JSON.stringify({ type: r.type }),
+            createdAt: now,
+          })),
+        );
       return revived;
     });
     for (const t of new Set(rows.map((r) => r.type))) this.notifyJobs(t);
@@ -1235,31 +1630,67 @@ export class Engine implements EngineServices {
 
   /** Fires due timers, each in its own command; returns how many fired. */
   async fireTimers(limit = 100): Promise<number> {
-    const due = (await this.query((db) => db('engineTimers').where('dueAt', '<=', this.clock.now()).orderBy('dueAt').limit(limit).select('key'))) as { key: number }[];
+    const due = (await this.query((db) =>
+      db('engineTimers').where('dueAt', '<=', this.clock.now()).orderBy('dueAt').limit(limit).select('key'),
+    )) as { key: number }[];
     let fired = 0;
     for (const { key } of due) {
       await this.command(async (ctx, p) => {
-        const pre = (await ctx.trx('engineTimers').where({ key }).first('rootKey')) as { rootKey: number | null } | undefined;
+        const pre = (await ctx.trx('engineTimers').where({ key }).first('rootKey')) as
+          { rootKey: number | null } | undefined;
         if (!pre) return;
         if (pre.rootKey !== null) await ctx.lockRoot(pre.rootKey);
         const t = (await ctx.trx('engineTimers').where({ key }).forUpdate().first()) as
-          | { key: number; dueAt: Date; elementInstanceKey: number | null; processInstanceKey: number | null; rootKey: number | null; processDefinitionKey: number | null; targetElementId: string; repetitions: number; cycle: string | null }
+          | {
+              key: number;
+              dueAt: Date;
+              elementInstanceKey: number | null;
+              processInstanceKey: number | null;
+              rootKey: number | null;
+              processDefinitionKey: number | null;
+              targetElementId: string;
+              repetitions: number;
+              cycle: string | null;
+            }
           | undefined;
         if (!t) return;
         await ctx.trx('engineTimers').where({ key }).delete();
         fired++;
-        ctx.event({ key, valueType: 'TIMER', intent: 'TRIGGERED', processInstanceKey: t.processInstanceKey, elementId: t.targetElementId });
+        ctx.event({
+          key,
+          valueType: 'TIMER',
+          intent: 'TRIGGERED',
+          processInstanceKey: t.processInstanceKey,
+          elementId: t.targetElementId,
+        });
         const next = t.cycle ? nextCycle(t.cycle, t.repetitions, new Date(t.dueAt)) : undefined;
         if (t.processDefinitionKey !== null) {
           const def = await this.definition(ctx.trx, t.processDefinitionKey);
           await p.createInstance(def, {}, { startId: t.targetElementId });
-          if (next) ctx.timers.push({ key: await ctx.key(), dueAt: next.dueAt, processDefinitionKey: t.processDefinitionKey, targetElementId: t.targetElementId, repetitions: next.repetitions, cycle: next.cycle ?? null });
+          if (next)
+            ctx.timers.push({
+              key: await ctx.key(),
+              dueAt: next.dueAt,
+              processDefinitionKey: t.processDefinitionKey,
+              targetElementId: t.targetElementId,
+              repetitions: next.repetitions,
+              cycle: next.cycle ?? null,
+            });
         } else if (t.processInstanceKey !== null && t.elementInstanceKey !== null) {
           const state = await ctx.instance(t.processInstanceKey).catch(onlyNotFound);
           if (!state) return;
           const target = state.model.elements.get(t.targetElementId);
           if (next && target && !target.interrupting) {
-            ctx.timers.push({ key: await ctx.key(), dueAt: next.dueAt, elementInstanceKey: t.elementInstanceKey, processInstanceKey: t.processInstanceKey, rootKey: t.rootKey, targetElementId: t.targetElementId, repetitions: next.repetitions, cycle: next.cycle ?? null });
+            ctx.timers.push({
+              key: await ctx.key(),
+              dueAt: next.dueAt,
+              elementInstanceKey: t.elementInstanceKey,
+              processInstanceKey: t.processInstanceKey,
+              rootKey: t.rootKey,
+              targetElementId: t.targetElementId,
+              repetitions: next.repetitions,
+              cycle: next.cycle ?? null,
+            });
           }
           if (next) ctx.noteTimer(next.dueAt);
           await p.trigger(state, t.elementInstanceKey, t.targetElementId, {});
@@ -1289,7 +1720,16 @@ export class Engine implements EngineServices {
    */
   async checkMessageConsistency(limit = 100): Promise<number> {
     const rows = await this.query((db) =>
-      rawRows<{ messageKey: number; subscriptionKey: number; processInstanceKey: number; bpmnProcessId: string; elementId: string; name: string; correlationKey: string; tenantId: string }>(
+      rawRows<{
+        messageKey: number;
+        subscriptionKey: number;
+        processInstanceKey: number;
+        bpmnProcessId: string;
+        elementId: string;
+        name: string;
+        correlationKey: string;
+        tenantId: string;
+      }>(
         db,
         `select m.key as message_key, s.key as subscription_key, s.process_instance_key, s.bpmn_process_id, s.target_element_id as element_id,
                 m.name, m.correlation_key, m.tenant_id
@@ -1307,7 +1747,16 @@ export class Engine implements EngineServices {
       if (this.reportedPairs.has(pair)) continue;
       this.messageCheck.total++;
       this.logger.error(
-        { messageKey: String(r.messageKey), subscriptionKey: String(r.subscriptionKey), processInstanceKey: String(r.processInstanceKey), bpmnProcessId: r.bpmnProcessId, elementId: r.elementId, messageName: r.name, correlationKey: r.correlationKey, tenantId: r.tenantId },
+        {
+          messageKey: String(r.messageKey),
+          subscriptionKey: String(r.subscriptionKey),
+          processInstanceKey: String(r.processInstanceKey),
+          bpmnProcessId: r.bpmnProcessId,
+          elementId: r.elementId,
+          messageName: r.name,
+          correlationKey: r.correlationKey,
+          tenantId: r.tenantId,
+        },
         'engine: inconsistent message correlation: a buffered message and an open subscription match but did not correlate (the instance waits for a message that is already there)',
       );
     }
@@ -1325,12 +1774,14 @@ export class Engine implements EngineServices {
 
   /** The earliest due time in the database (timers, job deadlines, message TTLs), if any. */
   async nextDue(): Promise<Date | undefined> {
-    const r = (await this.query((db) => db.raw(
-      `select least(
+    const r = (await this.query((db) =>
+      db.raw(
+        `select least(
          (select min(due_at) from engine_timers),
          (select min(deadline) from engine_jobs where state in ('activated', 'backoff')),
          (select min(expires_at) from engine_messages)) as due`,
-    ))) as { rows: { due: Date | null }[] };
+      ),
+    )) as { rows: { due: Date | null }[] };
     return r.rows[0]?.due ? new Date(r.rows[0].due) : undefined;
   }
 }

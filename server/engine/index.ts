@@ -65,7 +65,13 @@ function requireCredentials(accepts: (presented: unknown) => boolean): grpc.Serv
         next({
           onReceiveMetadata: (metadata, mdNext) => {
             if (accepts(metadata.get('authorization')[0])) mdNext(metadata);
-            else call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: 'The Okno engine needs credentials: CAMUNDA_AUTH_STRATEGY=BASIC with CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD', metadata: new grpc.Metadata() });
+            else
+              call.sendStatus({
+                code: grpc.status.UNAUTHENTICATED,
+                details:
+                  'The Okno engine needs credentials: CAMUNDA_AUTH_STRATEGY=BASIC with CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD',
+                metadata: new grpc.Metadata(),
+              });
           },
         }),
     });
@@ -82,13 +88,24 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
   const scheduler = new Scheduler(engine, opts.logger);
   const unimplemented = (name: string): grpc.UntypedHandleCall =>
     ((call: grpc.ServerUnaryCall<unknown, unknown>, callback?: grpc.sendUnaryData<unknown>) => {
-      const err = { code: grpc.status.UNIMPLEMENTED, details: `${name} is not implemented by the Okno embedded engine` };
+      const err = {
+        code: grpc.status.UNIMPLEMENTED,
+        details: `${name} is not implemented by the Okno embedded engine`,
+      };
       if (callback) callback(err, null);
       else (call as unknown as grpc.ServerWritableStream<unknown, unknown>).emit('error', err);
     }) as grpc.UntypedHandleCall;
   let boundPort = 0;
   const topology = () => ({
-    brokers: [{ nodeId: 0, host: opts.host, port: boundPort, partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }], version: ENGINE_VERSION }],
+    brokers: [
+      {
+        nodeId: 0,
+        host: opts.host,
+        port: boundPort,
+        partitions: [{ partitionId: 1, role: 'LEADER', health: 'HEALTHY' }],
+        version: ENGINE_VERSION,
+      },
+    ],
     clusterSize: 1,
     partitionsCount: 1,
     replicationFactor: 1,
@@ -99,9 +116,20 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
   for (const name of Object.keys(service)) handlers[name] = implemented[name] ?? unimplemented(name);
   server.addService(service, handlers);
   boundPort = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${opts.host}:${opts.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port)));
+    server.bindAsync(`${opts.host}:${opts.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
+      err ? reject(err) : resolve(port),
+    );
   });
-  const rest = await startRestServer((fn) => engine.query(fn), opts.host, opts.restPort, opts.logger, engine, { clock, controlled: opts.clockControlled ?? false }, accepts, () => engine.health());
+  const rest = await startRestServer(
+    (fn) => engine.query(fn),
+    opts.host,
+    opts.restPort,
+    opts.logger,
+    engine,
+    { clock, controlled: opts.clockControlled ?? false },
+    accepts,
+    () => engine.health(),
+  );
   scheduler.start();
   // The message consistency check: once at start (finds what an earlier run left), then periodically.
   const checkEvery = opts.consistencyCheckMs ?? 30_000;

@@ -9,13 +9,32 @@ import { startEmbeddedEngine } from './index.js';
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
-  const db = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR, poolMax: config.DATABASE_POOL_MAX });
+  const db = await openDatabase({
+    url: config.DATABASE_URL,
+    dataDir: config.DATA_DIR,
+    poolMax: config.DATABASE_POOL_MAX,
+  });
   await migrateLatest(db.knex, db.schema);
-  const credentials = engineCredentials({ username: config.CAMUNDA_BASIC_AUTH_USERNAME, password: config.CAMUNDA_BASIC_AUTH_PASSWORD, dataDir: config.DATA_DIR });
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: config.ENGINE_GRPC_PORT, restPort: config.ENGINE_REST_PORT, logger: logger.child({ component: 'engine' }), clockControlled: config.ENGINE_CLOCK_CONTROLLED, credentials });
+  const credentials = engineCredentials({
+    username: config.CAMUNDA_BASIC_AUTH_USERNAME,
+    password: config.CAMUNDA_BASIC_AUTH_PASSWORD,
+    dataDir: config.DATA_DIR,
+  });
+  const engine = await startEmbeddedEngine({
+    knex: db.knex,
+    host: '127.0.0.1',
+    grpcPort: config.ENGINE_GRPC_PORT,
+    restPort: config.ENGINE_REST_PORT,
+    logger: logger.child({ component: 'engine' }),
+    clockControlled: config.ENGINE_CLOCK_CONTROLLED,
+    credentials,
+  });
   logger.info({ grpc: engine.grpcAddress, rest: engine.restAddress, db: db.kind }, 'Okno engine listening');
   // How to connect: the SDK's own variables (the password is not printed: it is in the environment or the file).
-  const password = credentials.source.kind === 'file' ? `"$(cat '${credentials.source.path}')"` : '<the CAMUNDA_BASIC_AUTH_PASSWORD this engine was started with>';
+  const password =
+    credentials.source.kind === 'file'
+      ? `"$(cat '${credentials.source.path}')"`
+      : '<the CAMUNDA_BASIC_AUTH_PASSWORD this engine was started with>';
   console.log(
     [
       '',
@@ -37,7 +56,10 @@ async function main(): Promise<void> {
     engine
       .stop()
       .then(() => db.close())
-      .then(() => process.exit(0), () => process.exit(1));
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

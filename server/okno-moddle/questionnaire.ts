@@ -1,6 +1,15 @@
 // Life-situation questionnaire: evaluation of answers and the completeness check. Pure: no I/O,
 // shared by the server (validation, catalogue) and the client ("Try it").
-import { ALWAYS, type Answers, type Deadline, type PackageMember, type Question, type QuestionOption, type ReferenceDocument, type Variant } from './index.js';
+import {
+  ALWAYS,
+  type Answers,
+  type Deadline,
+  type PackageMember,
+  type Question,
+  type QuestionOption,
+  type ReferenceDocument,
+  type Variant,
+} from './index.js';
 
 /** The parts of a service model the questionnaire works on. */
 export interface QuestionnaireModel {
@@ -12,7 +21,14 @@ export interface QuestionnaireModel {
 }
 
 /** The implicit variant of a service that declares none. */
-export const DEFAULT_VARIANT: Variant = { code: 'default', title: '', requires: [], requiresAny: [], excludes: [], deadline: null };
+export const DEFAULT_VARIANT: Variant = {
+  code: 'default',
+  title: '',
+  requires: [],
+  requiresAny: [],
+  excludes: [],
+  deadline: null,
+};
 
 export interface AnswerProblem {
   questionId: string;
@@ -61,7 +77,11 @@ export function isRequired(requiredFor: string[] | typeof ALWAYS, active: Readon
 
 /** True when a variant applies to the active codes. */
 export function variantMatches(v: Variant, active: ReadonlySet<string>): boolean {
-  return v.requires.every((c) => active.has(c)) && (!v.requiresAny.length || v.requiresAny.some((c) => active.has(c))) && !v.excludes.some((c) => active.has(c));
+  return (
+    v.requires.every((c) => active.has(c)) &&
+    (!v.requiresAny.length || v.requiresAny.some((c) => active.has(c))) &&
+    !v.excludes.some((c) => active.has(c))
+  );
 }
 
 /** Codes of the variants that apply to the active codes (the implicit default when none is declared). */
@@ -117,7 +137,8 @@ export function evaluate(model: QuestionnaireModel, answers: Answers): Evaluatio
   const seen = new Set<string>();
   const uniqueDocs = documents.filter((d) => (seen.has(d.code) ? false : (seen.add(d.code), true)));
   const matching = matchVariants(model.variants, activeSet);
-  const variant = matching.length === 1 ? (model.variants.find((v) => v.code === matching[0]) ?? DEFAULT_VARIANT) : null;
+  const variant =
+    matching.length === 1 ? (model.variants.find((v) => v.code === matching[0]) ?? DEFAULT_VARIANT) : null;
   return {
     situations: active,
     documents: uniqueDocs,
@@ -148,7 +169,8 @@ export function findCycles(questions: Question[]): QuestionCycle[] {
     path.push(q.id);
     for (const o of q.options) {
       for (const f of followUps(o, byId)) {
-        if (path.includes(f.id)) cycles.push({ optionId: o.id, questionId: f.id, path: [...path.slice(path.indexOf(f.id)), f.id] });
+        if (path.includes(f.id))
+          cycles.push({ optionId: o.id, questionId: f.id, path: [...path.slice(path.indexOf(f.id)), f.id] });
         else visit(f);
       }
     }
@@ -181,7 +203,11 @@ export function countCombinations(questions: Question[], cap: number): number {
 /** Every complete answer combination with its active situation codes (the questionnaire must be acyclic). */
 export function* combinations(questions: Question[]): Generator<{ answers: Answers; situations: string[] }> {
   const byId = questionIndex(questions);
-  function* expand(queue: Question[], answers: Answers, active: string[]): Generator<{ answers: Answers; situations: string[] }> {
+  function* expand(
+    queue: Question[],
+    answers: Answers,
+    active: string[],
+  ): Generator<{ answers: Answers; situations: string[] }> {
     const [q, ...rest] = queue;
     if (!q) {
       yield { answers, situations: [...new Set(active)] };
@@ -197,14 +223,17 @@ export function* combinations(questions: Question[]): Generator<{ answers: Answe
         : q.options.map((o) => [o]);
     for (const choice of choices) {
       const value = q.mode === 'multiple' ? choice.map((o) => o.id) : choice[0].id;
-      yield* expand(
-        [...choice.flatMap((o) => followUps(o, byId)), ...rest],
-        { ...answers, [q.id]: value },
-        [...active, ...choice.flatMap((o) => o.situations)],
-      );
+      yield* expand([...choice.flatMap((o) => followUps(o, byId)), ...rest], { ...answers, [q.id]: value }, [
+        ...active,
+        ...choice.flatMap((o) => o.situations),
+      ]);
     }
   }
-  yield* expand(questions.filter((q) => !q.followUp), {}, []);
+  yield* expand(
+    questions.filter((q) => !q.followUp),
+    {},
+    [],
+  );
 }
 
 export interface CoverageCase {
@@ -229,11 +258,23 @@ export interface CoverageReport {
 }
 
 /** Checks that every answer combination leads to exactly one variant; bounded by `limit` combinations. */
-export function checkCoverage(model: QuestionnaireModel, opts: { limit?: number; examples?: number } = {}): CoverageReport {
+export function checkCoverage(
+  model: QuestionnaireModel,
+  opts: { limit?: number; examples?: number } = {},
+): CoverageReport {
   const limit = opts.limit ?? 20_000;
   const examples = opts.examples ?? 10;
   const total = countCombinations(model.questions, limit);
-  const report: CoverageReport = { checked: 0, total, tooLarge: total > limit, limit, gaps: [], conflicts: [], gapCount: 0, conflictCount: 0 };
+  const report: CoverageReport = {
+    checked: 0,
+    total,
+    tooLarge: total > limit,
+    limit,
+    gaps: [],
+    conflicts: [],
+    gapCount: 0,
+    conflictCount: 0,
+  };
   if (report.tooLarge) return report;
   for (const c of combinations(model.questions)) {
     report.checked++;

@@ -29,7 +29,10 @@ export const list = (v: unknown): ModdleNode[] => (Array.isArray(v) ? (v as Modd
 /** A moddle string property, or '' when it is absent. */
 export const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 /** Splits a space- or comma-separated attribute into its words. */
-export const words = (v: unknown): string[] => str(v).split(/[\s,]+/).filter(Boolean);
+export const words = (v: unknown): string[] =>
+  str(v)
+    .split(/[\s,]+/)
+    .filter(Boolean);
 
 /** Extension elements of a BPMN element. */
 export function extensionsOf(el: ModdleNode | undefined): ModdleNode[] {
@@ -76,7 +79,10 @@ export function readQuestions(process: ModdleNode | undefined): Question[] {
 
 /** The declared life situations of a process. */
 export function readSituations(process: ModdleNode | undefined): Situation[] {
-  return list(extensionOf(process, 'okno:Situations')?.situations).map((s) => ({ code: str(s.code), title: str(s.title) }));
+  return list(extensionOf(process, 'okno:Situations')?.situations).map((s) => ({
+    code: str(s.code),
+    title: str(s.title),
+  }));
 }
 
 /** The reference document list of a process. */

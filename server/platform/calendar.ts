@@ -66,14 +66,32 @@ export const RU_TRANSFERS: Readonly<Record<number, readonly Transfer[]>> = {
 };
 
 /** Years whose government transfers are in the table (other years follow the Labour Code alone). */
-export const OFFICIAL_TRANSFER_YEARS: Readonly<Record<CalendarCountry, readonly number[]>> = { RU: [2024, 2025, 2026], UA: [] };
+export const OFFICIAL_TRANSFER_YEARS: Readonly<Record<CalendarCountry, readonly number[]>> = {
+  RU: [2024, 2025, 2026],
+  UA: [],
+};
 
 /** Ukraine: martial law periods during which holidays are working days (end null = still in force). */
 export const UA_MARTIAL_LAW: readonly { from: string; to: string | null }[] = [{ from: '2022-02-24', to: null }];
 
 /** Holiday rules in date-holidays' rule syntax (the library computes the dates, Orthodox Easter included). */
 const HOLIDAY_RULES: Record<CalendarCountry, readonly string[]> = {
-  RU: ['01-01', '01-02', '01-03', '01-04', '01-05', '01-06', '01-07', '01-08', '02-23', '03-08', '05-01', '05-09', '06-12', '11-04'],
+  RU: [
+    '01-01',
+    '01-02',
+    '01-03',
+    '01-04',
+    '01-05',
+    '01-06',
+    '01-07',
+    '01-08',
+    '02-23',
+    '03-08',
+    '05-01',
+    '05-09',
+    '06-12',
+    '11-04',
+  ],
   UA: ['01-01', '03-08', 'orthodox', 'orthodox 49', '05-01', '05-08', '06-28', '07-15', '08-24', '10-01', '12-25'],
 };
 
@@ -116,7 +134,11 @@ function yearCalendar(country: CalendarCountry, year: number): YearCalendar {
   const key = `${country}:${year}`;
   const cached = years.get(key);
   if (cached) return cached;
-  const holidays = new Set(holidayEngine(country).getHolidays(year).map((h) => h.date.slice(0, 10)));
+  const holidays = new Set(
+    holidayEngine(country)
+      .getHolidays(year)
+      .map((h) => h.date.slice(0, 10)),
+  );
   const offWeekdays = new Set<string>();
   const workingWeekends = new Set<string>();
   const transfers = country === 'RU' ? (RU_TRANSFERS[year] ?? []) : [];
@@ -162,7 +184,7 @@ export function addWorkingDays(d: DayInput, n: number, country: CalendarCountry 
     return day;
   }
   const step = n > 0 ? 1 : -1;
-  for (let left = Math.abs(n); left > 0; ) {
+  for (let left = Math.abs(n); left > 0;) {
     day = toDay(addDays(parseISO(day), step));
     if (isWorkingDay(day, country)) left -= 1;
   }
@@ -179,7 +201,8 @@ export function workingDaysBetween(from: DayInput, to: DayInput, country: Calend
   if (a === b) return 0;
   const [lo, hi, sign] = a < b ? [a, b, 1] : [b, a, -1];
   let count = 0;
-  for (let day = toDay(addDays(parseISO(lo), 1)); day <= hi; day = toDay(addDays(parseISO(day), 1))) if (isWorkingDay(day, country)) count += 1;
+  for (let day = toDay(addDays(parseISO(lo), 1)); day <= hi; day = toDay(addDays(parseISO(day), 1)))
+    if (isWorkingDay(day, country)) count += 1;
   return sign * count;
 }
 
@@ -193,7 +216,10 @@ export function workingDaysInMonth(month: string, country: CalendarCountry = 'RU
 }
 
 /** Working days in a year, and whether the government's transfers for it are in the table. */
-export function workingDaysInYear(year: number, country: CalendarCountry = 'RU'): { days: number; officialTransfers: boolean } {
+export function workingDaysInYear(
+  year: number,
+  country: CalendarCountry = 'RU',
+): { days: number; officialTransfers: boolean } {
   let days = 0;
   for (let m = 1; m <= 12; m += 1) days += workingDaysInMonth(`${year}-${String(m).padStart(2, '0')}`, country);
   return { days, officialTransfers: country === 'UA' || OFFICIAL_TRANSFER_YEARS[country].includes(year) };

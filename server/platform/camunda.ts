@@ -31,7 +31,8 @@ export function connectEngine(opts: EngineConnectionOptions): EngineConnection {
     const embedded = opts.mode === 'embedded';
     c8 ??= new Camunda8({
       // grpc:// tells the SDK the embedded gateway on loopback has no TLS.
-      ZEEBE_GRPC_ADDRESS: embedded && !opts.grpcAddress.includes('://') ? `grpc://${opts.grpcAddress}` : opts.grpcAddress,
+      ZEEBE_GRPC_ADDRESS:
+        embedded && !opts.grpcAddress.includes('://') ? `grpc://${opts.grpcAddress}` : opts.grpcAddress,
       ZEEBE_REST_ADDRESS: opts.restAddress,
       // The SDK logs to stdout on its own; keep it to errors unless the operator asks for more.
       ZEEBE_CLIENT_LOG_LEVEL: 'ERROR',

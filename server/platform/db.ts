@@ -88,7 +88,10 @@ async function startEmbedded(dataDir: string): Promise<EmbeddedServer> {
   privateDir(socketDir);
   const socketFile = path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
   if (fs.existsSync(socketFile)) {
-    if (await socketAnswers(socketFile)) throw new Error(`The embedded database in ${dir} is in use by another process (${socketFile}); stop it or use another DATA_DIR`);
+    if (await socketAnswers(socketFile))
+      throw new Error(
+        `The embedded database in ${dir} is in use by another process (${socketFile}); stop it or use another DATA_DIR`,
+      );
     fs.rmSync(socketFile, { force: true }); // left over by a process that was killed
   }
   const db = await PGlite.create(dir);
@@ -118,7 +121,13 @@ export async function openDatabase(opts: DatabaseOptions): Promise<Database> {
   const knex = knexFactory({
     client: 'pg',
     connection: embedded
-      ? { host: embedded.socket.dir, port: embedded.socket.port, user: 'postgres', database: 'postgres', application_name: 'okno' }
+      ? {
+          host: embedded.socket.dir,
+          port: embedded.socket.port,
+          user: 'postgres',
+          database: 'postgres',
+          application_name: 'okno',
+        }
       : { connectionString: url, application_name: 'okno' },
     searchPath: schema === 'public' ? ['public'] : [schema, 'public'],
     // PGlite runs one query at a time and its socket server interleaves the extended-protocol

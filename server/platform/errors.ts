@@ -53,7 +53,10 @@ export class ConflictError extends AppError {
 
 /** 429: too many attempts. */
 export class TooManyRequestsError extends AppError {
-  constructor(message: string, public readonly retryAfterSeconds: number) {
+  constructor(
+    message: string,
+    public readonly retryAfterSeconds: number,
+  ) {
     super(429, 'too_many_requests', message, { retryAfterSeconds });
   }
 }

@@ -44,7 +44,11 @@ type Simplify<T> = { [K in keyof T]: T[K] } & {};
  * The insert shape of a row: `Defaulted` columns (generated ids, column defaults) and nullable columns
  * may be left out; `Writes` overrides how a column is written (e.g. a jsonb column as JSON text).
  */
-export type Insert<Row, Defaulted extends keyof Row = never, Writes extends Partial<Record<keyof Row, unknown>> = Record<never, never>> = Simplify<
+export type Insert<
+  Row,
+  Defaulted extends keyof Row = never,
+  Writes extends Partial<Record<keyof Row, unknown>> = Record<never, never>,
+> = Simplify<
   OrRaw<
     Omit<Row, Defaulted | NullableKeys<Row> | keyof Writes> &
       Partial<Pick<Row, Exclude<Defaulted | NullableKeys<Row>, keyof Writes>>> &
@@ -53,11 +57,11 @@ export type Insert<Row, Defaulted extends keyof Row = never, Writes extends Part
 >;
 
 /** A table's read, insert and update shapes (`Knex.CompositeTableType`). */
-export type Table<Row, Defaulted extends keyof Row = never, Writes extends Partial<Record<keyof Row, unknown>> = Record<never, never>> = Knex.CompositeTableType<
+export type Table<
   Row,
-  Insert<Row, Defaulted, Writes>,
-  Partial<Insert<Row, Defaulted, Writes>>
->;
+  Defaulted extends keyof Row = never,
+  Writes extends Partial<Record<keyof Row, unknown>> = Record<never, never>,
+> = Knex.CompositeTableType<Row, Insert<Row, Defaulted, Writes>, Partial<Insert<Row, Defaulted, Writes>>>;
 
 /**
  * How a jsonb column holding T is written. `pg` serialises a JS array as a PostgreSQL array, not JSON,

@@ -27,12 +27,19 @@ export async function run(): Promise<void> {
   await runLoad({ url: bareUrl, connections: 10, durationMs: 1000 }); // warm-up
   const base = await runLoad({ url: bareUrl, connections: CONNECTIONS, durationMs: DURATION_MS });
   const health = await runLoad({ url: `${okno.url}/api/health`, connections: CONNECTIONS, durationMs: DURATION_MS });
-  const authed = await runLoad({ url: `${okno.url}${list}`, connections: CONNECTIONS, durationMs: DURATION_MS, headers: { cookie } });
+  const authed = await runLoad({
+    url: `${okno.url}${list}`,
+    connections: CONNECTIONS,
+    durationMs: DURATION_MS,
+    headers: { cookie },
+  });
 
   console.log(formatLoad('baseline node:http JSON', base));
   console.log(formatLoad('GET /api/health', health));
   console.log(formatLoad(`GET ${list} (signed in)`, authed));
-  console.log(`ratio to baseline (throughput): health ${(health.rps / base.rps).toFixed(3)}, list ${(authed.rps / base.rps).toFixed(3)}`);
+  console.log(
+    `ratio to baseline (throughput): health ${(health.rps / base.rps).toFixed(3)}, list ${(authed.rps / base.rps).toFixed(3)}`,
+  );
 
   await okno.stop();
   bare.close();

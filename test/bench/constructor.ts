@@ -11,7 +11,8 @@ const LARGE = 'large-service';
 const SMALL = 'small-service';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const fmt = (xs: number[]) => `median ${median(xs).toFixed(0)} ms, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} (${xs.length} runs)`;
+const fmt = (xs: number[]) =>
+  `median ${median(xs).toFixed(0)} ms, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} (${xs.length} runs)`;
 
 /**
  * Browser-side check (a string: the bench is compiled without DOM types): the editor is interactive when the
@@ -51,9 +52,17 @@ interface Timing {
 }
 
 /** Opens a service from the list (in-app navigation, warm caches), selects one of its tasks, then goes back to the list. */
-async function openFromList(page: Page, code: string, lastId: string, taskId: string, taskName: string): Promise<Timing> {
+async function openFromList(
+  page: Page,
+  code: string,
+  lastId: string,
+  taskId: string,
+  taskName: string,
+): Promise<Timing> {
   await page.locator(`[data-test="service-${code}"]`).waitFor();
-  await page.evaluate(`(() => { window.__oknoT0 = performance.now(); document.querySelector('[data-test="service-${code}"]').click(); })()`);
+  await page.evaluate(
+    `(() => { window.__oknoT0 = performance.now(); document.querySelector('[data-test="service-${code}"]').click(); })()`,
+  );
   const open = await until(page, interactive(lastId));
   const phases = await marks(page);
   const problems = await until(page, validated);
@@ -74,7 +83,12 @@ async function openFromList(page: Page, code: string, lastId: string, taskId: st
 }
 
 /** Loads the editor's URL as a full page load (HTML, scripts from the HTTP cache, API calls, import). */
-async function openByUrl(page: Page, baseUrl: string, code: string, lastId: string): Promise<{ open: number; phases: Timing['phases'] }> {
+async function openByUrl(
+  page: Page,
+  baseUrl: string,
+  code: string,
+  lastId: string,
+): Promise<{ open: number; phases: Timing['phases'] }> {
   await page.goto(`${baseUrl}/constructor/services/${code}`, { waitUntil: 'commit' });
   const open = await until(page, interactive(lastId));
   return { open, phases: await marks(page) };
@@ -90,23 +104,34 @@ const phaseLine = (xs: Timing['phases'][]) =>
  */
 export async function run(): Promise<void> {
   const dist = path.resolve(process.env.OKNO_CLIENT_DIST ?? 'dist/client');
-  if (!fs.existsSync(path.join(dist, 'index.html'))) throw new Error(`No built client in ${dist}: run \`npm run build\` first`);
+  if (!fs.existsSync(path.join(dist, 'index.html')))
+    throw new Error(`No built client in ${dist}: run \`npm run build\` first`);
   const [okno, browser] = await Promise.all([startTestOkno(), launchBrowser()]);
   try {
     const analyst = await okno.signIn('analyst@okno.local');
     const xml = largeService(300);
-    const created = await analyst.post('/api/services', { code: LARGE, title: 'Большая услуга', department: 'dep-arch', xml });
-    if (created.status !== 201) throw new Error(`cannot create the large service: ${created.status} ${JSON.stringify(created.body)}`);
+    const created = await analyst.post('/api/services', {
+      code: LARGE,
+      title: 'Большая услуга',
+      department: 'dep-arch',
+      xml,
+    });
+    if (created.status !== 201)
+      throw new Error(`cannot create the large service: ${created.status} ${JSON.stringify(created.body)}`);
     const small = await analyst.post('/api/services', { code: SMALL, title: 'Малая услуга', department: 'dep-arch' });
-    if (small.status !== 201) throw new Error(`cannot create the small service: ${small.status} ${JSON.stringify(small.body)}`);
+    if (small.status !== 201)
+      throw new Error(`cannot create the small service: ${small.status} ${JSON.stringify(small.body)}`);
     const elements = (xml.match(/<bpmn:(?:startEvent|endEvent|userTask|serviceTask|sequenceFlow)\b/g) ?? []).length;
-    console.log(`large service: ${elements} BPMN elements (${(xml.length / 1024).toFixed(0)} KiB of XML); small service: 5 elements`);
+    console.log(
+      `large service: ${elements} BPMN elements (${(xml.length / 1024).toFixed(0)} KiB of XML); small service: 5 elements`,
+    );
 
     const page = await browser.newPage();
     // Browser errors would make the figures meaningless: report them.
     page.on('pageerror', (e) => console.log(`[browser error] ${e.message}`));
     page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('401')) console.log(`[browser console] ${m.text().split('\n')[0]}`);
+      if (m.type() === 'error' && !m.text().includes('401'))
+        console.log(`[browser console] ${m.text().split('\n')[0]}`);
     });
     await signInThroughUi(page, okno.url, 'analyst@okno.local');
     await page.goto(`${okno.url}/constructor`);
@@ -136,12 +161,16 @@ export async function run(): Promise<void> {
       console.log(`    ${phaseLine(t.map((x) => x.phases))}`);
       console.log(`  open from the list → problems panel validated: ${fmt(t.map((x) => x.problems))}`);
       console.log(`  click a task → properties panel shows it: ${fmt(t.map((x) => x.select))}`);
-      console.log(`  full page load of the editor URL (HTTP cache warm) → interactive: ${fmt(byUrl[code].map((x) => x.open))}`);
+      console.log(
+        `  full page load of the editor URL (HTTP cache warm) → interactive: ${fmt(byUrl[code].map((x) => x.open))}`,
+      );
       console.log(`    ${phaseLine(byUrl[code].map((x) => x.phases))}`);
     }
     const large = median(timings[LARGE].map((x) => x.open));
     const baseline = median(timings[SMALL].map((x) => x.open));
-    console.log(`opening 300 elements: ${large.toFixed(0)} ms (target < ${TARGET_MS} ms: ${large < TARGET_MS ? 'met' : 'NOT met'}); baseline 5 elements ${baseline.toFixed(0)} ms; the 300 elements add ${(large - baseline).toFixed(0)} ms`);
+    console.log(
+      `opening 300 elements: ${large.toFixed(0)} ms (target < ${TARGET_MS} ms: ${large < TARGET_MS ? 'met' : 'NOT met'}); baseline 5 elements ${baseline.toFixed(0)} ms; the 300 elements add ${(large - baseline).toFixed(0)} ms`,
+    );
     await page.close();
   } finally {
     await browser.close();

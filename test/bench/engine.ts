@@ -31,7 +31,10 @@ const WAITING = env('BENCH_ENGINE_WAITING', 100_000, 10_000);
 /** Length of the pgbench baseline. */
 const PGBENCH_SECONDS = env('BENCH_PGBENCH_SECONDS', 20, 5);
 const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../engine/fixtures/one-task.bpmn');
-const WAITING_FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../engine/fixtures/event-gateway.bpmn');
+const WAITING_FIXTURE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../engine/fixtures/event-gateway.bpmn',
+);
 
 const TARGET = { rate: 300, p99: 50, waitingDrop: 10, rssMiB: 1024 };
 
@@ -42,7 +45,11 @@ function percentile(sorted: number[], p: number): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-const loadAverage = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadAverage = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 /** The pgbench binary: on PATH, else in the PostgreSQL server's bin directories. */
 function findPgbench(): string | undefined {
@@ -64,7 +71,8 @@ function findPgbench(): string | undefined {
 /** pgbench (TPC-B-like, 16 clients) against a scratch database next to DATABASE_URL, or why it could not run. */
 function pgbenchTps(url: string, seconds: number): { tps: number } | { missing: string } {
   const pgbench = findPgbench();
-  if (!pgbench) return { missing: 'pgbench not found (on PATH or in /usr/lib/postgresql/*/bin; apt package postgresql-client)' };
+  if (!pgbench)
+    return { missing: 'pgbench not found (on PATH or in /usr/lib/postgresql/*/bin; apt package postgresql-client)' };
   const u = new URL(url);
   const scratch = `okno_pgbench_${crypto.randomBytes(4).toString('hex')}`;
   const childEnv = { ...process.env, PGPASSWORD: decodeURIComponent(u.password) };
@@ -74,7 +82,10 @@ function pgbenchTps(url: string, seconds: number): { tps: number } | { missing: 
     const target = new URL(url);
     target.pathname = `/${scratch}`;
     execFileSync(pgbench, ['-i', '-q', '-s', '4', target.toString()], { env: childEnv, stdio: 'pipe' });
-    const out = execFileSync(pgbench, ['-c', '16', '-j', '2', '-T', String(seconds), target.toString()], { env: childEnv, stdio: 'pipe' }).toString();
+    const out = execFileSync(pgbench, ['-c', '16', '-j', '2', '-T', String(seconds), target.toString()], {
+      env: childEnv,
+      stdio: 'pipe',
+    }).toString();
     const m = /tps = ([\d.]+)/.exec(out);
     return m ? { tps: Number(m[1]) } : { missing: `pgbench printed no tps: ${out.slice(0, 200)}` };
   } catch (err) {
@@ -124,7 +135,9 @@ export async function backendPids(knex: import('knex').Knex): Promise<number[]> 
     .map((r) => (r.resource as { connection?: { stream?: { localPort?: number } } }).connection?.stream?.localPort)
     .filter((p): p is number => typeof p === 'number');
   if (!ports.length) return [];
-  const rows = (await knex.raw('select pid from pg_stat_activity where client_port = any(?::int[])', [ports])) as { rows: { pid: number }[] };
+  const rows = (await knex.raw('select pid from pg_stat_activity where client_port = any(?::int[])', [ports])) as {
+    rows: { pid: number }[];
+  };
   return rows.rows.map((r) => r.pid);
 }
 
@@ -156,7 +169,14 @@ export async function startBenchEngine(url: string | undefined) {
   const schema = `bench_${crypto.randomBytes(4).toString('hex')}`;
   const db = await openDatabase({ url, dataDir: path.join(os.tmpdir(), `okno-bench-${schema}`), poolMax: 20, schema });
   await migrateLatest(db.knex, db.schema);
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent'), credentials: testCredentials() });
+  const engine = await startEmbeddedEngine({
+    knex: db.knex,
+    host: '127.0.0.1',
+    grpcPort: 0,
+    restPort: 0,
+    logger: createLogger('silent'),
+    credentials: testCredentials(),
+  });
   const c8 = new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
     ...sdkAuthSettings(engine.credentials),
@@ -171,7 +191,8 @@ export async function startBenchEngine(url: string | undefined) {
     async stop() {
       await zeebe.close(500).catch(() => undefined);
       await engine.stop();
-      if (db.kind === 'postgres') await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
+      if (db.kind === 'postgres')
+        await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
       await db.close();
     },
   };
@@ -179,11 +200,18 @@ export async function startBenchEngine(url: string | undefined) {
 
 export async function run(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  console.log(`${QUICK ? 'QUICK run (--quick): short phases, not the issue figures. ' : ''}load average at start: ${loadAverage()} (${os.cpus().length} CPUs)`);
+  console.log(
+    `${QUICK ? 'QUICK run (--quick): short phases, not the issue figures. ' : ''}load average at start: ${loadAverage()} (${os.cpus().length} CPUs)`,
+  );
 
   // Baseline first, on the same server, before the engine's tables grow.
-  const pgbench = url ? pgbenchTps(url, PGBENCH_SECONDS) : { missing: 'DATABASE_URL is not set (embedded PGlite has no pgbench)' };
-  if ('tps' in pgbench) console.log(`baseline pgbench (TPC-B-like, scale 4, 16 clients, ${PGBENCH_SECONDS} s): ${pgbench.tps.toFixed(0)} tps`);
+  const pgbench = url
+    ? pgbenchTps(url, PGBENCH_SECONDS)
+    : { missing: 'DATABASE_URL is not set (embedded PGlite has no pgbench)' };
+  if ('tps' in pgbench)
+    console.log(
+      `baseline pgbench (TPC-B-like, scale 4, 16 clients, ${PGBENCH_SECONDS} s): ${pgbench.tps.toFixed(0)} tps`,
+    );
   else console.log(`baseline pgbench: NOT MEASURED — ${pgbench.missing}`);
 
   const { db, zeebe, stop } = await startBenchEngine(url);
@@ -314,12 +342,19 @@ export async function run(): Promise<void> {
       Array.from({ length: 64 }, async () => {
         while (next < WAITING) {
           const i = next++;
-          await zeebe.createProcessInstance({ bpmnProcessId: 'event-gateway', variables: { requestId: `wait-${i}`, wait: 'P30D' } }).catch(() => undefined);
+          await zeebe
+            .createProcessInstance({
+              bpmnProcessId: 'event-gateway',
+              variables: { requestId: `wait-${i}`, wait: 'P30D' },
+            })
+            .catch(() => undefined);
         }
       }),
     );
     const waitingNow = (await db.knex('engineTimers').count({ n: '*' }).first()) as { n: number | string };
-    console.log(`${WAITING} instances now wait on a message and a 30-day timer (created in ${((performance.now() - startedWaiting) / 1000).toFixed(0)} s; ${Number(waitingNow.n)} timers in the table)`);
+    console.log(
+      `${WAITING} instances now wait on a message and a 30-day timer (created in ${((performance.now() - startedWaiting) / 1000).toFixed(0)} s; ${Number(waitingNow.n)} timers in the table)`,
+    );
     withWaiting = await measure(SECONDS, saturate);
     console.log(`throughput with ${WAITING} waiting: ${describe(withWaiting)}`);
   }
@@ -339,7 +374,15 @@ export async function run(): Promise<void> {
       return job.complete({});
     },
   });
-  await zeebe.deployResource({ process: Buffer.from(fs.readFileSync(FIXTURE, 'utf8').replace('type="do-work"', 'type="idle-probe"').replace('id="one-task"', 'id="idle-probe"')), name: 'idle-probe.bpmn' });
+  await zeebe.deployResource({
+    process: Buffer.from(
+      fs
+        .readFileSync(FIXTURE, 'utf8')
+        .replace('type="do-work"', 'type="idle-probe"')
+        .replace('id="one-task"', 'id="idle-probe"'),
+    ),
+    name: 'idle-probe.bpmn',
+  });
   await sleep(500);
   for (let i = 0; i < 100; i++) {
     const tag = crypto.randomUUID();
@@ -355,15 +398,24 @@ export async function run(): Promise<void> {
 
   const maxRss = Math.max(...rssSamples) / 2 ** 20;
   const p99 = percentile(latency.latencies, 99);
-  console.log(`light load (20/s, waiting worker): create → job received p50 ${percentile(idle, 50)} ms, p95 ${percentile(idle, 95)} ms, p99 ${percentile(idle, 99)} ms (${idle.length} samples)`);
+  console.log(
+    `light load (20/s, waiting worker): create → job received p50 ${percentile(idle, 50)} ms, p95 ${percentile(idle, 95)} ms, p99 ${percentile(idle, 99)} ms (${idle.length} samples)`,
+  );
   console.log('');
-  console.log(`--- engine summary (${QUICK ? 'QUICK, ' : ''}${SECONDS} s phases; load average at end: ${loadAverage()}) ---`);
-  console.log(`1. sustained throughput over ${SECONDS} s: ${throughput.rate.toFixed(1)} instances/s [target ≥ ${TARGET.rate}: ${verdict(throughput.rate >= TARGET.rate)}]`);
+  console.log(
+    `--- engine summary (${QUICK ? 'QUICK, ' : ''}${SECONDS} s phases; load average at end: ${loadAverage()}) ---`,
+  );
+  console.log(
+    `1. sustained throughput over ${SECONDS} s: ${throughput.rate.toFixed(1)} instances/s [target ≥ ${TARGET.rate}: ${verdict(throughput.rate >= TARGET.rate)}]`,
+  );
   console.log(
     `2. at ${RATE}/s: ${latency.rate.toFixed(1)} completed/s; create → job received p50 ${percentile(latency.latencies, 50)} / p95 ${percentile(latency.latencies, 95)} / p99 ${p99} ms ` +
       `[target p99 < ${TARGET.p99} ms at ${TARGET.rate}/s: ${verdict(RATE >= TARGET.rate && latency.rate >= 0.98 * RATE && p99 < TARGET.p99)}]`,
   );
-  if ('tps' in pgbench) console.log(`3. pgbench ${pgbench.tps.toFixed(0)} tps; engine/pgbench = ${(throughput.rate / pgbench.tps).toFixed(3)} instances per pgbench transaction (an instance is 3 engine commands: create, activate, complete)`);
+  if ('tps' in pgbench)
+    console.log(
+      `3. pgbench ${pgbench.tps.toFixed(0)} tps; engine/pgbench = ${(throughput.rate / pgbench.tps).toFixed(3)} instances per pgbench transaction (an instance is 3 engine commands: create, activate, complete)`,
+    );
   else console.log(`3. pgbench: NOT MEASURED — ${pgbench.missing}`);
   if (withWaiting) {
     const drop = (1 - withWaiting.rate / throughput.rate) * 100;

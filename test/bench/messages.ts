@@ -20,7 +20,12 @@ const FIXTURE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../e
 
 export async function run(): Promise<void> {
   const url = process.env.DATABASE_URL;
-  console.log(`load average at start: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (${os.cpus().length} CPUs)`);
+  console.log(
+    `load average at start: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')} (${os.cpus().length} CPUs)`,
+  );
   const { db, zeebe, stop } = await startBenchEngine(url);
   await zeebe.deployResource({ process: fs.readFileSync(FIXTURE), name: 'message-catch.bpmn' });
   try {
@@ -46,18 +51,23 @@ export async function run(): Promise<void> {
       const pgCpu = cpuBetween(pg0, cpuSeconds(pids));
       const perPair = `CPU per pair: this process ${((cpu.user + cpu.system) / 1000 / Math.max(1, pairs)).toFixed(2)} ms${pgCpu === undefined ? '' : `, its PostgreSQL backends ${((pgCpu * 1000) / Math.max(1, pairs)).toFixed(2)} ms`}`;
       await new Promise((r) => setTimeout(r, 500));
-      const waiting = (await db.knex('engineProcessInstances as p')
+      const waiting = (await db
+        .knex('engineProcessInstances as p')
         .join('engineVariables as v', function () {
           this.on('v.processInstanceKey', '=', 'p.key').andOnVal('v.name', '=', 'orderId');
         })
         .where('p.state', 'ACTIVE')
-        .andWhereRaw('v.value #>> \'{}\' like ?', [`${name}-%`])
+        .andWhereRaw("v.value #>> '{}' like ?", [`${name}-%`])
         .count({ n: '*' })
         .first()) as { n: string | number };
-      console.log(`${name}: ${pairs} pairs in ${seconds.toFixed(1)} s = ${(pairs / seconds).toFixed(1)} pairs/s; ${perPair}; instances left waiting: ${Number(waiting.n)}`);
+      console.log(
+        `${name}: ${pairs} pairs in ${seconds.toFixed(1)} s = ${(pairs / seconds).toFixed(1)} pairs/s; ${perPair}; instances left waiting: ${Number(waiting.n)}`,
+      );
     };
-    const create = (key: string) => zeebe.createProcessInstance({ bpmnProcessId: 'message-catch', variables: { orderId: key } });
-    const publish = (key: string) => zeebe.publishMessage({ name: 'payment-received', correlationKey: key, variables: {}, timeToLive: 60_000 });
+    const create = (key: string) =>
+      zeebe.createProcessInstance({ bpmnProcessId: 'message-catch', variables: { orderId: key } });
+    const publish = (key: string) =>
+      zeebe.publishMessage({ name: 'payment-received', correlationKey: key, variables: {}, timeToLive: 60_000 });
     // Warm-up (opens the pool's connections, so the CPU of every backend is counted).
     await Promise.all(Array.from({ length: 200 }, (_, i) => Promise.all([create(`warm-${i}`), publish(`warm-${i}`)])));
     // The publish finds the open subscription (no race; both versions of the engine correlate every pair).
@@ -67,7 +77,12 @@ export async function run(): Promise<void> {
     });
     // Both calls at once: they race (and often share a group-commit transaction).
     await phase('at-once', (key) => Promise.all([create(key), publish(key)]));
-    console.log(`${IN_FLIGHT} in flight, ${db.kind}; load average at end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `${IN_FLIGHT} in flight, ${db.kind}; load average at end: ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     await stop();
   }

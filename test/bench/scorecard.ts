@@ -17,7 +17,13 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** Creates 40 departments, the employees, their annual plans (5 tasks each) and indicator facts for the month. */
 async function seedStaff(knex: Knex): Promise<EmployeeSnapshot[]> {
   const units = (await knex('org_units')
-    .insert(Array.from({ length: DEPARTMENTS }, (_, i) => ({ code: `bench-dep-${i}`, name: `Bench department ${i}`, kind: 'department' })))
+    .insert(
+      Array.from({ length: DEPARTMENTS }, (_, i) => ({
+        code: `bench-dep-${i}`,
+        name: `Bench department ${i}`,
+        kind: 'department',
+      })),
+    )
     .returning('id')) as { id: number }[];
   const employees: EmployeeSnapshot[] = [];
   for (let i = 0; i < EMPLOYEES; i += 1000) {
@@ -28,7 +34,11 @@ async function seedStaff(knex: Knex): Promise<EmployeeSnapshot[]> {
       salary: 50000,
       maxBonusSalaries: 1.2,
     }));
-    employees.push(...((await knex('employees').insert(chunk).returning(['id', 'position', 'unitId', 'salary', 'maxBonusSalaries'])) as EmployeeSnapshot[]));
+    employees.push(
+      ...((await knex('employees')
+        .insert(chunk)
+        .returning(['id', 'position', 'unitId', 'salary', 'maxBonusSalaries'])) as EmployeeSnapshot[]),
+    );
   }
   const ind = (await knex('sc_indicators')
     .insert([
@@ -36,14 +46,61 @@ async function seedStaff(knex: Knex): Promise<EmployeeSnapshot[]> {
       { code: 'bench-late', name: 'Late cases', unit: 'count', direction: 'lower', source: 'import' },
     ])
     .returning(['id', 'code'])) as { id: number; code: string }[];
-  const discipline = (await knex('sc_indicators').where({ code: 'executive-discipline' }).first('id')) as { id: number };
+  const discipline = (await knex('sc_indicators').where({ code: 'executive-discipline' }).first('id')) as {
+    id: number;
+  };
   const monthly = (v: number | string) => JSON.stringify(Array(12).fill(v));
   const items = employees.flatMap((e): InsertOf<'sc_plan_items'>[] => [
-    { employeeId: e.id, year: 2026, kind: 'kpi', title: 'Processed applications', indicatorId: ind[0].id, unit: 'count', direction: 'higher', monthly: monthly(40) },
-    { employeeId: e.id, year: 2026, kind: 'kpi', title: 'Late cases', indicatorId: ind[1].id, unit: 'count', direction: 'lower', monthly: monthly(2) },
-    { employeeId: e.id, year: 2026, kind: 'kpi', title: 'Consultations', indicatorId: null, unit: 'count', direction: 'higher', monthly: monthly(20) },
-    { employeeId: e.id, year: 2026, kind: 'smart_constant', title: 'Monthly report', indicatorId: null, unit: 'date', direction: 'higher', monthly: monthly('2026-10-25') },
-    { employeeId: e.id, year: 2026, kind: 'smart_constant', title: 'Queue reduction', indicatorId: null, unit: 'count', direction: 'higher', monthly: monthly(10) },
+    {
+      employeeId: e.id,
+      year: 2026,
+      kind: 'kpi',
+      title: 'Processed applications',
+      indicatorId: ind[0].id,
+      unit: 'count',
+      direction: 'higher',
+      monthly: monthly(40),
+    },
+    {
+      employeeId: e.id,
+      year: 2026,
+      kind: 'kpi',
+      title: 'Late cases',
+      indicatorId: ind[1].id,
+      unit: 'count',
+      direction: 'lower',
+      monthly: monthly(2),
+    },
+    {
+      employeeId: e.id,
+      year: 2026,
+      kind: 'kpi',
+      title: 'Consultations',
+      indicatorId: null,
+      unit: 'count',
+      direction: 'higher',
+      monthly: monthly(20),
+    },
+    {
+      employeeId: e.id,
+      year: 2026,
+      kind: 'smart_constant',
+      title: 'Monthly report',
+      indicatorId: null,
+      unit: 'date',
+      direction: 'higher',
+      monthly: monthly('2026-10-25'),
+    },
+    {
+      employeeId: e.id,
+      year: 2026,
+      kind: 'smart_constant',
+      title: 'Queue reduction',
+      indicatorId: null,
+      unit: 'count',
+      direction: 'higher',
+      monthly: monthly(10),
+    },
   ]);
   for (let i = 0; i < items.length; i += 2000) await knex('sc_plan_items').insert(items.slice(i, i + 2000));
   const facts = employees.flatMap((e, i) => [
@@ -61,7 +118,9 @@ export async function run(): Promise<void> {
   try {
     const knex = okno.deps.db.knex;
     const employees = await seedStaff(knex);
-    console.log(`database: ${okno.deps.db.kind}; ${employees.length} employees in ${DEPARTMENTS} departments, 7 rows per matrix, month ${MONTH}`);
+    console.log(
+      `database: ${okno.deps.db.kind}; ${employees.length} employees in ${DEPARTMENTS} departments, 7 rows per matrix, month ${MONTH}`,
+    );
 
     // 1. Create and compute every matrix of the month (rules, plans, provider facts, computed columns stored).
     let t = performance.now();
@@ -74,12 +133,32 @@ export async function run(): Promise<void> {
     const full = performance.now() - t;
 
     // Baseline: the pure formula over the very same rows, in memory (no I/O).
-    const rows = (await knex('sc_matrix_rows').whereIn('matrixId', ids).orderBy(['matrixId', 'sort', 'id']).select('matrixId', 'section', 'weight', 'unit', 'direction', 'planValue', 'factValue', 'planDate', 'factDate', 't0', 'tmax')) as (RowInput & { matrixId: number })[];
+    const rows = (await knex('sc_matrix_rows')
+      .whereIn('matrixId', ids)
+      .orderBy(['matrixId', 'sort', 'id'])
+      .select(
+        'matrixId',
+        'section',
+        'weight',
+        'unit',
+        'direction',
+        'planValue',
+        'factValue',
+        'planDate',
+        'factDate',
+        't0',
+        'tmax',
+      )) as (RowInput & { matrixId: number })[];
     const byMatrix = new Map<number, RowInput[]>();
     for (const r of rows) byMatrix.set(r.matrixId, [...(byMatrix.get(r.matrixId) ?? []), r]);
     t = performance.now();
     let checksum = 0;
-    for (const list of byMatrix.values()) checksum += computeMatrix(list, { kpi: 30, smart: 30, discipline: 30, evaluation: 10 }, { maxBonusSalaries: 1.2, workedDays: 21, plannedWorkingDays: 22 }).result;
+    for (const list of byMatrix.values())
+      checksum += computeMatrix(
+        list,
+        { kpi: 30, smart: 30, discipline: 30, evaluation: 10 },
+        { maxBonusSalaries: 1.2, workedDays: 21, plannedWorkingDays: 22 },
+      ).result;
     const pure = performance.now() - t;
 
     // 3. One fact changes, through the HTTP API as a manager would enter it: only the affected matrix is recomputed.
@@ -89,18 +168,28 @@ export async function run(): Promise<void> {
     for (let i = 0; i < INCREMENTAL_RUNS; i++) {
       const employee = employees[(i * 97) % employees.length];
       t = performance.now();
-      const res = await admin.post('/api/scorecard/facts', { facts: [{ employeeId: employee.id, indicatorCode: 'bench-processed', month: MONTH, value: 41 + i }] });
+      const res = await admin.post('/api/scorecard/facts', {
+        facts: [{ employeeId: employee.id, indicatorCode: 'bench-processed', month: MONTH, value: 41 + i }],
+      });
       times.push(performance.now() - t);
       if (res.status !== 200) throw new Error(`fact update failed: ${res.status} ${JSON.stringify(res.body)}`);
       recomputed = res.body.recomputed;
     }
-    const check = (await knex('sc_matrices').where({ employeeId: employees[0].id, month: `${MONTH}-01` }).first('result')) as { result: number };
+    const check = (await knex('sc_matrices')
+      .where({ employeeId: employees[0].id, month: `${MONTH}-01` })
+      .first('result')) as { result: number };
 
     const stored = (await knex('sc_matrices').whereIn('id', ids).count({ n: '*' }).first()) as { n: number };
-    console.log(`matrices stored: ${stored.n}, rows: ${rows.length}, sum of results ${checksum.toFixed(2)} (first matrix now ${check.result.toFixed(2)} %)`);
+    console.log(
+      `matrices stored: ${stored.n}, rows: ${rows.length}, sum of results ${checksum.toFixed(2)} (first matrix now ${check.result.toFixed(2)} %)`,
+    );
     console.log(`baseline: pure computeMatrix over the same ${rows.length} rows in memory   ${ms(pure)}`);
-    console.log(`create + compute all ${ids.length} matrices of the month (target < 5000 ms)   ${ms(create)}  ${create < 5000 ? 'OK' : 'OVER TARGET'}`);
-    console.log(`full recompute of all ${ids.length} matrices                              ${ms(full)}  (${(full / pure).toFixed(0)}× the in-memory baseline)`);
+    console.log(
+      `create + compute all ${ids.length} matrices of the month (target < 5000 ms)   ${ms(create)}  ${create < 5000 ? 'OK' : 'OVER TARGET'}`,
+    );
+    console.log(
+      `full recompute of all ${ids.length} matrices                              ${ms(full)}  (${(full / pure).toFixed(0)}× the in-memory baseline)`,
+    );
     console.log(
       `one fact changed via POST /api/scorecard/facts, ${recomputed} matrix recomputed (target < 1000 ms): median ${ms(median(times))}, max ${ms(Math.max(...times))}  ${Math.max(...times) < 1000 ? 'OK' : 'OVER TARGET'}`,
     );

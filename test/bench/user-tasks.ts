@@ -93,7 +93,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 const fmt = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
-  return { p50: percentile(s, 50), p95: percentile(s, 95), p99: percentile(s, 99), text: `p50 ${percentile(s, 50).toFixed(1)} ms, p95 ${percentile(s, 95).toFixed(1)} ms, p99 ${percentile(s, 99).toFixed(1)} ms (${s.length} samples)` };
+  return {
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    p99: percentile(s, 99),
+    text: `p50 ${percentile(s, 50).toFixed(1)} ms, p95 ${percentile(s, 95).toFixed(1)} ms, p99 ${percentile(s, 99).toFixed(1)} ms (${s.length} samples)`,
+  };
 };
 
 /** Runs the user task benchmark against DATABASE_URL (PostgreSQL; the figures are meant for it). */
@@ -103,7 +108,14 @@ export async function run(): Promise<void> {
   const schema = `bench_ut_${crypto.randomBytes(4).toString('hex')}`;
   const db = await openDatabase({ url, dataDir: path.join(os.tmpdir(), `okno-bench-${schema}`), poolMax: 20, schema });
   await migrateLatest(db.knex, db.schema);
-  const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger((process.env.BENCH_LOG_LEVEL ?? 'silent') as Parameters<typeof createLogger>[0]) , credentials: testCredentials() });
+  const engine = await startEmbeddedEngine({
+    knex: db.knex,
+    host: '127.0.0.1',
+    grpcPort: 0,
+    restPort: 0,
+    logger: createLogger((process.env.BENCH_LOG_LEVEL ?? 'silent') as Parameters<typeof createLogger>[0]),
+    credentials: testCredentials(),
+  });
   const c8 = new Camunda8({
     ZEEBE_GRPC_ADDRESS: `grpc://${engine.grpcAddress}`,
     ZEEBE_REST_ADDRESS: engine.restAddress,
@@ -115,7 +127,10 @@ export async function run(): Promise<void> {
   const rest: CamundaClient = c8.getOrchestrationClusterApiClient();
   try {
     console.log(
-      `database: ${db.kind}; ${os.cpus().length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; engine, listener worker (SDK gRPC worker, ${WORKER_CAPACITY} jobs at once, ` +
+      `database: ${db.kind}; ${os.cpus().length} cores, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}; engine, listener worker (SDK gRPC worker, ${WORKER_CAPACITY} jobs at once, ` +
         `completion ${COMPLETE_OVER === 'rest' ? 'over REST with corrections' : COMPLETE_OVER}) and load generator in this process`,
     );
 
@@ -138,8 +153,12 @@ export async function run(): Promise<void> {
     );
     // A steady state: VACUUM also moves the GIN index's pending entries into the index proper.
     await db.knex.raw('vacuum analyze engine_user_tasks');
-    const open = (await db.knex('engineUserTasks').where({ state: 'CREATED' }).count({ n: '*' }).first()) as { n: string };
-    console.log(`seeded ${ROWS.toLocaleString('en')} tasks (${Number(open.n).toLocaleString('en')} open, ${GROUPS} candidate groups, about ${Math.round(Number(open.n) / GROUPS)} open per group) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`);
+    const open = (await db.knex('engineUserTasks').where({ state: 'CREATED' }).count({ n: '*' }).first()) as {
+      n: string;
+    };
+    console.log(
+      `seeded ${ROWS.toLocaleString('en')} tasks (${Number(open.n).toLocaleString('en')} open, ${GROUPS} candidate groups, about ${Math.round(Number(open.n) / GROUPS)} open per group) in ${((performance.now() - seedStart) / 1000).toFixed(1)} s`,
+    );
 
     // ---- 1. creation latency at RATE/s ----
     await zeebe.deployResource({ process: Buffer.from(PROCESS), name: 'bench-user-task.bpmn' });
@@ -163,7 +182,18 @@ export async function run(): Promise<void> {
         try {
           if (COMPLETE_OVER === 'grpc') ack = await job.complete({});
           else if (COMPLETE_OVER === 'rest-plain') await rest.completeJob({ jobKey: JobKey.assumeExists(job.key) });
-          else await rest.completeJob({ jobKey: JobKey.assumeExists(job.key), result: { type: 'userTask', corrections: { dueDate: due, candidateGroups: [String((job.variables as { office?: string }).office), 'supervisors'], priority: 60 } } });
+          else
+            await rest.completeJob({
+              jobKey: JobKey.assumeExists(job.key),
+              result: {
+                type: 'userTask',
+                corrections: {
+                  dueDate: due,
+                  candidateGroups: [String((job.variables as { office?: string }).office), 'supervisors'],
+                  priority: 60,
+                },
+              },
+            });
           const t0 = startedAt.get(n);
           startedAt.delete(n);
           if (t0 !== undefined && measuring) {
@@ -180,17 +210,25 @@ export async function run(): Promise<void> {
     });
     let from = new Date();
     let to = new Date();
-    const phaseSeconds = await paced((id) => {
-      startedAt.set(id, performance.now());
-      void zeebe.createProcessInstance({ bpmnProcessId: 'bench-user-task', variables: { n: id, office: `office-${id % GROUPS}` } }).catch((err: unknown) => {
-        if (!failures++) console.log('first create failure:', err);
-        startedAt.delete(id);
-      });
-    }, (on) => {
-      measuring = on;
-      if (on) from = new Date();
-      else to = new Date();
-    });
+    const phaseSeconds = await paced(
+      (id) => {
+        startedAt.set(id, performance.now());
+        void zeebe
+          .createProcessInstance({
+            bpmnProcessId: 'bench-user-task',
+            variables: { n: id, office: `office-${id % GROUPS}` },
+          })
+          .catch((err: unknown) => {
+            if (!failures++) console.log('first create failure:', err);
+            startedAt.delete(id);
+          });
+      },
+      (on) => {
+        measuring = on;
+        if (on) from = new Date();
+        else to = new Date();
+      },
+    );
     await worker.close();
     const created = fmt(latencies);
     // The engine's own view: the task's creation (element activation) to its CREATED record.
@@ -201,7 +239,12 @@ export async function run(): Promise<void> {
       [from, to],
     )) as { rows: { p: number[] | null }[] };
     const [s50, s95, s99] = server.rows[0]?.p ?? [NaN, NaN, NaN];
-    const corrected = (await db.knex('engineUserTasks').where({ bpmnProcessId: 'bench-user-task', state: 'CREATED' }).whereRaw(`candidate_groups @> '["supervisors"]'`).count({ n: '*' }).first()) as { n: string };
+    const corrected = (await db
+      .knex('engineUserTasks')
+      .where({ bpmnProcessId: 'bench-user-task', state: 'CREATED' })
+      .whereRaw(`candidate_groups @> '["supervisors"]'`)
+      .count({ n: '*' })
+      .first()) as { n: string };
     console.log(
       `1. ${RATE} new user tasks/s for ${phaseSeconds.toFixed(1)} s (${latencies.length} measured, ${failures} failures, ${corrected.n} tasks CREATED with the listener's corrections): ` +
         `create instance → creating listener job → REST completion with corrections → CREATED ${created.text}; ` +
@@ -228,16 +271,27 @@ export async function run(): Promise<void> {
         return ack;
       },
     });
-    await paced((id) => {
-      plainStarted.set(id, performance.now());
-      void zeebe.createProcessInstance({ bpmnProcessId: 'bench-plain-task', variables: { n: id } }).catch(() => plainStarted.delete(id));
-    }, (on) => (plainMeasuring = on));
+    await paced(
+      (id) => {
+        plainStarted.set(id, performance.now());
+        void zeebe
+          .createProcessInstance({ bpmnProcessId: 'bench-plain-task', variables: { n: id } })
+          .catch(() => plainStarted.delete(id));
+      },
+      (on) => (plainMeasuring = on),
+    );
     await plainWorker.close();
-    console.log(`   baseline, same rate and conditions: a service task's create instance → job → gRPC completion ${fmt(plain).text}`);
+    console.log(
+      `   baseline, same rate and conditions: a service task's create instance → job → gRPC completion ${fmt(plain).text}`,
+    );
 
     // ---- 2. search of open tasks by candidate group ----
     const group = (i: number) => `office-${(i * 37) % GROUPS}`;
-    const body = (i: number) => ({ filter: { candidateGroup: group(i), state: 'CREATED' as const }, sort: [{ field: 'dueDate' as const, order: 'ASC' as const }], page: { limit: 50 } });
+    const body = (i: number) => ({
+      filter: { candidateGroup: group(i), state: 'CREATED' as const },
+      sort: [{ field: 'dueDate' as const, order: 'ASC' as const }],
+      page: { limit: 50 },
+    });
     for (let i = 0; i < 20; i++) await rest.searchUserTasks(body(i), { consistency: { waitUpToMs: 0 } });
     const searchTimes: number[] = [];
     const nextPageTimes: number[] = [];
@@ -249,33 +303,52 @@ export async function run(): Promise<void> {
       total += r.page.totalItems;
       if (i % 3 === 0 && r.page.endCursor) {
         const t1 = performance.now();
-        await rest.searchUserTasks({ ...body(i), page: { after: r.page.endCursor, limit: 50 } }, { consistency: { waitUpToMs: 0 } });
+        await rest.searchUserTasks(
+          { ...body(i), page: { after: r.page.endCursor, limit: 50 } },
+          { consistency: { waitUpToMs: 0 } },
+        );
         nextPageTimes.push(performance.now() - t1);
       }
     }
     const assigneeTimes: number[] = [];
     for (let i = 0; i < SEARCHES / 2; i++) {
       const t0 = performance.now();
-      await rest.searchUserTasks({ filter: { assignee: `clerk-${(i * 4 * 7) % 500}`, state: 'CREATED' }, sort: [{ field: 'dueDate', order: 'ASC' }], page: { limit: 50 } }, { consistency: { waitUpToMs: 0 } });
+      await rest.searchUserTasks(
+        {
+          filter: { assignee: `clerk-${(i * 4 * 7) % 500}`, state: 'CREATED' },
+          sort: [{ field: 'dueDate', order: 'ASC' }],
+          page: { limit: 50 },
+        },
+        { consistency: { waitUpToMs: 0 } },
+      );
       assigneeTimes.push(performance.now() - t0);
     }
     const baselineTimes: number[] = [];
     for (let i = 0; i < SEARCHES; i++) {
       const t0 = performance.now();
-      await db.knex.raw(`select key from engine_user_tasks where candidate_groups @> ?::jsonb and state = 'CREATED' order by due_date limit 50`, [JSON.stringify([group(i)])]);
+      await db.knex.raw(
+        `select key from engine_user_tasks where candidate_groups @> ?::jsonb and state = 'CREATED' order by due_date limit 50`,
+        [JSON.stringify([group(i)])],
+      );
       baselineTimes.push(performance.now() - t0);
     }
     const plan = (await db.knex.raw(
       `explain select * from engine_user_tasks where state = 'CREATED' and candidate_groups @> '["office-1"]'::jsonb order by due_date asc nulls last, key asc limit 50`,
     )) as { rows: { 'QUERY PLAN': string }[] };
-    const indexes = [...new Set(plan.rows.map((r) => /on (\w+)/.exec(r['QUERY PLAN'])?.[1]).filter((x): x is string => !!x && x.includes('_')))];
+    const indexes = [
+      ...new Set(
+        plan.rows.map((r) => /on (\w+)/.exec(r['QUERY PLAN'])?.[1]).filter((x): x is string => !!x && x.includes('_')),
+      ),
+    ];
     const search = fmt(searchTimes);
     console.log(
       `2. POST /v2/user-tasks/search {candidateGroup, state CREATED, sort dueDate, limit 50} over ${ROWS.toLocaleString('en')} tasks (about ${Math.round(total / SEARCHES)} matches each, count included): ${search.text}; ` +
         `next page by cursor: ${fmt(nextPageTimes).text}; target p95 < ${TARGET.searchP95} ms: ${verdict(search.p95 < TARGET.searchP95)}`,
     );
     console.log(`   open tasks of one assignee (same sort and page): ${fmt(assigneeTimes).text}`);
-    console.log(`   baseline, bare indexed SELECT (same filter and order, limit 50, no count, over the pool): ${fmt(baselineTimes).text}; plan uses ${indexes.join(', ') || 'no index'}`);
+    console.log(
+      `   baseline, bare indexed SELECT (same filter and order, limit 50, no count, over the pool): ${fmt(baselineTimes).text}; plan uses ${indexes.join(', ') || 'no index'}`,
+    );
   } finally {
     await zeebe.close(1000).catch(() => undefined);
     await engine.stop();

@@ -10,7 +10,9 @@ import { freshPage, launchBrowser, signInThroughUi, type TestBrowser } from './b
 /** README's screenshot: refreshed when missing or when OKNO_SCREENSHOT=1, else written to the temp dir so runs leave the repo untouched. */
 const README_SCREENSHOT = path.resolve('docs/screenshot.png');
 const SCREENSHOT =
-  process.env.OKNO_SCREENSHOT === '1' || !existsSync(README_SCREENSHOT) ? README_SCREENSHOT : path.join(os.tmpdir(), 'okno-admin-org.png');
+  process.env.OKNO_SCREENSHOT === '1' || !existsSync(README_SCREENSHOT)
+    ? README_SCREENSHOT
+    : path.join(os.tmpdir(), 'okno-admin-org.png');
 
 describe('administration in the browser', () => {
   let okno: TestOkno;
@@ -30,7 +32,8 @@ describe('administration in the browser', () => {
   });
 
   /** The tree node of a unit, by its exact name. */
-  const treeNode = (name: string) => page.locator('[data-test="org-tree"] .n-tree-node-content', { hasText: name }).first();
+  const treeNode = (name: string) =>
+    page.locator('[data-test="org-tree"] .n-tree-node-content', { hasText: name }).first();
 
   it('shows the org structure tree and a selected unit’s details (screenshot for the README)', async () => {
     await treeNode('Жилищное управление').waitFor();
@@ -121,7 +124,9 @@ describe('administration in the browser', () => {
       await dialog.waitFor();
     };
     const attach = (csv: string) =>
-      dialog.locator('input[type="file"]').setInputFiles({ name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf-8') });
+      dialog
+        .locator('input[type="file"]')
+        .setInputFiles({ name: 'units.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf-8') });
 
     await open();
     await dialog.getByText('Код родителя').waitFor();
@@ -174,7 +179,11 @@ describe('administration in the browser', () => {
     await modal.waitFor();
     const source = modal.locator('.n-transfer-list').first();
     await source.locator('.n-transfer-list-item', { hasText: 'Зайцева Мария Олеговна' }).click();
-    await modal.locator('.n-transfer-list').nth(1).locator('.n-transfer-list-item', { hasText: 'Зайцева Мария Олеговна' }).waitFor();
+    await modal
+      .locator('.n-transfer-list')
+      .nth(1)
+      .locator('.n-transfer-list-item', { hasText: 'Зайцева Мария Олеговна' })
+      .waitFor();
     await modal.getByRole('button', { name: 'Сохранить' }).click();
     await modal.waitFor({ state: 'hidden' });
     await expect.poll(() => row.locator('td').nth(3).innerText()).toContain('2');

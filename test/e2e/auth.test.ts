@@ -37,7 +37,8 @@ describe('signing in through the browser', () => {
         await page.waitForURL(`${okno.url}${c.home}`);
         const nav = page.locator('[data-test="main-nav"]');
         for (const key of c.nav) await expect(nav.locator(`[data-nav="${key}"]`).isVisible()).resolves.toBe(true);
-        for (const key of ALL_NAV.filter((k) => !c.nav.includes(k))) await expect(nav.locator(`[data-nav="${key}"]`).count()).resolves.toBe(0);
+        for (const key of ALL_NAV.filter((k) => !c.nav.includes(k)))
+          await expect(nav.locator(`[data-nav="${key}"]`).count()).resolves.toBe(0);
         await expect(page.locator('[data-test="user-menu"]').innerText()).resolves.not.toBe('');
       } finally {
         await page.close();
@@ -65,7 +66,9 @@ describe('signing in through the browser', () => {
     page = await freshPage(browser);
     try {
       await page.goto(`${okno.url}/admin/employees`);
-      await page.waitForURL((url) => url.pathname === '/login' && url.searchParams.get('redirect') === '/admin/employees');
+      await page.waitForURL(
+        (url) => url.pathname === '/login' && url.searchParams.get('redirect') === '/admin/employees',
+      );
       await page.locator('input[name="login"]').fill('admin@okno.local');
       await page.locator('input[name="password"]').fill('okno-demo-2026');
       await page.locator('input[name="password"]').press('Enter');

@@ -19,7 +19,15 @@ export async function launchBrowser(options: { locale?: string } = {}): Promise<
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-dev-shm-usage',
+    ],
     viewport: { width: 1440, height: 900 },
     locale: options.locale ?? 'ru-RU',
   });
@@ -42,7 +50,12 @@ export async function freshPage(browser: TestBrowser): Promise<Page> {
 }
 
 /** Signs in through the login form and waits until the app has left the login page. */
-export async function signInThroughUi(page: Page, baseUrl: string, login: string, password = 'okno-demo-2026'): Promise<void> {
+export async function signInThroughUi(
+  page: Page,
+  baseUrl: string,
+  login: string,
+  password = 'okno-demo-2026',
+): Promise<void> {
   await page.goto(`${baseUrl}/login`);
   await page.locator('input[name="login"]').fill(login);
   await page.locator('input[name="password"]').fill(password);

@@ -15,12 +15,22 @@ describe('constructor: a new life situation becomes v2 of a published service', 
   let caseOnV1: { processInstanceKey: string; processDefinitionKey: string; version: number };
   let v1: { version: number; processDefinitionKey: string; processVersion: number };
 
-  const largeStructure = { Q_ApplicantType: 'O_Individual', Q_Representative: 'O_Self', Q_Owner: 'O_Owner', Q_Size: 'O_Large' };
+  const largeStructure = {
+    Q_ApplicantType: 'O_Individual',
+    Q_Representative: 'O_Self',
+    Q_Owner: 'O_Owner',
+    Q_Size: 'O_Large',
+  };
 
   /** A process instance as the engine's REST API (Orchestration Cluster API, through the SDK) reports it. */
-  async function instance(processInstanceKey: string): Promise<{ processDefinitionKey: string; processDefinitionVersion: number; state: string }> {
+  async function instance(
+    processInstanceKey: string,
+  ): Promise<{ processDefinitionKey: string; processDefinitionVersion: number; state: string }> {
     const rest = okno.deps.engine.sdk()!.getOrchestrationClusterApiClientLoose();
-    const found = (await rest.searchProcessInstances({ filter: { processInstanceKey } } as never, { consistency: { waitUpToMs: 0 } } as never)) as unknown as {
+    const found = (await rest.searchProcessInstances(
+      { filter: { processInstanceKey } } as never,
+      { consistency: { waitUpToMs: 0 } } as never,
+    )) as unknown as {
       items: { processDefinitionKey: string; processDefinitionVersion: number; state: string }[];
     };
     expect(found.items).toHaveLength(1);
@@ -32,16 +42,28 @@ describe('constructor: a new life situation becomes v2 of a published service', 
     await seedServicesDemo(okno.deps.db.knex);
     analyst = await okno.signIn('analyst@okno.local');
     // Given the advertising permit published as v1 (tests start with nothing published)
-    const published = await analyst.post('/api/services/advert-permit/publish', { comment: 'Первая редакция регламента' });
+    const published = await analyst.post('/api/services/advert-permit/publish', {
+      comment: 'Первая редакция регламента',
+    });
     expect(published.status).toBe(201);
     v1 = (await analyst.get('/api/services/advert-permit/versions')).body.items[0];
     expect(v1.version).toBe(1);
     // And a case started on v1 through the SDK, with the variables the catalogue's checklist gives for the applicant's answers
-    const checklist = await okno.anonymous().post('/api/catalogue/services/advert-permit/checklist', { answers: largeStructure });
+    const checklist = await okno
+      .anonymous()
+      .post('/api/catalogue/services/advert-permit/checklist', { answers: largeStructure });
     expect(checklist.status).toBe(200);
     const zeebe = okno.deps.engine.sdk()!.getZeebeGrpcApiClient();
-    const started = await zeebe.createProcessInstance({ bpmnProcessId: 'advert-permit', version: v1.processVersion, variables: { caseId: 'C-2026-0001', ...checklist.body.variables } });
-    caseOnV1 = { processInstanceKey: String(started.processInstanceKey), processDefinitionKey: String(started.processDefinitionKey), version: started.version };
+    const started = await zeebe.createProcessInstance({
+      bpmnProcessId: 'advert-permit',
+      version: v1.processVersion,
+      variables: { caseId: 'C-2026-0001', ...checklist.body.variables },
+    });
+    caseOnV1 = {
+      processInstanceKey: String(started.processInstanceKey),
+      processDefinitionKey: String(started.processDefinitionKey),
+      version: started.version,
+    };
     expect(caseOnV1.processDefinitionKey).toBe(v1.processDefinitionKey);
 
     page = await freshPage(browser);
@@ -67,9 +89,12 @@ describe('constructor: a new life situation becomes v2 of a published service', 
     // And "Try it" for a structure over 15 m²: no lighting project in the checklist
     await page.locator('[data-test="side-try"]').click();
     const panel = page.locator('[data-test="try-panel"]');
-    for (const [question, option] of Object.entries(largeStructure)) await panel.locator(`[data-question="${question}"] [data-option="${option}"]`).click();
+    for (const [question, option] of Object.entries(largeStructure))
+      await panel.locator(`[data-question="${question}"] [data-option="${option}"]`).click();
     await page.locator('[data-test="try-run"]').click();
-    await expect.poll(async () => checklist().innerText()).toContain('Заключение о прочности и устойчивости конструкции');
+    await expect
+      .poll(async () => checklist().innerText())
+      .toContain('Заключение о прочности и устойчивости конструкции');
     await expect(checklist().innerText()).resolves.not.toContain('Проект подсветки');
 
     // When the analyst adds the document to the reference list
@@ -106,7 +131,9 @@ describe('constructor: a new life situation becomes v2 of a published service', 
     // When the analyst publishes after the validation summary
     await page.locator('[data-test="editor-publish"]').click();
     const modal = page.locator('[data-test="publish-modal"]');
-    await expect.poll(async () => modal.locator('[data-test="publish-summary"]').innerText()).toContain('Проверка пройдена');
+    await expect
+      .poll(async () => modal.locator('[data-test="publish-summary"]').innerText())
+      .toContain('Проверка пройдена');
     await modal.locator('textarea[name="comment"]').fill('Подсветка: проект для конструкций более 15 м²');
     await modal.locator('[data-test="publish-confirm"]').click();
     await modal.waitFor({ state: 'hidden', timeout: 30_000 });
@@ -114,7 +141,12 @@ describe('constructor: a new life situation becomes v2 of a published service', 
     await expect(page.locator('[data-test="editor-dirty"]').count()).resolves.toBe(0);
 
     // Then the versions are v2 and v1 with their comments and different engine definitions
-    const versions = (await analyst.get('/api/services/advert-permit/versions')).body.items as { version: number; comment: string; processDefinitionKey: string; processVersion: number }[];
+    const versions = (await analyst.get('/api/services/advert-permit/versions')).body.items as {
+      version: number;
+      comment: string;
+      processDefinitionKey: string;
+      processVersion: number;
+    }[];
     expect(versions.map((v) => [v.version, v.comment])).toEqual([
       [2, 'Подсветка: проект для конструкций более 15 м²'],
       [1, 'Первая редакция регламента'],
@@ -128,16 +160,28 @@ describe('constructor: a new life situation becomes v2 of a published service', 
     expect(catalogue.body.items).toContainEqual(expect.objectContaining({ code: 'advert-permit', version: 2 }));
     const card = await okno.anonymous().get('/api/catalogue/services/advert-permit');
     expect(card.body.documents.map((d: { code: string }) => d.code)).toContain('D_LightProject');
-    const newChecklist = await okno.anonymous().post('/api/catalogue/services/advert-permit/checklist', { answers: largeStructure });
+    const newChecklist = await okno
+      .anonymous()
+      .post('/api/catalogue/services/advert-permit/checklist', { answers: largeStructure });
     expect(newChecklist.body.documents.map((d: { code: string }) => d.code)).toContain('D_LightProject');
     expect(newChecklist.body.situations).toContain('ELight');
 
     // And the case started before still runs on v1's process definition
     const before = await instance(caseOnV1.processInstanceKey);
-    expect(before).toMatchObject({ processDefinitionKey: v1.processDefinitionKey, processDefinitionVersion: v1.processVersion, state: 'ACTIVE' });
+    expect(before).toMatchObject({
+      processDefinitionKey: v1.processDefinitionKey,
+      processDefinitionVersion: v1.processVersion,
+      state: 'ACTIVE',
+    });
     // While a case started now runs on v2
     const zeebe = okno.deps.engine.sdk()!.getZeebeGrpcApiClient();
-    const caseOnV2 = await zeebe.createProcessInstance({ bpmnProcessId: 'advert-permit', variables: { caseId: 'C-2026-0002', ...newChecklist.body.variables } });
-    expect(await instance(String(caseOnV2.processInstanceKey))).toMatchObject({ processDefinitionKey: v2.processDefinitionKey, processDefinitionVersion: v2.processVersion });
+    const caseOnV2 = await zeebe.createProcessInstance({
+      bpmnProcessId: 'advert-permit',
+      variables: { caseId: 'C-2026-0002', ...newChecklist.body.variables },
+    });
+    expect(await instance(String(caseOnV2.processInstanceKey))).toMatchObject({
+      processDefinitionKey: v2.processDefinitionKey,
+      processDefinitionVersion: v2.processVersion,
+    });
   });
 });

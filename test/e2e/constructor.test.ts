@@ -10,7 +10,10 @@ import { freshPage, launchBrowser, signInThroughUi, type TestBrowser } from './b
 
 /** The constructor's screenshot for the docs: refreshed when missing or when OKNO_SCREENSHOT=1, else written to the temp dir. */
 const DOCS_SCREENSHOT = path.resolve('docs/constructor.png');
-const SCREENSHOT = process.env.OKNO_SCREENSHOT === '1' || !existsSync(DOCS_SCREENSHOT) ? DOCS_SCREENSHOT : path.join(os.tmpdir(), 'okno-constructor.png');
+const SCREENSHOT =
+  process.env.OKNO_SCREENSHOT === '1' || !existsSync(DOCS_SCREENSHOT)
+    ? DOCS_SCREENSHOT
+    : path.join(os.tmpdir(), 'okno-constructor.png');
 
 describe('service constructor in the browser', () => {
   let okno: TestOkno;
@@ -35,7 +38,10 @@ describe('service constructor in the browser', () => {
   const shape = (id: string) => canvas().locator(`.djs-element[data-element-id="${id}"]`).first();
   /** Clicks an element on the diagram and waits until it is the selection. */
   const selectShape = async (id: string) => {
-    await canvas().locator('svg').first().click({ position: { x: 600, y: 20 } });
+    await canvas()
+      .locator('svg')
+      .first()
+      .click({ position: { x: 600, y: 20 } });
     await shape(id).click();
     await canvas().locator(`.djs-element.selected[data-element-id="${id}"]`).waitFor();
   };
@@ -43,7 +49,9 @@ describe('service constructor in the browser', () => {
   it('lists the sample services with their status and finds one by search', async () => {
     const table = page.locator('[data-test="services-table"]');
     await table.locator('[data-test="service-advert-permit"]').waitFor();
-    await expect(table.innerText()).resolves.toContain('Выдача разрешения на установку и эксплуатацию рекламной конструкции');
+    await expect(table.innerText()).resolves.toContain(
+      'Выдача разрешения на установку и эксплуатацию рекламной конструкции',
+    );
     await expect(table.innerText()).resolves.toContain('Черновик');
     await page.locator('[data-test="service-search"] input').fill('реклам');
     await expect.poll(async () => table.locator('tbody tr').count()).toBe(1);
@@ -62,7 +70,8 @@ describe('service constructor in the browser', () => {
     await page.locator('[data-test="service-advert-permit"]').click();
     await page.waitForURL(`${okno.url}/constructor/services/advert-permit`);
     await shape('Task_Intake').waitFor();
-    for (const id of ['StartEvent_Application', 'Task_SendInteragency', 'Task_AwaitReply', 'Boundary_ReplyTimeout']) await expect(shape(id).count()).resolves.toBe(1);
+    for (const id of ['StartEvent_Application', 'Task_SendInteragency', 'Task_AwaitReply', 'Boundary_ReplyTimeout'])
+      await expect(shape(id).count()).resolves.toBe(1);
     await expect(canvas().locator('svg').count()).resolves.toBeGreaterThan(0);
     await page.locator('[data-test="properties-panel"] .bio-properties-panel').waitFor();
     // The modeler speaks Russian: the properties panel's group titles are translated.
@@ -83,7 +92,10 @@ describe('service constructor in the browser', () => {
     const problem = page.locator('[data-test="problem"]', { hasText: 'Task_Intake' }).first();
     await problem.waitFor();
     // Then clicking the problem selects the task on the diagram
-    await canvas().locator('svg').first().click({ position: { x: 600, y: 20 } });
+    await canvas()
+      .locator('svg')
+      .first()
+      .click({ position: { x: 600, y: 20 } });
     await problem.click();
     await canvas().locator('.djs-element.selected[data-element-id="Task_Intake"]').waitFor();
     // And restoring the deadline clears it
@@ -98,7 +110,8 @@ describe('service constructor in the browser', () => {
   it('"Try it": the answers give a document checklist, a variant and a highlighted route (screenshot)', async () => {
     await page.locator('[data-test="side-try"]').click();
     const panel = page.locator('[data-test="try-panel"]');
-    const answer = async (question: string, option: string) => panel.locator(`[data-question="${question}"] [data-option="${option}"]`).click();
+    const answer = async (question: string, option: string) =>
+      panel.locator(`[data-question="${question}"] [data-option="${option}"]`).click();
     await answer('Q_ApplicantType', 'O_Individual');
     await answer('Q_Representative', 'O_Representative');
     await answer('Q_Owner', 'O_NotOwner');
@@ -116,7 +129,10 @@ describe('service constructor in the browser', () => {
     await expect(page.locator('[data-test="try-variant"]').innerText()).resolves.toContain('large');
     await expect.poll(async () => canvas().locator('.okno-route').count()).toBeGreaterThan(3);
     // The screenshot: nothing selected, the checklist in view, no toasts.
-    await canvas().locator('svg').first().click({ position: { x: 600, y: 20 } });
+    await canvas()
+      .locator('svg')
+      .first()
+      .click({ position: { x: 600, y: 20 } });
     await page.locator('[data-test="try-result"]').scrollIntoViewIfNeeded();
     await page.mouse.move(0, 0);
     await expect.poll(async () => page.locator('.n-message').count(), { timeout: 10_000 }).toBe(0);
@@ -128,7 +144,9 @@ describe('service constructor in the browser', () => {
     // Given the advertising permit published as v1 with a comment, after the dialog's validation summary
     await page.locator('[data-test="editor-publish"]').click();
     const modal = page.locator('[data-test="publish-modal"]');
-    await expect.poll(async () => modal.locator('[data-test="publish-summary"]').innerText()).toContain('Проверка пройдена');
+    await expect
+      .poll(async () => modal.locator('[data-test="publish-summary"]').innerText())
+      .toContain('Проверка пройдена');
     await modal.locator('textarea[name="comment"]').fill('Первая редакция регламента');
     await modal.locator('[data-test="publish-confirm"]').click();
     await modal.waitFor({ state: 'hidden', timeout: 30_000 });
@@ -183,7 +201,9 @@ describe('service constructor in the browser', () => {
     await page.locator('[data-test="side-try"]').click();
     await page.locator('[data-test="try-run"]').click();
     // Then the checklist (evaluated on the editor's unsaved draft) lists the new document, and nothing is saved
-    await expect.poll(async () => page.locator('[data-test="try-checklist"]').innerText()).toContain('Проект подсветки рекламной конструкции');
+    await expect
+      .poll(async () => page.locator('[data-test="try-checklist"]').innerText())
+      .toContain('Проект подсветки рекламной конструкции');
     await expect(page.locator('[data-test="editor-dirty"]').count()).resolves.toBe(1);
 
     // And a variant that also answers to the new situation makes the coverage check report a conflict
@@ -197,7 +217,9 @@ describe('service constructor in the browser', () => {
     await variantForm.locator('[data-test="variant-save"]').click();
     await page.locator('[data-test="variant-list-editor"]', { hasText: 'Конструкция с подсветкой' }).waitFor();
     await page.locator('[data-test="editor-tabs"] .n-tabs-tab', { hasText: 'Схема процесса' }).click();
-    await expect.poll(async () => page.locator('[data-test="problems-panel"]').innerText()).toContain('Комбинаций ответов с несколькими вариантами');
+    await expect
+      .poll(async () => page.locator('[data-test="problems-panel"]').innerText())
+      .toContain('Комбинаций ответов с несколькими вариантами');
 
     await page.locator('[data-test="editor-save"]').click();
     await expect.poll(async () => page.locator('[data-test="editor-dirty"]').count()).toBe(0);
@@ -216,12 +238,23 @@ describe('service constructor in the browser', () => {
     const row = table.locator('tbody tr', { has: page.locator('[data-test="service-housing-need"]') });
     await row.waitFor();
     // Download: the draft as one JSON file
-    const [download] = await Promise.all([page.waitForEvent('download'), row.locator('[data-test="service-download"]').click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      row.locator('[data-test="service-download"]').click(),
+    ]);
     expect(download.suggestedFilename()).toBe('housing-need.okno.json');
-    const bundle = JSON.parse(await fs.readFile((await download.path())!, 'utf8')) as { format: string; code: string; xml: string };
+    const bundle = JSON.parse(await fs.readFile((await download.path())!, 'utf8')) as {
+      format: string;
+      code: string;
+      xml: string;
+    };
     expect(bundle).toMatchObject({ format: 'okno-service', code: 'housing-need' });
     // Upload: the same file under another code becomes a new draft
-    const renamed = { ...bundle, code: 'housing-need-copy', xml: bundle.xml.replaceAll('housing-need', 'housing-need-copy') };
+    const renamed = {
+      ...bundle,
+      code: 'housing-need-copy',
+      xml: bundle.xml.replaceAll('housing-need', 'housing-need-copy'),
+    };
     const file = path.join(os.tmpdir(), `okno-upload-${Date.now()}.okno.json`);
     await fs.writeFile(file, JSON.stringify(renamed));
     await page.locator('[data-test="service-upload-input"]').setInputFiles(file);
@@ -240,7 +273,9 @@ describe('service constructor in the browser', () => {
 
   it('composes a package from published services and opens it in the editor', async () => {
     // Given two published services (advert-permit has v1 already)
-    const published = await (await okno.signIn('analyst@okno.local')).post('/api/services/housing-need/publish', { comment: 'Первая редакция' });
+    const published = await (
+      await okno.signIn('analyst@okno.local')
+    ).post('/api/services/housing-need/publish', { comment: 'Первая редакция' });
     expect(published.status).toBe(201);
     await page.goto(`${okno.url}/constructor`);
     await page.locator('[data-test="package-add"]').click();

@@ -22,7 +22,9 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
     const mine = await specialist.get('/api/scorecard/matrices/mine');
     expect(mine.status).toBe(200);
     const month = TEST_NOW.slice(0, 7);
-    const item = (mine.body.items as { id: number; month: string; fullName: string; status: string }[]).find((i) => i.month === month);
+    const item = (mine.body.items as { id: number; month: string; fullName: string; status: string }[]).find(
+      (i) => i.month === month,
+    );
     expect(item?.status).toBe('draft');
     matrixId = item!.id;
     employeeName = item!.fullName;
@@ -34,7 +36,15 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
 
   /** The user tasks of the matrix's approval instance, as the engine reports them. */
   const approvalTasks = async (processInstanceKey: string) =>
-    (await okno.deps.engine.sdk()!.getOrchestrationClusterApiClient().searchUserTasks({ filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) } }, { consistency: { waitUpToMs: 0 } })).items;
+    (
+      await okno.deps.engine
+        .sdk()!
+        .getOrchestrationClusterApiClient()
+        .searchUserTasks(
+          { filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) } },
+          { consistency: { waitUpToMs: 0 } },
+        )
+    ).items;
 
   it('the employee opens My matrix, enters a fact and confirms', async () => {
     page = await freshPage(browser);
@@ -53,7 +63,9 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       const cascaded = page.locator('tr', { hasText: 'вклад отдела учета' }).locator('input');
       await cascaded.fill('-3');
       await page.locator('[data-test^="fact-error-"]').first().waitFor();
-      await expect(page.locator('[data-test^="fact-error-"]').first().innerText()).resolves.toContain('не может быть отрицательным');
+      await expect(page.locator('[data-test^="fact-error-"]').first().innerText()).resolves.toContain(
+        'не может быть отрицательным',
+      );
 
       // When the employee types the fact of the cascaded task, adds a task of this month with its fact, and confirms
       await cascaded.fill('9');
@@ -81,7 +93,11 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       expect(waiting.map((x) => x.elementId)).toEqual(['Task_Agree']);
       const rows = m.body.rows as { title: string; kind: string; factValue: number | null; effectiveWeight: number }[];
       expect(rows.find((r) => r.title.includes('вклад отдела учета'))?.factValue).toBe(9);
-      expect(rows.find((r) => r.kind === 'smart_variable')).toMatchObject({ title: 'Провести сверку списков очередников', factValue: 1, effectiveWeight: 15 });
+      expect(rows.find((r) => r.kind === 'smart_variable')).toMatchObject({
+        title: 'Провести сверку списков очередников',
+        factValue: 1,
+        effectiveWeight: 15,
+      });
     } finally {
       await page.close();
     }
@@ -126,15 +142,21 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       // The print view is the paper form: no navigation or buttons, signature lines with who signed.
       await page.emulateMedia({ media: 'print' });
       await expect(page.locator('[data-test="main-nav"]').isVisible()).resolves.toBe(false);
-      await expect(page.locator('[data-test="action-lock"], [data-test="matrix-print"]').first().isVisible()).resolves.toBe(false);
+      await expect(
+        page.locator('[data-test="action-lock"], [data-test="matrix-print"]').first().isVisible(),
+      ).resolves.toBe(false);
       const signatures = page.locator('.matrix__signatures');
       await expect(signatures.isVisible()).resolves.toBe(true);
       await expect(signatures.innerText()).resolves.toContain(employeeName);
-      if (process.env.SCORECARD_PRINT_SHOT) await page.screenshot({ path: process.env.SCORECARD_PRINT_SHOT, fullPage: true });
+      if (process.env.SCORECARD_PRINT_SHOT)
+        await page.screenshot({ path: process.env.SCORECARD_PRINT_SHOT, fullPage: true });
       await page.emulateMedia({ media: 'screen' });
 
       // The XLSX of the paper form downloads.
-      const [download] = await Promise.all([page.waitForEvent('download'), page.locator('[data-test="matrix-xlsx"]').click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('[data-test="matrix-xlsx"]').click(),
+      ]);
       expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
 
       // Back in the list the matrix shows as locked.
@@ -145,11 +167,17 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       const m = await manager.get(`/api/scorecard/matrices/${matrixId}`);
       expect(m.body.status).toBe('locked');
       expect(m.body.workflow.approved.by.fullName).toBeTruthy();
-      expect((m.body.rows as { kind: string; factValue: number | null }[]).find((r) => r.kind === 'evaluation')?.factValue).toBe(90);
+      expect(
+        (m.body.rows as { kind: string; factValue: number | null }[]).find((r) => r.kind === 'evaluation')?.factValue,
+      ).toBe(90);
       expect(m.body.allowedActions).toEqual([]);
       // Each button completed its user task on the engine; the approval instance has ended.
       const tasks = await approvalTasks(m.body.processInstanceKey);
-      expect(tasks.filter((x) => x.state === 'COMPLETED').map((x) => x.elementId)).toEqual(['Task_Agree', 'Task_Approve', 'Task_Lock']);
+      expect(tasks.filter((x) => x.state === 'COMPLETED').map((x) => x.elementId)).toEqual([
+        'Task_Agree',
+        'Task_Approve',
+        'Task_Lock',
+      ]);
       expect(tasks.filter((x) => x.state === 'CREATED')).toEqual([]);
     } finally {
       await page.close();
@@ -161,7 +189,9 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
     try {
       await signInThroughUi(page, okno.url, 'specialist@okno.local');
       // The table shows while the plan is still loading: count its rows only once the list has arrived and the spinner is gone.
-      const listed = page.waitForResponse((r) => r.url().includes('/api/scorecard/plans') && r.request().method() === 'GET');
+      const listed = page.waitForResponse(
+        (r) => r.url().includes('/api/scorecard/plans') && r.request().method() === 'GET',
+      );
       await page.goto(`${okno.url}/scorecard/plans`);
       await listed;
       await page.locator('[data-test="plans-table"]').waitFor();
@@ -182,12 +212,19 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       await page.locator('[data-test="plan-fill"]').click();
       await page.locator('[data-test="plan-save"]').click();
       await page.locator('[data-test="plan-modal"]').waitFor({ state: 'detached' });
-      await page.locator('[data-test="plans-table"] tbody tr', { hasText: 'Ежемесячный отчёт о работе с обращениями' }).waitFor();
+      await page
+        .locator('[data-test="plans-table"] tbody tr', { hasText: 'Ежемесячный отчёт о работе с обращениями' })
+        .waitFor();
       await expect(page.locator('[data-test="plans-table"] tbody tr').count()).resolves.toBe(before + 1);
       const specialist = await okno.signIn('specialist@okno.local');
-      const employeeId = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId'))!.employeeId as number;
+      const employeeId = (await okno.deps.db
+        .knex('users')
+        .where({ email: 'specialist@okno.local' })
+        .first('employeeId'))!.employeeId as number;
       const plan = await specialist.get(`/api/scorecard/plans?employeeId=${employeeId}&year=${TEST_NOW.slice(0, 4)}`);
-      const item = (plan.body.items as { title: string; kind: string; monthly: unknown[] }[]).find((i) => i.title === 'Ежемесячный отчёт о работе с обращениями');
+      const item = (plan.body.items as { title: string; kind: string; monthly: unknown[] }[]).find(
+        (i) => i.title === 'Ежемесячный отчёт о работе с обращениями',
+      );
       expect(item).toMatchObject({ kind: 'smart_constant', monthly: Array(12).fill(4) });
     } finally {
       await page.close();
@@ -197,11 +234,16 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
   it('the manager checks a facts file: errors are listed by file row and nothing is written until a good file is uploaded', async () => {
     page = await freshPage(browser);
     try {
-      const specialistEmployee = (await okno.deps.db.knex('users').where({ email: 'specialist@okno.local' }).first('employeeId'))!.employeeId as number;
+      const specialistEmployee = (await okno.deps.db
+        .knex('users')
+        .where({ email: 'specialist@okno.local' })
+        .first('employeeId'))!.employeeId as number;
       // The month after TEST_NOW's June.
       const nextMonth = '2026-07';
       const manager = await okno.signIn('manager@okno.local');
-      expect((await manager.post('/api/scorecard/matrices', { employeeId: specialistEmployee, month: nextMonth })).status).toBe(201);
+      expect(
+        (await manager.post('/api/scorecard/matrices', { employeeId: specialistEmployee, month: nextMonth })).status,
+      ).toBe(201);
       const xlsx = async (rows: unknown[][]) => {
         const wb = new ExcelJS.Workbook();
         const ws = wb.addWorksheet('facts');
@@ -212,13 +254,35 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       await signInThroughUi(page, okno.url, 'manager@okno.local');
       await page.goto(`${okno.url}/scorecard/facts`);
       await page.locator('[data-test="facts-import"]').waitFor();
-      await page.locator('[data-test="facts-file"]').setInputFiles({ name: 'bad.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await xlsx([[specialistEmployee, 'applications-processed', nextMonth, 31], [specialistEmployee, 'no-such-indicator', nextMonth, 1]]) });
+      await page.locator('[data-test="facts-file"]').setInputFiles({
+        name: 'bad.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: await xlsx([
+          [specialistEmployee, 'applications-processed', nextMonth, 31],
+          [specialistEmployee, 'no-such-indicator', nextMonth, 1],
+        ]),
+      });
       await page.locator('[data-test="facts-row-errors"] tr[data-row="3"]').waitFor();
       await expect(page.locator('[data-test="facts-apply"]').isDisabled()).resolves.toBe(true);
-      const stored = () => okno.deps.db.knex('sc_facts as f').join('sc_indicators as i', 'i.id', 'f.indicatorId').where({ 'f.employeeId': specialistEmployee, 'i.code': 'applications-processed', 'f.month': `${nextMonth}-01` }).first('f.value');
+      const stored = () =>
+        okno.deps.db
+          .knex('sc_facts as f')
+          .join('sc_indicators as i', 'i.id', 'f.indicatorId')
+          .where({
+            'f.employeeId': specialistEmployee,
+            'i.code': 'applications-processed',
+            'f.month': `${nextMonth}-01`,
+          })
+          .first('f.value');
       expect((await stored())?.value).not.toBe(31);
 
-      await page.locator('[data-test="facts-file"]').setInputFiles({ name: 'good.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await xlsx([[specialistEmployee, 'applications-processed', nextMonth, 31]]) });
+      await page
+        .locator('[data-test="facts-file"]')
+        .setInputFiles({
+          name: 'good.xlsx',
+          mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+          buffer: await xlsx([[specialistEmployee, 'applications-processed', nextMonth, 31]]),
+        });
       await page.locator('[data-test="facts-checked"]').waitFor();
       expect((await stored())?.value).not.toBe(31);
       await page.locator('[data-test="facts-apply"]').click();
@@ -229,7 +293,9 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       await page.locator('[data-test="scorecard-tab-scorecard-plans"]').click();
       await page.locator('[data-test="plans-employee"]').click();
       await page.locator('.n-base-select-option', { hasText: 'Лебедева' }).click();
-      await page.locator('[data-test="plans-table"] tbody tr', { hasText: 'Ежемесячный отчёт о работе с обращениями' }).waitFor();
+      await page
+        .locator('[data-test="plans-table"] tbody tr', { hasText: 'Ежемесячный отчёт о работе с обращениями' })
+        .waitFor();
 
       // Managers read the department ratings but do not evaluate.
       await page.locator('[data-test="scorecard-tab-scorecard-ratings"]').click();
@@ -262,9 +328,32 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
       await expect(page.locator('[data-test="methodology-save"]').isDisabled()).resolves.toBe(false);
 
       // Importing a methodology whose weights do not add up is refused with the reason.
-      const bad = { code: 'bad-weights', name: 'Плохие веса', groups: [{ code: 'g1', name: 'Группа', weight: 0.7, indicators: [{ code: 'i1', name: 'Показатель', weight: 1, mode: 'expert', levels: [{ code: 'L1', description: 'уровень', points: 100 }] }] }] };
-      await page.locator('[data-test="methodology-file"]').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
-      await page.locator('[data-test="methodology-error"]', { hasText: 'Group weights add up to 0.7, not 1' }).waitFor();
+      const bad = {
+        code: 'bad-weights',
+        name: 'Плохие веса',
+        groups: [
+          {
+            code: 'g1',
+            name: 'Группа',
+            weight: 0.7,
+            indicators: [
+              {
+                code: 'i1',
+                name: 'Показатель',
+                weight: 1,
+                mode: 'expert',
+                levels: [{ code: 'L1', description: 'уровень', points: 100 }],
+              },
+            ],
+          },
+        ],
+      };
+      await page
+        .locator('[data-test="methodology-file"]')
+        .setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(bad)) });
+      await page
+        .locator('[data-test="methodology-error"]', { hasText: 'Group weights add up to 0.7, not 1' })
+        .waitFor();
 
       await page.locator('[data-test="scorecard-tab-scorecard-ratings"]').click();
       await page.locator('[data-test="ratings-table"] tbody tr').nth(2).waitFor();

@@ -42,7 +42,13 @@ async function startEngineProcess(): Promise<EngineProcess> {
     child.once('exit', (code) => reject(new Error(`engine process exited early (${code})`)));
   });
   const { grpc, rest } = JSON.parse(line) as { grpc: string; rest: string };
-  const c8 = new Camunda8({ ZEEBE_GRPC_ADDRESS: `grpc://${grpc}`, ZEEBE_REST_ADDRESS: rest, ...auth, CAMUNDA_LOG_LEVEL: 'none', zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false } } as any);
+  const c8 = new Camunda8({
+    ZEEBE_GRPC_ADDRESS: `grpc://${grpc}`,
+    ZEEBE_REST_ADDRESS: rest,
+    ...auth,
+    CAMUNDA_LOG_LEVEL: 'none',
+    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false },
+  } as any);
   return { child, c8, zeebe: c8.getZeebeGrpcApiClient() };
 }
 
@@ -58,7 +64,11 @@ describe.skipIf(EXTERNAL)(`engine: crash recovery ${EMBEDDED_ONLY.internals}`, (
     await first.zeebe.deployResource({ process: fixture('three-steps.bpmn'), name: 'three-steps.bpmn' });
     const instanceKeys: string[] = [];
     for (let i = 0; i < INSTANCES; i += 20) {
-      const batch = await Promise.all(Array.from({ length: 20 }, () => first.zeebe.createProcessInstance({ bpmnProcessId: 'three-steps', variables: {} })));
+      const batch = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          first.zeebe.createProcessInstance({ bpmnProcessId: 'three-steps', variables: {} }),
+        ),
+      );
       instanceKeys.push(...batch.map((b) => b.processInstanceKey));
     }
     // Complete about half of all jobs, then kill the engine while workers are busy.
@@ -67,7 +77,9 @@ describe.skipIf(EXTERNAL)(`engine: crash recovery ${EMBEDDED_ONLY.internals}`, (
     const half = new Promise<void>((r) => (stopAt = r));
     const work = async (zeebe: EngineProcess['zeebe'], until: () => boolean) => {
       while (!until()) {
-        const jobs = await zeebe.activateJobs({ type: 'step', worker: 'crash', maxJobsToActivate: 16, timeout: 1_000, requestTimeout: 500 }).catch(() => []);
+        const jobs = await zeebe
+          .activateJobs({ type: 'step', worker: 'crash', maxJobsToActivate: 16, timeout: 1_000, requestTimeout: 500 })
+          .catch(() => []);
         await Promise.all(
           jobs.map((j) =>
             zeebe.completeJob({ jobKey: j.key, variables: {} }).then(
@@ -93,7 +105,10 @@ describe.skipIf(EXTERNAL)(`engine: crash recovery ${EMBEDDED_ONLY.internals}`, (
     children.push(second.child);
     const rest = second.c8.getOrchestrationClusterApiClientLoose();
     const completedCount = async () => {
-      const r = (await rest.searchProcessInstances({ filter: { processDefinitionId: 'three-steps', state: 'COMPLETED' }, page: { limit: 1 } } as never, { consistency: { waitUpToMs: 0 } } as never)) as unknown as { page: { totalItems: number } };
+      const r = (await rest.searchProcessInstances(
+        { filter: { processDefinitionId: 'three-steps', state: 'COMPLETED' }, page: { limit: 1 } } as never,
+        { consistency: { waitUpToMs: 0 } } as never,
+      )) as unknown as { page: { totalItems: number } };
       return r.page.totalItems;
     };
     let done = false;
@@ -112,19 +127,25 @@ describe.skipIf(EXTERNAL)(`engine: crash recovery ${EMBEDDED_ONLY.internals}`, (
     // The event log: each step of each instance completed exactly once, including every acknowledged one.
     const db = await openDatabase({ url: process.env.DATABASE_URL, dataDir, poolMax: 2, schema });
     try {
-      const rows = (await db.knex('engineEvents')
+      const rows = (await db
+        .knex('engineEvents')
         .where({ intent: 'ELEMENT_COMPLETED' })
         .whereIn('elementId', ['Step_1', 'Step_2', 'Step_3'])
         .select('processInstanceKey', 'elementId')
         .count({ n: '*' })
-        .groupBy('processInstanceKey', 'elementId')) as { processInstanceKey: number; elementId: string; n: number | string }[];
+        .groupBy('processInstanceKey', 'elementId')) as {
+        processInstanceKey: number;
+        elementId: string;
+        n: number | string;
+      }[];
       expect(rows).toHaveLength(INSTANCES * 3);
       expect(rows.filter((r) => Number(r.n) !== 1)).toEqual([]);
       const logged = new Set(rows.map((r) => `${r.processInstanceKey}/${r.elementId}`));
       expect([...acknowledged].filter((a) => !logged.has(a))).toEqual([]);
       expect(new Set(instanceKeys).size).toBe(INSTANCES);
     } finally {
-      if (db.kind === 'postgres') await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
+      if (db.kind === 'postgres')
+        await db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
       await db.close();
     }
   }, 120_000);

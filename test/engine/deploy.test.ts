@@ -23,7 +23,9 @@ describe('engine: deploy', () => {
   it('given Topology, then it answers with at least one broker and a leader for every partition', async () => {
     const topology = await t.zeebe.topology();
     expect(topology.partitionsCount).toBeGreaterThanOrEqual(1);
-    const leaders = new Set(topology.brokers.flatMap((b) => b.partitions.filter((p) => p.role === 'LEADER').map((p) => p.partitionId)));
+    const leaders = new Set(
+      topology.brokers.flatMap((b) => b.partitions.filter((p) => p.role === 'LEADER').map((p) => p.partitionId)),
+    );
     expect(leaders.size).toBe(topology.partitionsCount);
   });
 
@@ -41,7 +43,10 @@ describe('engine: deploy', () => {
   });
 
   it('given a deployed process, when a changed resource is deployed, then the version goes up by one', async () => {
-    const res = await t.deploy('one-task.bpmn', fixture('one-task.bpmn').toString().replace('retries="3"', 'retries="4"'));
+    const res = await t.deploy(
+      'one-task.bpmn',
+      fixture('one-task.bpmn').toString().replace('retries="3"', 'retries="4"'),
+    );
     expect(res.deployments[0].process!.version).toBe(2);
   });
 
@@ -74,18 +79,30 @@ describe('engine: deploy', () => {
     expect(await grpcCode(t.zeebe.createProcessInstance({ bpmnProcessId: t.id('nope'), variables: {} }))).toBe(5);
   });
 
-  it.skipIf(EXTERNAL)(`given the deprecated DeployProcess RPC (a plain gRPC client on the SDK proto), then it deploys and answers the process metadata ${EMBEDDED_ONLY.internals}`, async () => {
-    const definition = protoLoader.loadSync(zeebeProtoPath(), { keepCase: true, longs: String, defaults: true });
-    const Gateway = (grpc.loadPackageDefinition(definition) as any).gateway_protocol.Gateway as grpc.ServiceClientConstructor;
-    const client = new Gateway(t.engine.grpcAddress, grpc.credentials.createInsecure()) as any;
-    try {
-      const changed = fixture('one-task.bpmn').toString().replace('id="one-task"', 'id="one-task-legacy"');
-      const res = await new Promise<any>((resolve, reject) =>
-        client.DeployProcess({ processes: [{ name: 'legacy.bpmn', definition: Buffer.from(changed) }] }, authMetadata(t.authHeaders), (err: Error | null, r: unknown) => (err ? reject(err) : resolve(r))),
-      );
-      expect(res.processes[0]).toMatchObject({ bpmnProcessId: 'one-task-legacy', version: 1, resourceName: 'legacy.bpmn' });
-    } finally {
-      client.close();
-    }
-  });
+  it.skipIf(EXTERNAL)(
+    `given the deprecated DeployProcess RPC (a plain gRPC client on the SDK proto), then it deploys and answers the process metadata ${EMBEDDED_ONLY.internals}`,
+    async () => {
+      const definition = protoLoader.loadSync(zeebeProtoPath(), { keepCase: true, longs: String, defaults: true });
+      const Gateway = (grpc.loadPackageDefinition(definition) as any).gateway_protocol
+        .Gateway as grpc.ServiceClientConstructor;
+      const client = new Gateway(t.engine.grpcAddress, grpc.credentials.createInsecure()) as any;
+      try {
+        const changed = fixture('one-task.bpmn').toString().replace('id="one-task"', 'id="one-task-legacy"');
+        const res = await new Promise<any>((resolve, reject) =>
+          client.DeployProcess(
+            { processes: [{ name: 'legacy.bpmn', definition: Buffer.from(changed) }] },
+            authMetadata(t.authHeaders),
+            (err: Error | null, r: unknown) => (err ? reject(err) : resolve(r)),
+          ),
+        );
+        expect(res.processes[0]).toMatchObject({
+          bpmnProcessId: 'one-task-legacy',
+          version: 1,
+          resourceName: 'legacy.bpmn',
+        });
+      } finally {
+        client.close();
+      }
+    },
+  );
 });

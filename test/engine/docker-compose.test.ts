@@ -20,13 +20,20 @@ interface Service {
   ports?: string[];
   configs?: { source: string; target: string }[];
 }
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, Service>; configs: Record<string, { content: string }>; volumes: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml')) as {
+  services: Record<string, Service>;
+  configs: Record<string, { content: string }>;
+  volumes: Record<string, unknown>;
+};
 
 /** Compose interpolation with the defaults of the file (`${NAME:-default}`), as with no .env present. */
-const interpolate = (value: string) => value.replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _name: string, fallback: string) => fallback);
+const interpolate = (value: string) =>
+  value.replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _name: string, fallback: string) => fallback);
 const envOf = (service: Service): Record<string, string> => {
   const env = service.environment ?? {};
-  const pairs = Array.isArray(env) ? env.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string]) : Object.entries(env);
+  const pairs = Array.isArray(env)
+    ? env.map((e) => e.split(/=(.*)/s).slice(0, 2) as [string, string])
+    : Object.entries(env);
   return Object.fromEntries(pairs.map(([k, v]) => [k, interpolate(String(v))]));
 };
 
@@ -42,13 +49,28 @@ describe('deployment: docker-compose.yml and Dockerfile', () => {
 
   it("given Okno's environment in the compose file, then server/config.ts accepts it as an external-engine setup on PostgreSQL", () => {
     const config = loadConfig(envOf(okno));
-    expect(config).toMatchObject({ ENGINE: 'external', HOST: '0.0.0.0', isProduction: true, CAMUNDA_AUTH_STRATEGY: 'NONE' });
-    expect(config.sdkEnv).toMatchObject({ ZEEBE_GRPC_ADDRESS: 'grpc://orchestration:26500', ZEEBE_REST_ADDRESS: 'http://orchestration:8080', CAMUNDA_AUTH_STRATEGY: 'NONE' });
+    expect(config).toMatchObject({
+      ENGINE: 'external',
+      HOST: '0.0.0.0',
+      isProduction: true,
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+    });
+    expect(config.sdkEnv).toMatchObject({
+      ZEEBE_GRPC_ADDRESS: 'grpc://orchestration:26500',
+      ZEEBE_REST_ADDRESS: 'http://orchestration:8080',
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+    });
     // The SDK accepts the addresses (it validates ZEEBE_GRPC_ADDRESS when constructed; nothing connects here).
     expect(() => new Camunda8(config.sdkEnv as ConstructorParameters<typeof Camunda8>[0])).not.toThrow();
     const db = new URL(config.DATABASE_URL!);
     const pg = envOf(postgres);
-    expect([db.hostname, db.port, db.username, db.password, db.pathname]).toEqual(['postgres', '5432', pg.POSTGRES_USER, pg.POSTGRES_PASSWORD, `/${pg.POSTGRES_DB}`]);
+    expect([db.hostname, db.port, db.username, db.password, db.pathname]).toEqual([
+      'postgres',
+      '5432',
+      pg.POSTGRES_USER,
+      pg.POSTGRES_PASSWORD,
+      `/${pg.POSTGRES_DB}`,
+    ]);
   });
 
   it('given the dependencies between services, then each waits for a service with a health check, and the Camunda cluster stores into that Elasticsearch', () => {
@@ -64,13 +86,19 @@ describe('deployment: docker-compose.yml and Dockerfile', () => {
     expect(elasticsearch.image).toContain('elasticsearch');
     const mounted = orchestration.configs!.find((c) => c.target === '/usr/local/camunda/config/application.yaml')!;
     const camunda = (parse(compose.configs[mounted.source].content) as { camunda: any }).camunda;
-    expect(camunda.data['secondary-storage']).toMatchObject({ type: 'elasticsearch', elasticsearch: { url: 'http://elasticsearch:9200' } });
+    expect(camunda.data['secondary-storage']).toMatchObject({
+      type: 'elasticsearch',
+      elasticsearch: { url: 'http://elasticsearch:9200' },
+    });
     expect(camunda.security.authentication.unprotectedApi).toBe(true);
   });
 
   it('given the Dockerfile, then the image holds every directory the server reads at run time and .dockerignore keeps them', () => {
     const dockerfile = read('Dockerfile');
-    const ignored = read('.dockerignore').split('\n').map((l) => l.trim()).filter(Boolean);
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
     for (const dir of ['server', 'migrations', 'workflows', 'forms']) {
       expect(dockerfile).toMatch(new RegExp(`^COPY ${dir} \\./${dir}$`, 'm'));
       expect(ignored).not.toContain(dir);

@@ -5,19 +5,38 @@ describe('engine: errors, escalations and call activities', () => {
   let t: TestEngine;
   beforeAll(async () => {
     t = await startTestEngine();
-    for (const f of ['error-boundary.bpmn', 'error-nested.bpmn', 'error-event-subprocess.bpmn', 'call-child.bpmn', 'call-parent.bpmn', 'call-parent-isolated.bpmn', 'call-parent-interrupted.bpmn', 'call-child-error.bpmn', 'escalation.bpmn', 'escalation-event-subprocess.bpmn', 'one-task.bpmn']) await t.deploy(f);
+    for (const f of [
+      'error-boundary.bpmn',
+      'error-nested.bpmn',
+      'error-event-subprocess.bpmn',
+      'call-child.bpmn',
+      'call-parent.bpmn',
+      'call-parent-isolated.bpmn',
+      'call-parent-interrupted.bpmn',
+      'call-child-error.bpmn',
+      'escalation.bpmn',
+      'escalation-event-subprocess.bpmn',
+      'one-task.bpmn',
+    ])
+      await t.deploy(f);
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) => t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
+  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) =>
+    t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
   const job = (type: string) => t.job(t.id(type));
 
   it('given an error boundary with that code, when the job throws it, then the specific boundary wins and gets the error variables', async () => {
     const result = run('error-boundary');
     const charge = await job('charge');
-    await t.zeebe.throwError({ jobKey: charge.key, errorCode: 'PAYMENT_FAILED', errorMessage: 'declined', variables: { reason: 'card declined' } });
+    await t.zeebe.throwError({
+      jobKey: charge.key,
+      errorCode: 'PAYMENT_FAILED',
+      errorMessage: 'declined',
+      variables: { reason: 'card declined' },
+    });
     expect((await result).variables).toEqual({ reason: 'card declined', caughtBy: 'specific' });
   });
 
@@ -74,8 +93,17 @@ describe('engine: errors, escalations and call activities', () => {
   it('given an interrupting boundary event on a call activity, when it triggers, then the child is terminated and its variables are not propagated', async () => {
     const result = run('call-parent-interrupted', { caseId: 'case-1' });
     const work = await job('child-work');
-    await t.zeebe.setVariables({ elementInstanceKey: work.processInstanceKey, variables: { childOnly: 'set in the child' }, local: false });
-    await t.zeebe.publishMessage({ name: t.id('case-withdrawn'), correlationKey: 'case-1', variables: {}, timeToLive: 0 });
+    await t.zeebe.setVariables({
+      elementInstanceKey: work.processInstanceKey,
+      variables: { childOnly: 'set in the child' },
+      local: false,
+    });
+    await t.zeebe.publishMessage({
+      name: t.id('case-withdrawn'),
+      correlationKey: 'case-1',
+      variables: {},
+      timeToLive: 0,
+    });
     expect((await result).variables).toEqual({ caseId: 'case-1' });
     expect(await grpcCode(t.zeebe.completeJob({ jobKey: work.key, variables: {} }))).toBe(5);
     await t.waitState(work.processInstanceKey, 'TERMINATED');
@@ -96,7 +124,10 @@ describe('engine: errors, escalations and call activities', () => {
   });
 
   it('given a call activity, when the parent is cancelled, then the child is terminated too', async () => {
-    const pi = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('call-parent'), variables: { childId: 'call-child', amount: 1 } });
+    const pi = await t.zeebe.createProcessInstance({
+      bpmnProcessId: t.id('call-parent'),
+      variables: { childId: 'call-child', amount: 1 },
+    });
     const work = await job('child-work');
     await t.zeebe.cancelProcessInstance(pi.processInstanceKey);
     expect(await grpcCode(t.zeebe.completeJob({ jobKey: work.key, variables: {} }))).toBe(5);
@@ -104,7 +135,10 @@ describe('engine: errors, escalations and call activities', () => {
   });
 
   it('given a call activity to an undeployed process, then an incident on the call activity', async () => {
-    const pi = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('call-parent'), variables: { childId: 'not-deployed', amount: 1 } });
+    const pi = await t.zeebe.createProcessInstance({
+      bpmnProcessId: t.id('call-parent'),
+      variables: { childId: 'not-deployed', amount: 1 },
+    });
     const [incident] = await t.waitIncidents(pi.processInstanceKey);
     expect(incident).toMatchObject({ errorType: 'CALLED_ELEMENT_ERROR', elementId: 'Call_Child' });
     await t.zeebe.cancelProcessInstance(pi.processInstanceKey);
@@ -122,7 +156,11 @@ describe('engine: errors, escalations and call activities', () => {
 
   it('given binding types, then "deployment" calls the version deployed with the caller, "versionTag" the tagged one and the default the latest', async () => {
     await t.deploy('call-binding.bpmn');
-    const second = fixture('call-binding.bpmn').toString().split('<bpmn:process id="binding-child"')[1].replace('value="first"', 'value="second"').replace('<zeebe:versionTag value="stable" />', '<zeebe:versionTag value="next" />');
+    const second = fixture('call-binding.bpmn')
+      .toString()
+      .split('<bpmn:process id="binding-child"')[1]
+      .replace('value="first"', 'value="second"')
+      .replace('<zeebe:versionTag value="stable" />', '<zeebe:versionTag value="next" />');
     const childOnly = `<?xml version="1.0" encoding="UTF-8"?><bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="D2" targetNamespace="x"><bpmn:process id="binding-child"${second}`;
     await t.deploy('binding-child.bpmn', childOnly);
     const result = run('binding-parent');

@@ -5,16 +5,38 @@ describe('engine: flow elements', () => {
   let t: TestEngine;
   beforeAll(async () => {
     t = await startTestEngine();
-    for (const f of ['exclusive.bpmn', 'exclusive-first.bpmn', 'exclusive-no-default.bpmn', 'inclusive-no-default.bpmn', 'parallel.bpmn', 'script.bpmn', 'script-incident.bpmn', 'subprocess.bpmn', 'terminate.bpmn']) await t.deploy(f);
+    for (const f of [
+      'exclusive.bpmn',
+      'exclusive-first.bpmn',
+      'exclusive-no-default.bpmn',
+      'inclusive-no-default.bpmn',
+      'parallel.bpmn',
+      'script.bpmn',
+      'script-incident.bpmn',
+      'subprocess.bpmn',
+      'terminate.bpmn',
+    ])
+      await t.deploy(f);
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) => t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
-  const start = (bpmnProcessId: string, variables: Record<string, any> = {}) => t.zeebe.createProcessInstance({ bpmnProcessId: t.id(bpmnProcessId), variables });
+  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) =>
+    t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
+  const start = (bpmnProcessId: string, variables: Record<string, any> = {}) =>
+    t.zeebe.createProcessInstance({ bpmnProcessId: t.id(bpmnProcessId), variables });
   const job = (type: string) => t.job(t.id(type));
-  const noJobs = async (type: string, requestTimeout = -1) => expect(await t.zeebe.activateJobs({ type: t.id(type), worker: 'w', maxJobsToActivate: 5, timeout: 1000, requestTimeout })).toEqual([]);
+  const noJobs = async (type: string, requestTimeout = -1) =>
+    expect(
+      await t.zeebe.activateJobs({
+        type: t.id(type),
+        worker: 'w',
+        maxJobsToActivate: 5,
+        timeout: 1000,
+        requestTimeout,
+      }),
+    ).toEqual([]);
 
   it('given an exclusive gateway, when a condition is true, then its flow is taken', async () => {
     const result = run('exclusive', { amount: 500 });

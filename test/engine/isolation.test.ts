@@ -29,13 +29,20 @@ describe('conformance harness: run isolation of fixtures', () => {
   });
 
   it('given FEEL values for those attributes, when isolated, then the suffix is appended to the evaluated value', () => {
-    const xml = isolateFixture('<bpmn:process id="p"><zeebe:calledElement processId="=childId" /><zeebe:taskDefinition type="=&quot;check-&quot; + kind" /></bpmn:process>', 'x.bpmn', '_r2');
+    const xml = isolateFixture(
+      '<bpmn:process id="p"><zeebe:calledElement processId="=childId" /><zeebe:taskDefinition type="=&quot;check-&quot; + kind" /></bpmn:process>',
+      'x.bpmn',
+      '_r2',
+    );
     expect(xml).toContain('processId="=(childId) + &quot;_r2&quot;"');
     expect(xml).toContain('type="=(&quot;check-&quot; + kind) + &quot;_r2&quot;"');
   });
 
   it('given a form fixture, when isolated, then its id carries the suffix', () => {
-    const form = JSON.parse(isolateFixture(fixture('approval.form').toString(), 'approval.form', '_r3')) as { id: string; components: unknown[] };
+    const form = JSON.parse(isolateFixture(fixture('approval.form').toString(), 'approval.form', '_r3')) as {
+      id: string;
+      components: unknown[];
+    };
     expect(form.id).toBe('approval-form_r3');
     expect(form.components).toHaveLength(1);
   });

@@ -16,10 +16,21 @@ describe('engine: jobs over gRPC', () => {
   });
 
   const activate = (opts: { timeout?: number; requestTimeout?: number; fetchVariable?: string[] } = {}) =>
-    t.zeebe.activateJobs({ type: t.id('do-work'), worker: 'test', maxJobsToActivate: 10, timeout: opts.timeout ?? 30_000, requestTimeout: opts.requestTimeout ?? 3_000, fetchVariable: opts.fetchVariable });
+    t.zeebe.activateJobs({
+      type: t.id('do-work'),
+      worker: 'test',
+      maxJobsToActivate: 10,
+      timeout: opts.timeout ?? 30_000,
+      requestTimeout: opts.requestTimeout ?? 3_000,
+      fetchVariable: opts.fetchVariable,
+    });
 
   it('given an instance, when its job is activated and completed, then the instance completes with the job variables', async () => {
-    const result = t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id('one-task'), variables: { applicant: 'Ivanova', amount: 10 }, requestTimeout: 10_000 });
+    const result = t.zeebe.createProcessInstanceWithResult({
+      bpmnProcessId: t.id('one-task'),
+      variables: { applicant: 'Ivanova', amount: 10 },
+      requestTimeout: 10_000,
+    });
     const [job] = await activate();
     expect(job.variables).toEqual({ applicant: 'Ivanova', amount: 10 });
     expect(job.customHeaders).toEqual({ kind: 'test' });
@@ -57,7 +68,10 @@ describe('engine: jobs over gRPC', () => {
   });
 
   it('given a task definition without retries, when its job is activated, then it has the default 3 retries', async () => {
-    const pi = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('job-defaults'), variables: { registry: 'police', tries: 5 } });
+    const pi = await t.zeebe.createProcessInstance({
+      bpmnProcessId: t.id('job-defaults'),
+      variables: { registry: 'police', tries: 5 },
+    });
     const job = await t.job(t.id('default-retries'));
     expect(job.processInstanceKey).toBe(pi.processInstanceKey);
     expect(job.retries).toBe(3);
@@ -65,7 +79,10 @@ describe('engine: jobs over gRPC', () => {
   });
 
   it('given a job type and retries given as FEEL expressions, when the task activates, then they are evaluated on the instance variables', async () => {
-    const pi = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('job-defaults'), variables: { registry: 'police', tries: 5 } });
+    const pi = await t.zeebe.createProcessInstance({
+      bpmnProcessId: t.id('job-defaults'),
+      variables: { registry: 'police', tries: 5 },
+    });
     await t.zeebe.completeJob({ jobKey: (await t.job(t.id('default-retries'))).key, variables: {} });
     const job = await t.job(t.id('check-police'));
     expect(job.processInstanceKey).toBe(pi.processInstanceKey);
@@ -140,7 +157,11 @@ describe('engine: jobs over gRPC', () => {
   });
 
   it('given many concurrent completions and one of an unknown job, then each gets its own answer (grouped commits roll back and retry alone)', async () => {
-    const created = await Promise.all(Array.from({ length: 12 }, () => t.zeebe.createProcessInstance({ bpmnProcessId: t.id('one-task'), variables: {} })));
+    const created = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        t.zeebe.createProcessInstance({ bpmnProcessId: t.id('one-task'), variables: {} }),
+      ),
+    );
     const jobs = [];
     while (jobs.length < 12) jobs.push(...(await activate({ requestTimeout: 2_000 })));
     const answers = await Promise.all([
@@ -155,14 +176,40 @@ describe('engine: jobs over gRPC', () => {
   it('given an unknown job key, when completed, failed or updated, then NOT_FOUND', async () => {
     const missing = '2251799813685247';
     expect(await grpcCode(t.zeebe.completeJob({ jobKey: missing, variables: {} }))).toBe(5);
-    expect(await grpcCode(t.zeebe.failJob({ jobKey: missing, retries: 1, errorMessage: 'x', retryBackOff: 0 }))).toBe(5);
+    expect(await grpcCode(t.zeebe.failJob({ jobKey: missing, retries: 1, errorMessage: 'x', retryBackOff: 0 }))).toBe(
+      5,
+    );
     expect(await grpcCode(t.zeebe.updateJobRetries({ jobKey: missing, retries: 1 }))).toBe(5);
   });
 
   it('given a blank job type, a timeout < 1 ms or maxJobsToActivate < 1, when activating, then INVALID_ARGUMENT', async () => {
-    expect(await grpcCode(t.zeebe.activateJobs({ type: ' ', worker: 'w', maxJobsToActivate: 1, timeout: 1000, requestTimeout: -1 }))).toBe(3);
-    expect(await grpcCode(t.zeebe.activateJobs({ type: t.id('do-work'), worker: 'w', maxJobsToActivate: 1, timeout: 0, requestTimeout: -1 }))).toBe(3);
-    expect(await grpcCode(t.zeebe.activateJobs({ type: t.id('do-work'), worker: 'w', maxJobsToActivate: 0, timeout: 1000, requestTimeout: -1 }))).toBe(3);
+    expect(
+      await grpcCode(
+        t.zeebe.activateJobs({ type: ' ', worker: 'w', maxJobsToActivate: 1, timeout: 1000, requestTimeout: -1 }),
+      ),
+    ).toBe(3);
+    expect(
+      await grpcCode(
+        t.zeebe.activateJobs({
+          type: t.id('do-work'),
+          worker: 'w',
+          maxJobsToActivate: 1,
+          timeout: 0,
+          requestTimeout: -1,
+        }),
+      ),
+    ).toBe(3);
+    expect(
+      await grpcCode(
+        t.zeebe.activateJobs({
+          type: t.id('do-work'),
+          worker: 'w',
+          maxJobsToActivate: 0,
+          timeout: 1000,
+          requestTimeout: -1,
+        }),
+      ),
+    ).toBe(3);
   });
 
   it('given the SDK job worker, when instances are created, then it completes them all', async () => {
@@ -177,7 +224,13 @@ describe('engine: jobs over gRPC', () => {
     });
     try {
       const results = await Promise.all(
-        [1, 2, 3].map((i) => t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id('one-task'), variables: { i }, requestTimeout: 10_000 })),
+        [1, 2, 3].map((i) =>
+          t.zeebe.createProcessInstanceWithResult({
+            bpmnProcessId: t.id('one-task'),
+            variables: { i },
+            requestTimeout: 10_000,
+          }),
+        ),
       );
       for (const r of results) expect(r.variables).toMatchObject({ handled: true });
       expect(seen).toHaveLength(3);
@@ -197,7 +250,11 @@ describe('engine: jobs over gRPC', () => {
     });
     try {
       await new Promise((r) => setTimeout(r, 200));
-      const r = await t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id('one-task'), variables: {}, requestTimeout: 10_000 });
+      const r = await t.zeebe.createProcessInstanceWithResult({
+        bpmnProcessId: t.id('one-task'),
+        variables: {},
+        requestTimeout: 10_000,
+      });
       expect(r.variables).toMatchObject({ streamed: true });
     } finally {
       worker.close();
@@ -211,23 +268,44 @@ describe('engine: jobs over gRPC', () => {
     expect(await grpcCode(t.zeebe.cancelProcessInstance(pi.processInstanceKey))).toBe(5);
   });
 
-  it.skipIf(EXTERNAL)(`given two engine processes on one database, when a job is created through one, then a long poll waiting on the other gets it (NOTIFY on PostgreSQL, periodic re-check on PGlite) ${EMBEDDED_ONLY.internals}`, async () => {
-    const other = await startEmbeddedEngine({ knex: t.db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger('silent'), credentials: t.engine.credentials });
-    const c8 = new Camunda8({ ZEEBE_GRPC_ADDRESS: `grpc://${other.grpcAddress}`, ...t.sdkAuth, CAMUNDA_LOG_LEVEL: 'none', zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' } } as any);
-    const zeebe = c8.getZeebeGrpcApiClient();
-    try {
-      const poll = zeebe.activateJobs({ type: t.id('do-work'), worker: 'other', maxJobsToActivate: 1, timeout: 30_000, requestTimeout: 5_000 });
-      // Engines look for peers on the database every second and send NOTIFY only when there is one.
-      await new Promise((r) => setTimeout(r, 1_300));
-      const started = Date.now();
-      await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('one-task'), variables: {} });
-      const jobs = await poll;
-      expect(jobs).toHaveLength(1);
-      expect(Date.now() - started).toBeLessThan(t.db.kind === 'postgres' ? 700 : 2_500);
-      await zeebe.completeJob({ jobKey: jobs[0].key, variables: {} });
-    } finally {
-      await zeebe.close(500).catch(() => undefined);
-      await other.stop();
-    }
-  });
+  it.skipIf(EXTERNAL)(
+    `given two engine processes on one database, when a job is created through one, then a long poll waiting on the other gets it (NOTIFY on PostgreSQL, periodic re-check on PGlite) ${EMBEDDED_ONLY.internals}`,
+    async () => {
+      const other = await startEmbeddedEngine({
+        knex: t.db.knex,
+        host: '127.0.0.1',
+        grpcPort: 0,
+        restPort: 0,
+        logger: createLogger('silent'),
+        credentials: t.engine.credentials,
+      });
+      const c8 = new Camunda8({
+        ZEEBE_GRPC_ADDRESS: `grpc://${other.grpcAddress}`,
+        ...t.sdkAuth,
+        CAMUNDA_LOG_LEVEL: 'none',
+        zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
+      } as any);
+      const zeebe = c8.getZeebeGrpcApiClient();
+      try {
+        const poll = zeebe.activateJobs({
+          type: t.id('do-work'),
+          worker: 'other',
+          maxJobsToActivate: 1,
+          timeout: 30_000,
+          requestTimeout: 5_000,
+        });
+        // Engines look for peers on the database every second and send NOTIFY only when there is one.
+        await new Promise((r) => setTimeout(r, 1_300));
+        const started = Date.now();
+        await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('one-task'), variables: {} });
+        const jobs = await poll;
+        expect(jobs).toHaveLength(1);
+        expect(Date.now() - started).toBeLessThan(t.db.kind === 'postgres' ? 700 : 2_500);
+        await zeebe.completeJob({ jobKey: jobs[0].key, variables: {} });
+      } finally {
+        await zeebe.close(500).catch(() => undefined);
+        await other.stop();
+      }
+    },
+  );
 });

@@ -5,20 +5,50 @@ describe('engine: messages, signals, event-based gateway, links', () => {
   let t: TestEngine;
   beforeAll(async () => {
     t = await startTestEngine();
-    for (const f of ['message-catch.bpmn', 'message-catch-twin.bpmn', 'message-boundary.bpmn', 'message-start.bpmn', 'event-gateway.bpmn', 'signal.bpmn', 'signal-start.bpmn', 'link.bpmn', 'job-elements.bpmn', 'signal-throw.bpmn', 'receive-task.bpmn']) await t.deploy(f);
+    for (const f of [
+      'message-catch.bpmn',
+      'message-catch-twin.bpmn',
+      'message-boundary.bpmn',
+      'message-start.bpmn',
+      'event-gateway.bpmn',
+      'signal.bpmn',
+      'signal-start.bpmn',
+      'link.bpmn',
+      'job-elements.bpmn',
+      'signal-throw.bpmn',
+      'receive-task.bpmn',
+    ])
+      await t.deploy(f);
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  const publish = (name: string, correlationKey: string, variables: Record<string, any> = {}, timeToLive = 0, messageId?: string) =>
-    t.zeebe.publishMessage({ name: t.id(name), correlationKey, variables, timeToLive, messageId });
-  const start = (bpmnProcessId: string, variables: Record<string, any> = {}) => t.zeebe.createProcessInstance({ bpmnProcessId: t.id(bpmnProcessId), variables });
-  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) => t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
+  const publish = (
+    name: string,
+    correlationKey: string,
+    variables: Record<string, any> = {},
+    timeToLive = 0,
+    messageId?: string,
+  ) => t.zeebe.publishMessage({ name: t.id(name), correlationKey, variables, timeToLive, messageId });
+  const start = (bpmnProcessId: string, variables: Record<string, any> = {}) =>
+    t.zeebe.createProcessInstance({ bpmnProcessId: t.id(bpmnProcessId), variables });
+  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) =>
+    t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
   const job = (type: string) => t.job(t.id(type));
-  const noJobs = async (type: string) => expect(await t.zeebe.activateJobs({ type: t.id(type), worker: 'w', maxJobsToActivate: 10, timeout: 1000, requestTimeout: -1 })).toEqual([]);
+  const noJobs = async (type: string) =>
+    expect(
+      await t.zeebe.activateJobs({
+        type: t.id(type),
+        worker: 'w',
+        maxJobsToActivate: 10,
+        timeout: 1000,
+        requestTimeout: -1,
+      }),
+    ).toEqual([]);
   /** Cancels an instance that must still be waiting: the cancel succeeds only while it is active (a consistent check, unlike a search). */
-  const cancelWaiting = async (processInstanceKey: string) => expect(await grpcCode(t.zeebe.cancelProcessInstance(processInstanceKey))).toBe('ok');
+  const cancelWaiting = async (processInstanceKey: string) =>
+    expect(await grpcCode(t.zeebe.cancelProcessInstance(processInstanceKey))).toBe('ok');
   const settle = () => new Promise((r) => setTimeout(r, 300));
 
   it('given a waiting catch event, when the message is published, then it correlates with its variables', async () => {
@@ -61,7 +91,11 @@ describe('engine: messages, signals, event-based gateway, links', () => {
   it('given a waiting subscription, when the correlation key variable changes, then the subscription keeps the key it opened with', async () => {
     const pi = await start('message-boundary', { orderId: 'o-old' });
     const work = await job('long-work');
-    await t.zeebe.setVariables({ elementInstanceKey: pi.processInstanceKey, variables: { orderId: 'o-new' }, local: false });
+    await t.zeebe.setVariables({
+      elementInstanceKey: pi.processInstanceKey,
+      variables: { orderId: 'o-new' },
+      local: false,
+    });
     await publish('add-note', 'o-new', { via: 'new key' });
     await settle();
     await noJobs('record-note');
@@ -103,8 +137,23 @@ describe('engine: messages, signals, event-based gateway, links', () => {
     const work = await job('long-work');
     await publish('add-note', 'o-7', { note: 1 });
     await publish('add-note', 'o-7', { note: 2 });
-    const notes = await t.zeebe.activateJobs({ type: t.id('record-note'), worker: 'w', maxJobsToActivate: 10, timeout: 10_000, requestTimeout: 2_000 });
-    const more = notes.length < 2 ? await t.zeebe.activateJobs({ type: t.id('record-note'), worker: 'w', maxJobsToActivate: 10, timeout: 10_000, requestTimeout: 2_000 }) : [];
+    const notes = await t.zeebe.activateJobs({
+      type: t.id('record-note'),
+      worker: 'w',
+      maxJobsToActivate: 10,
+      timeout: 10_000,
+      requestTimeout: 2_000,
+    });
+    const more =
+      notes.length < 2
+        ? await t.zeebe.activateJobs({
+            type: t.id('record-note'),
+            worker: 'w',
+            maxJobsToActivate: 10,
+            timeout: 10_000,
+            requestTimeout: 2_000,
+          })
+        : [];
     expect(notes.length + more.length).toBe(2);
     for (const n of [...notes, ...more]) await t.zeebe.completeJob({ jobKey: n.key, variables: {} });
     await t.zeebe.completeJob({ jobKey: work.key, variables: {} });
@@ -182,6 +231,11 @@ describe('engine: messages, signals, event-based gateway, links', () => {
       const next = await job(type);
       await t.zeebe.completeJob({ jobKey: next.key, variables: { [type]: true } });
     }
-    expect((await result).variables).toEqual({ 'send-letter': true, 'compute-fee': true, 'publish-notify': true, 'final-message': true });
+    expect((await result).variables).toEqual({
+      'send-letter': true,
+      'compute-fee': true,
+      'publish-notify': true,
+      'final-message': true,
+    });
   });
 });

@@ -5,19 +5,33 @@ describe('engine: more documented rules (multi-instance counters, IO mapping inc
   let t: TestEngine;
   beforeAll(async () => {
     t = await startTestEngine();
-    for (const f of ['mi-counters.bpmn', 'io-mapping-error.bpmn', 'error-end-feel-code.bpmn', 'escalation-feel-code.bpmn', 'boundary-date-signal.bpmn']) await t.deploy(f);
+    for (const f of [
+      'mi-counters.bpmn',
+      'io-mapping-error.bpmn',
+      'error-end-feel-code.bpmn',
+      'escalation-feel-code.bpmn',
+      'boundary-date-signal.bpmn',
+    ])
+      await t.deploy(f);
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) => t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
+  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) =>
+    t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
 
   /** Activates jobs of a type until `count` of them are held. */
   const jobs = async (type: string, count: number): Promise<Job[]> => {
     const held: Job[] = [];
     await eventually(async () => {
-      const got = await t.zeebe.activateJobs({ type: t.id(type), worker: 'test', maxJobsToActivate: count - held.length, timeout: 30_000, requestTimeout: 1_000 });
+      const got = await t.zeebe.activateJobs({
+        type: t.id(type),
+        worker: 'test',
+        maxJobsToActivate: count - held.length,
+        timeout: 30_000,
+        requestTimeout: 1_000,
+      });
       held.push(...(got as Job[]));
       return held.length >= count;
     });
@@ -49,17 +63,39 @@ describe('engine: more documented rules (multi-instance counters, IO mapping inc
   });
 
   it('given a blank worker name, when activating jobs, then INVALID_ARGUMENT', async () => {
-    expect(await grpcCode(t.zeebe.activateJobs({ type: t.id('review'), worker: ' ', maxJobsToActivate: 1, timeout: 1000, requestTimeout: -1 }))).toBe(3);
+    expect(
+      await grpcCode(
+        t.zeebe.activateJobs({
+          type: t.id('review'),
+          worker: ' ',
+          maxJobsToActivate: 1,
+          timeout: 1000,
+          requestTimeout: -1,
+        }),
+      ),
+    ).toBe(3);
   });
 
   it('given an error end event whose error code is a FEEL expression, when it is reached, then the code is evaluated and the boundary with that code catches it (else the catch-all)', async () => {
-    expect((await run('error-end-feel-code', { reason: 'LIMIT' })).variables).toEqual({ reason: 'LIMIT', caughtBy: 'limit' });
-    expect((await run('error-end-feel-code', { reason: 'FRAUD' })).variables).toEqual({ reason: 'FRAUD', caughtBy: 'catch-all' });
+    expect((await run('error-end-feel-code', { reason: 'LIMIT' })).variables).toEqual({
+      reason: 'LIMIT',
+      caughtBy: 'limit',
+    });
+    expect((await run('error-end-feel-code', { reason: 'FRAUD' })).variables).toEqual({
+      reason: 'FRAUD',
+      caughtBy: 'catch-all',
+    });
   });
 
   it('given an escalation end event whose escalation code is a FEEL expression, when it is reached, then the code is evaluated and the boundary with that code catches it (else the catch-all)', async () => {
-    expect((await run('escalation-feel-code', { level: 'HIGH' })).variables).toEqual({ level: 'HIGH', caughtBy: 'high' });
-    expect((await run('escalation-feel-code', { level: 'LOW' })).variables).toEqual({ level: 'LOW', caughtBy: 'catch-all' });
+    expect((await run('escalation-feel-code', { level: 'HIGH' })).variables).toEqual({
+      level: 'HIGH',
+      caughtBy: 'high',
+    });
+    expect((await run('escalation-feel-code', { level: 'LOW' })).variables).toEqual({
+      level: 'LOW',
+      caughtBy: 'catch-all',
+    });
   });
 
   it('given an interrupting timer boundary with a date (FEEL), when the date passes, then the task is interrupted (never before the date) and the boundary path runs', async () => {

@@ -5,14 +5,25 @@ describe('engine: timers, event subprocesses, multi-instance, inclusive gateway'
   let t: TestEngine;
   beforeAll(async () => {
     t = await startTestEngine();
-    for (const f of ['timer-catch.bpmn', 'timer-boundary.bpmn', 'event-subprocess.bpmn', 'subprocess-event.bpmn', 'multi-instance.bpmn', 'multi-instance-sequential.bpmn', 'inclusive.bpmn']) await t.deploy(f);
+    for (const f of [
+      'timer-catch.bpmn',
+      'timer-boundary.bpmn',
+      'event-subprocess.bpmn',
+      'subprocess-event.bpmn',
+      'multi-instance.bpmn',
+      'multi-instance-sequential.bpmn',
+      'inclusive.bpmn',
+    ])
+      await t.deploy(f);
   });
   afterAll(async () => {
     await t?.stop();
   });
 
-  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) => t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
-  const jobs = (type: string, requestTimeout = 2_000) => t.zeebe.activateJobs({ type: t.id(type), worker: 'w', maxJobsToActivate: 10, timeout: 30_000, requestTimeout });
+  const run = (bpmnProcessId: string, variables: Record<string, any> = {}) =>
+    t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id(bpmnProcessId), variables, requestTimeout: 10_000 });
+  const jobs = (type: string, requestTimeout = 2_000) =>
+    t.zeebe.activateJobs({ type: t.id(type), worker: 'w', maxJobsToActivate: 10, timeout: 30_000, requestTimeout });
 
   it('given duration and date timers, then the instance waits for each and never fires early', async () => {
     const started = Date.now();
@@ -53,8 +64,12 @@ describe('engine: timers, event subprocesses, multi-instance, inclusive gateway'
     expect(await jobs('scheduled-work', 700)).toEqual([]);
   });
 
-  it('given a timer start event, when a new version is deployed, then the previous version\'s timer is cancelled', async () => {
-    const v1 = fixture('timer-start.bpmn').toString().replace('R2/PT0.3S', 'R1/PT0.8S').replace('scheduled-work', 'old-schedule').replace('id="timer-start"', 'id="timer-start-versions"');
+  it("given a timer start event, when a new version is deployed, then the previous version's timer is cancelled", async () => {
+    const v1 = fixture('timer-start.bpmn')
+      .toString()
+      .replace('R2/PT0.3S', 'R1/PT0.8S')
+      .replace('scheduled-work', 'old-schedule')
+      .replace('id="timer-start"', 'id="timer-start-versions"');
     await t.deploy('timer-start-versions.bpmn', v1);
     const v2 = v1.replace('R1/PT0.8S', 'R1/PT0.2S').replace('old-schedule', 'new-schedule');
     await t.deploy('timer-start-versions.bpmn', v2);
@@ -64,15 +79,28 @@ describe('engine: timers, event subprocesses, multi-instance, inclusive gateway'
   });
 
   it('given event subprocesses, then non-interrupting ones run alongside and an interrupting one ends the process', async () => {
-    const pi = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('event-subprocess'), variables: { caseId: 'c-1', sla: 'PT0.2S' } });
+    const pi = await t.zeebe.createProcessInstance({
+      bpmnProcessId: t.id('event-subprocess'),
+      variables: { caseId: 'c-1', sla: 'PT0.2S' },
+    });
     const work = await t.job(t.id('process-case'));
     const sla = await t.job(t.id('sla-breached'));
     expect(sla.elementId).toBe('Task_Sla');
-    await t.zeebe.publishMessage({ name: t.id('status-update'), correlationKey: 'c-1', variables: { status: 'checked' }, timeToLive: 0 });
+    await t.zeebe.publishMessage({
+      name: t.id('status-update'),
+      correlationKey: 'c-1',
+      variables: { status: 'checked' },
+      timeToLive: 0,
+    });
     const log = await t.job(t.id('log-update'));
     expect(log.variables).toMatchObject({ status: 'checked' });
     await t.zeebe.completeJob({ jobKey: log.key, variables: {} });
-    await t.zeebe.publishMessage({ name: t.id('status-update'), correlationKey: 'c-1', variables: { status: 'again' }, timeToLive: 0 });
+    await t.zeebe.publishMessage({
+      name: t.id('status-update'),
+      correlationKey: 'c-1',
+      variables: { status: 'again' },
+      timeToLive: 0,
+    });
     const second = await t.job(t.id('log-update'));
     expect(second.variables).toMatchObject({ status: 'again' });
     await t.zeebe.completeJob({ jobKey: second.key, variables: {} });
@@ -81,13 +109,18 @@ describe('engine: timers, event subprocesses, multi-instance, inclusive gateway'
     for (const j of [work, sla]) expect(await grpcCode(t.zeebe.completeJob({ jobKey: j.key, variables: {} }))).toBe(5);
   });
 
-  it('given an interrupting event subprocess inside a subprocess, then after it runs, the subprocess\'s own boundary event still works', async () => {
+  it("given an interrupting event subprocess inside a subprocess, then after it runs, the subprocess's own boundary event still works", async () => {
     const result = run('subprocess-event', { caseId: 'k-1' });
     const work = await t.job(t.id('case-work'));
     await t.zeebe.publishMessage({ name: t.id('pause'), correlationKey: 'k-1', variables: {}, timeToLive: 0 });
     const paused = await t.job(t.id('paused-work'));
     expect(await grpcCode(t.zeebe.completeJob({ jobKey: work.key, variables: {} }))).toBe(5);
-    await t.zeebe.publishMessage({ name: t.id('abort'), correlationKey: 'k-1', variables: { aborted: true }, timeToLive: 0 });
+    await t.zeebe.publishMessage({
+      name: t.id('abort'),
+      correlationKey: 'k-1',
+      variables: { aborted: true },
+      timeToLive: 0,
+    });
     expect((await result).variables).toEqual({ caseId: 'k-1', aborted: true });
     expect(await grpcCode(t.zeebe.completeJob({ jobKey: paused.key, variables: {} }))).toBe(5);
   });
@@ -101,7 +134,8 @@ describe('engine: timers, event subprocesses, multi-instance, inclusive gateway'
       ['passport', 1],
       ['photo', 3],
     ]);
-    for (const j of [...inner].reverse()) await t.zeebe.completeJob({ jobKey: j.key, variables: { verdict: `${j.variables.document}:ok` } });
+    for (const j of [...inner].reverse())
+      await t.zeebe.completeJob({ jobKey: j.key, variables: { verdict: `${j.variables.document}:ok` } });
     const done = (await result).variables;
     expect(done.results).toEqual(['passport:ok', 'deed:ok', 'photo:ok']);
     // inputElement and loopCounter were local to each inner instance
@@ -114,7 +148,10 @@ describe('engine: timers, event subprocesses, multi-instance, inclusive gateway'
   });
 
   it('given a non-list input collection, then an incident on the multi-instance activity', async () => {
-    const pi = await t.zeebe.createProcessInstance({ bpmnProcessId: t.id('multi-instance'), variables: { documents: 'passport' } });
+    const pi = await t.zeebe.createProcessInstance({
+      bpmnProcessId: t.id('multi-instance'),
+      variables: { documents: 'passport' },
+    });
     const [incident] = await t.waitIncidents(pi.processInstanceKey);
     expect(incident.elementId).toBe('Task_Each');
     await t.zeebe.cancelProcessInstance(pi.processInstanceKey);

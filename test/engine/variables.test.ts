@@ -13,13 +13,21 @@ describe('engine: variable scoping and mappings', () => {
     await t?.stop();
   });
 
-  const start = (variables: Record<string, any> = { orderId: 'A-1' }) => t.zeebe.createProcessInstance({ bpmnProcessId: t.id('mappings'), variables });
+  const start = (variables: Record<string, any> = { orderId: 'A-1' }) =>
+    t.zeebe.createProcessInstance({ bpmnProcessId: t.id('mappings'), variables });
   const complete = (jobKey: string, variables: Record<string, any> = {}) => t.zeebe.completeJob({ jobKey, variables });
 
   it('given input mappings, when the element activates, then they create local variables in order, see earlier targets, and a missing source yields null', async () => {
     const pi = await start();
     const job = await t.job(t.id('map-inputs'));
-    expect(job.variables).toEqual({ orderId: 'A-1', localId: 'A-1', nothing: null, first: 1, second: 2, label: 'static text' });
+    expect(job.variables).toEqual({
+      orderId: 'A-1',
+      localId: 'A-1',
+      nothing: null,
+      first: 1,
+      second: 2,
+      label: 'static text',
+    });
     expect((await t.waitVariable(pi.processInstanceKey, 'localId')).scopeKey).toBe(job.elementInstanceKey);
     await t.zeebe.cancelProcessInstance(pi.processInstanceKey);
   });
@@ -64,7 +72,11 @@ describe('engine: variable scoping and mappings', () => {
     const pi = await start();
     const job = await t.job(t.id('map-inputs'));
     await t.zeebe.setVariables({ elementInstanceKey: job.elementInstanceKey, variables: { onlyHere: 1 }, local: true });
-    await t.zeebe.setVariables({ elementInstanceKey: job.elementInstanceKey, variables: { everywhere: 2, localId: 'set' }, local: false });
+    await t.zeebe.setVariables({
+      elementInstanceKey: job.elementInstanceKey,
+      variables: { everywhere: 2, localId: 'set' },
+      local: false,
+    });
     expect((await t.waitVariable(pi.processInstanceKey, 'onlyHere')).scopeKey).toBe(job.elementInstanceKey);
     expect((await t.waitVariable(pi.processInstanceKey, 'everywhere')).scopeKey).toBe(pi.processInstanceKey);
     const localId = await t.waitVariable(pi.processInstanceKey, 'localId', (v) => v.value === 'set');
@@ -76,7 +88,13 @@ describe('engine: variable scoping and mappings', () => {
   it('given FailJob with variables, then they are set local to the job element', async () => {
     const pi = await start();
     const job = await t.job(t.id('map-inputs'));
-    await t.zeebe.failJob({ jobKey: job.key, retries: 2, errorMessage: 'again', retryBackOff: 0, variables: { attempt: 1 } });
+    await t.zeebe.failJob({
+      jobKey: job.key,
+      retries: 2,
+      errorMessage: 'again',
+      retryBackOff: 0,
+      variables: { attempt: 1 },
+    });
     expect((await t.waitVariable(pi.processInstanceKey, 'attempt')).scopeKey).toBe(job.elementInstanceKey);
     const again = await t.job(t.id('map-inputs'));
     expect(again.variables.attempt).toBe(1);
@@ -84,13 +102,26 @@ describe('engine: variable scoping and mappings', () => {
   });
 
   it('given an unknown element instance key, when SetVariables is called, then NOT_FOUND', async () => {
-    expect(await grpcCode(t.zeebe.setVariables({ elementInstanceKey: '2251799813685247', variables: { a: 1 }, local: false }))).toBe(5);
+    expect(
+      await grpcCode(
+        t.zeebe.setVariables({ elementInstanceKey: '2251799813685247', variables: { a: 1 }, local: false }),
+      ),
+    ).toBe(5);
   });
 
   it('given message variables and an output mapping on the catch event, when the message correlates, then the variables are local to the event and only the mapped target reaches the process', async () => {
-    const result = t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id('catch-variables'), variables: { caseId: 'cv-1' }, requestTimeout: 10_000 });
+    const result = t.zeebe.createProcessInstanceWithResult({
+      bpmnProcessId: t.id('catch-variables'),
+      variables: { caseId: 'cv-1' },
+      requestTimeout: 10_000,
+    });
     await new Promise((r) => setTimeout(r, 300));
-    await t.zeebe.publishMessage({ name: t.id('document-arrived'), correlationKey: 'cv-1', variables: { doc: { title: 'Deed' } }, timeToLive: 0 });
+    await t.zeebe.publishMessage({
+      name: t.id('document-arrived'),
+      correlationKey: 'cv-1',
+      variables: { doc: { title: 'Deed' } },
+      timeToLive: 0,
+    });
     const risky = await t.job(t.id('risky-check'));
     expect(risky.variables).toEqual({ caseId: 'cv-1', documentTitle: 'Deed' });
     await t.zeebe.completeJob({ jobKey: risky.key, variables: {} });
@@ -98,11 +129,25 @@ describe('engine: variable scoping and mappings', () => {
   });
 
   it('given ThrowError variables and an output mapping on the catching boundary event, then the variables are set on that event and only the mapped target reaches the process', async () => {
-    const result = t.zeebe.createProcessInstanceWithResult({ bpmnProcessId: t.id('catch-variables'), variables: { caseId: 'cv-2' }, requestTimeout: 10_000 });
+    const result = t.zeebe.createProcessInstanceWithResult({
+      bpmnProcessId: t.id('catch-variables'),
+      variables: { caseId: 'cv-2' },
+      requestTimeout: 10_000,
+    });
     await new Promise((r) => setTimeout(r, 300));
-    await t.zeebe.publishMessage({ name: t.id('document-arrived'), correlationKey: 'cv-2', variables: { doc: { title: 'Plan' } }, timeToLive: 0 });
+    await t.zeebe.publishMessage({
+      name: t.id('document-arrived'),
+      correlationKey: 'cv-2',
+      variables: { doc: { title: 'Plan' } },
+      timeToLive: 0,
+    });
     const risky = await t.job(t.id('risky-check'));
-    await t.zeebe.throwError({ jobKey: risky.key, errorCode: 'RISK', errorMessage: 'too risky', variables: { reason: 'no permit' } });
+    await t.zeebe.throwError({
+      jobKey: risky.key,
+      errorCode: 'RISK',
+      errorMessage: 'too risky',
+      variables: { reason: 'no permit' },
+    });
     expect((await result).variables).toEqual({ caseId: 'cv-2', documentTitle: 'Plan', why: 'no permit' });
   });
 });

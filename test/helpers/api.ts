@@ -72,7 +72,12 @@ export class ApiClient {
     return this.send<T>('POST', path, form, {});
   }
 
-  async request<T = any>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<ApiResponse<T>> {
+  async request<T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<ApiResponse<T>> {
     const headers: Record<string, string> = { ...extraHeaders };
     let payload: string | FormData | undefined;
     if (body !== undefined) {
@@ -82,7 +87,12 @@ export class ApiClient {
     return this.send<T>(method, path, payload, headers);
   }
 
-  private async send<T>(method: string, path: string, payload: string | FormData | undefined, headers: Record<string, string>): Promise<ApiResponse<T>> {
+  private async send<T>(
+    method: string,
+    path: string,
+    payload: string | FormData | undefined,
+    headers: Record<string, string>,
+  ): Promise<ApiResponse<T>> {
     if (this.cookies.size) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.csrfToken && method !== 'GET') headers['x-csrf-token'] ??= this.csrfToken;
     const res = await fetch(this.baseUrl + path, { method, headers, body: payload, redirect: 'manual' });
@@ -95,8 +105,17 @@ export class ApiClient {
       else this.cookies.set(name, value);
     }
     const type = res.headers.get('content-type') ?? '';
-    const body = type.includes('json') ? await res.json() : type.startsWith('text/') ? await res.text() : Buffer.from(await res.arrayBuffer());
-    if (body && typeof body === 'object' && 'csrfToken' in body && typeof (body as { csrfToken: unknown }).csrfToken === 'string') {
+    const body = type.includes('json')
+      ? await res.json()
+      : type.startsWith('text/')
+        ? await res.text()
+        : Buffer.from(await res.arrayBuffer());
+    if (
+      body &&
+      typeof body === 'object' &&
+      'csrfToken' in body &&
+      typeof (body as { csrfToken: unknown }).csrfToken === 'string'
+    ) {
       this.csrfToken = (body as { csrfToken: string }).csrfToken;
     }
     if (type.includes('json')) checkContract(method, path, res.status, body);

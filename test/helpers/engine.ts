@@ -12,7 +12,9 @@ import { migrateLatest } from '../../server/platform/migrate.js';
 
 export type ZeebeClient = ReturnType<Camunda8['getZeebeGrpcApiClient']>;
 export type RestClient = ReturnType<Camunda8['getOrchestrationClusterApiClient']>;
-export type Job = Omit<Awaited<ReturnType<ZeebeClient['activateJobs']>>[number], 'variables'> & { variables: Record<string, any> };
+export type Job = Omit<Awaited<ReturnType<ZeebeClient['activateJobs']>>[number], 'variables'> & {
+  variables: Record<string, any>;
+};
 /** What DeployResource answers for one resource: a process or a form. */
 export interface Deployed {
   key: string;
@@ -36,7 +38,10 @@ export const EMBEDDED_ONLY = {
 } as const;
 
 /** Polls until check() returns a truthy value (or throws after timeoutMs; 20 s against a cluster, whose searches lag). */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = EXTERNAL ? 20_000 : 5_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = EXTERNAL ? 20_000 : 5_000,
+): Promise<T> {
   const started = Date.now();
   for (;;) {
     const v = await check();
@@ -85,7 +90,11 @@ export interface TestEngine {
   /** Deploys a fixture from test/engine/fixtures by file name, unchanged (not isolated: prefer deploy()). */
   deployFixture(name: string): Promise<void>;
   /** Active incidents of a process instance, through the REST API. */
-  incidents(processInstanceKey: string): Promise<{ incidentKey: string; errorType: string; errorMessage: string; elementId: string; jobKey?: string | null }[]>;
+  incidents(
+    processInstanceKey: string,
+  ): Promise<
+    { incidentKey: string; errorType: string; errorMessage: string; elementId: string; jobKey?: string | null }[]
+  >;
   /** State of a process instance (ACTIVE / COMPLETED / TERMINATED), through the REST API (eventually consistent on a cluster). */
   instanceState(processInstanceKey: string): Promise<string | undefined>;
   /** Waits until the instance is in the given state (through the REST API). */
@@ -93,11 +102,19 @@ export interface TestEngine {
   /** Variables of a running instance by scope key, through the REST API. */
   variables(processInstanceKey: string): Promise<{ name: string; value: unknown; scopeKey: string }[]>;
   /** Waits until a variable of the instance satisfies the predicate (through the REST API) and returns it. */
-  waitVariable(processInstanceKey: string, name: string, ok?: (v: { value: unknown; scopeKey: string }) => boolean): Promise<{ name: string; value: unknown; scopeKey: string }>;
+  waitVariable(
+    processInstanceKey: string,
+    name: string,
+    ok?: (v: { value: unknown; scopeKey: string }) => boolean,
+  ): Promise<{ name: string; value: unknown; scopeKey: string }>;
   /** Activates one job of a type (waiting up to 5 s), failing the test when none comes. */
   job(type: string, opts?: { timeout?: number }): Promise<Job>;
   /** Waits until the instance has at least one active incident and returns them. */
-  waitIncidents(processInstanceKey: string): Promise<{ incidentKey: string; errorType: string; errorMessage: string; elementId: string; jobKey?: string | null }[]>;
+  waitIncidents(
+    processInstanceKey: string,
+  ): Promise<
+    { incidentKey: string; errorType: string; errorMessage: string; elementId: string; jobKey?: string | null }[]
+  >;
   stop(): Promise<void>;
 }
 
@@ -125,10 +142,14 @@ export function isolateFixture(source: string, file: string, suffix: string): st
   const renameValue = (v: string) => (v.startsWith('=') ? `=(${v.slice(1)}) + &quot;${suffix}&quot;` : v + suffix);
   /** Renames attribute `attr` on every element named `tag` (any namespace prefix). */
   const onTag = (xml: string, tag: string, attr: string) =>
-    xml.replace(new RegExp(`(<(?:\\w+:)?${tag}\\b[^>]*?\\s${attr}=")([^"]*)(")`, 'g'), (_m, a: string, v: string, b: string) => a + renameValue(v) + b);
+    xml.replace(
+      new RegExp(`(<(?:\\w+:)?${tag}\\b[^>]*?\\s${attr}=")([^"]*)(")`, 'g'),
+      (_m, a: string, v: string, b: string) => a + renameValue(v) + b,
+    );
   const processIds = [...source.matchAll(/<(?:\w+:)?process\b[^>]*?\sid="([^"]+)"/g)].map((m) => m[1]);
   let xml = source;
-  for (const id of processIds) xml = xml.replace(new RegExp(`(\\s(?:id|bpmnElement|processRef)=")${re(id)}(")`, 'g'), `$1${id}${suffix}$2`);
+  for (const id of processIds)
+    xml = xml.replace(new RegExp(`(\\s(?:id|bpmnElement|processRef)=")${re(id)}(")`, 'g'), `$1${id}${suffix}$2`);
   xml = onTag(xml, 'calledElement', 'processId');
   xml = onTag(xml, 'taskDefinition', 'type');
   xml = onTag(xml, 'taskListener', 'type');
@@ -144,10 +165,20 @@ export function testCredentials(): { username: string; password: string } {
 }
 
 /** The SDK settings: the embedded engine on loopback with its credentials, or every ZEEBE_* / CAMUNDA_* variable for a cluster. */
-function sdkSettings(grpcAddress?: string, restAddress?: string, credentials?: { username: string; password: string }): ConstructorParameters<typeof Camunda8>[0] {
+function sdkSettings(
+  grpcAddress?: string,
+  restAddress?: string,
+  credentials?: { username: string; password: string },
+): ConstructorParameters<typeof Camunda8>[0] {
   if (!grpcAddress || !credentials) {
-    const fromEnv = Object.fromEntries(Object.entries(process.env).filter((e): e is [string, string] => /^(ZEEBE|CAMUNDA)_/.test(e[0]) && !!e[1]));
-    return { CAMUNDA_LOG_LEVEL: 'none', ...fromEnv, zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' } } as unknown as ConstructorParameters<typeof Camunda8>[0];
+    const fromEnv = Object.fromEntries(
+      Object.entries(process.env).filter((e): e is [string, string] => /^(ZEEBE|CAMUNDA)_/.test(e[0]) && !!e[1]),
+    );
+    return {
+      CAMUNDA_LOG_LEVEL: 'none',
+      ...fromEnv,
+      zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE' },
+    } as unknown as ConstructorParameters<typeof Camunda8>[0];
   }
   return {
     ZEEBE_GRPC_ADDRESS: `grpc://${grpcAddress}`,
@@ -178,11 +209,26 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
     });
     await migrateLatest(db.knex, db.schema);
     const logger = createLogger((process.env.TEST_LOG_LEVEL ?? 'silent') as Parameters<typeof createLogger>[0]);
-    const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger, clockControlled: opts.clockControlled ?? true, credentials: testCredentials() });
+    const engine = await startEmbeddedEngine({
+      knex: db.knex,
+      host: '127.0.0.1',
+      grpcPort: 0,
+      restPort: 0,
+      logger,
+      clockControlled: opts.clockControlled ?? true,
+      credentials: testCredentials(),
+    });
     embedded = { engine, db, schema };
   }
-  const camunda = new Camunda8(sdkSettings(embedded?.engine.grpcAddress, embedded?.engine.restAddress, embedded?.engine.credentials));
-  const envBasic = process.env.CAMUNDA_AUTH_STRATEGY === 'BASIC' && process.env.CAMUNDA_BASIC_AUTH_USERNAME && process.env.CAMUNDA_BASIC_AUTH_PASSWORD ? { username: process.env.CAMUNDA_BASIC_AUTH_USERNAME, password: process.env.CAMUNDA_BASIC_AUTH_PASSWORD } : undefined;
+  const camunda = new Camunda8(
+    sdkSettings(embedded?.engine.grpcAddress, embedded?.engine.restAddress, embedded?.engine.credentials),
+  );
+  const envBasic =
+    process.env.CAMUNDA_AUTH_STRATEGY === 'BASIC' &&
+    process.env.CAMUNDA_BASIC_AUTH_USERNAME &&
+    process.env.CAMUNDA_BASIC_AUTH_PASSWORD
+      ? { username: process.env.CAMUNDA_BASIC_AUTH_USERNAME, password: process.env.CAMUNDA_BASIC_AUTH_PASSWORD }
+      : undefined;
   const basic = embedded?.engine.credentials ?? envBasic;
   const zeebe = camunda.getZeebeGrpcApiClient();
   const rest = camunda.getOrchestrationClusterApiClientLoose();
@@ -196,11 +242,19 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
     return (r as unknown as { items: { state: string }[] }).items[0]?.state;
   };
   const variables: TestEngine['variables'] = async (processInstanceKey) => {
-    const r = await rest.searchVariables({ filter: { processInstanceKey }, page: { limit: 1000 } } as never, now as never);
-    return (r as unknown as { items: { name: string; value: string; scopeKey: string }[] }).items.map((v) => ({ ...v, value: JSON.parse(v.value) as unknown }));
+    const r = await rest.searchVariables(
+      { filter: { processInstanceKey }, page: { limit: 1000 } } as never,
+      now as never,
+    );
+    return (r as unknown as { items: { name: string; value: string; scopeKey: string }[] }).items.map((v) => ({
+      ...v,
+      value: JSON.parse(v.value) as unknown,
+    }));
   };
   const notEmbedded = (what: string) => (): never => {
-    throw new Error(`t.${what} is not available against an external gateway (ZEEBE_GRPC_ADDRESS); skip this test with it.skipIf(EXTERNAL)`);
+    throw new Error(
+      `t.${what} is not available against an external gateway (ZEEBE_GRPC_ADDRESS); skip this test with it.skipIf(EXTERNAL)`,
+    );
   };
   const t: TestEngine = {
     get engine() {
@@ -210,7 +264,9 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
       return embedded ? embedded.db : notEmbedded('db')();
     },
     external: EXTERNAL,
-    restAddress: embedded ? embedded.engine.restAddress! : (process.env.ZEEBE_REST_ADDRESS ?? 'http://localhost:8080').replace(/\/v2\/?$/, ''),
+    restAddress: embedded
+      ? embedded.engine.restAddress!
+      : (process.env.ZEEBE_REST_ADDRESS ?? 'http://localhost:8080').replace(/\/v2\/?$/, ''),
     authHeaders: basic ? { authorization: basicAuthorization(basic) } : {},
     sdkAuth: basic ? sdkAuthSettings(basic) : { CAMUNDA_AUTH_STRATEGY: process.env.CAMUNDA_AUTH_STRATEGY ?? 'NONE' },
     camunda,
@@ -219,7 +275,9 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
     id: (name) => name + suffix,
     async deploy(name, source) {
       const text = isolateFixture((source ?? fixture(name)).toString(), name, suffix);
-      return name.endsWith('.form') ? zeebe.deployResource({ form: Buffer.from(text), name }) : zeebe.deployResource({ process: Buffer.from(text), name });
+      return name.endsWith('.form')
+        ? zeebe.deployResource({ form: Buffer.from(text), name })
+        : zeebe.deployResource({ process: Buffer.from(text), name });
     },
     async deployFixture(name: string) {
       await zeebe.deployResource({ process: fixture(name), name });
@@ -234,7 +292,13 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
       return eventually(async () => (await variables(processInstanceKey)).find((v) => v.name === name && ok(v)));
     },
     async job(type, opts = {}) {
-      const jobs = await zeebe.activateJobs({ type, worker: 'test', maxJobsToActivate: 1, timeout: opts.timeout ?? 30_000, requestTimeout: 5_000 });
+      const jobs = await zeebe.activateJobs({
+        type,
+        worker: 'test',
+        maxJobsToActivate: 1,
+        timeout: opts.timeout ?? 30_000,
+        requestTimeout: 5_000,
+      });
       if (!jobs.length) throw new Error(`no job of type '${type}' became activatable`);
       return jobs[0] as Job;
     },
@@ -248,7 +312,8 @@ export async function startTestEngine(opts: { clockControlled?: boolean } = {}):
       await zeebe.close(1000).catch(() => undefined);
       if (!embedded) return;
       await embedded.engine.stop();
-      if (embedded.db.kind === 'postgres') await embedded.db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [embedded.schema]).catch(() => undefined);
+      if (embedded.db.kind === 'postgres')
+        await embedded.db.knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [embedded.schema]).catch(() => undefined);
       await embedded.db.close();
     },
   };

@@ -26,7 +26,10 @@ export interface TestOkno extends RunningOkno {
  * Starts a real Okno (HTTP, database, engine) in its own database schema, so test files run in parallel.
  * Uses DATABASE_URL when set (CI: real PostgreSQL), else an embedded PGlite in a temp dir.
  */
-export async function startTestOkno(overrides: Record<string, string> = {}, opts: { now?: string } = {}): Promise<TestOkno> {
+export async function startTestOkno(
+  overrides: Record<string, string> = {},
+  opts: { now?: string } = {},
+): Promise<TestOkno> {
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
   const config: Config = loadConfig({
     NODE_ENV: 'test',

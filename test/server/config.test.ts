@@ -4,7 +4,13 @@ import { ConfigError, loadConfig } from '../../server/config.js';
 describe('config', () => {
   it('given an empty environment, then the single-machine defaults apply', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ PORT: 3000, ENGINE: 'embedded', SEED_DEMO: true, COOKIE_SECURE: false, DATA_DIR: './data' });
+    expect(c).toMatchObject({
+      PORT: 3000,
+      ENGINE: 'embedded',
+      SEED_DEMO: true,
+      COOKIE_SECURE: false,
+      DATA_DIR: './data',
+    });
     expect(c.DATABASE_URL).toBeUndefined();
   });
 
@@ -34,7 +40,17 @@ describe('config', () => {
   });
 
   it('given ZEEBE_/CAMUNDA_ variables, then they are passed through for the SDK', () => {
-    const c = loadConfig({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'grpcs://z:443', ZEEBE_CLIENT_ID: 'id', CAMUNDA_OAUTH_URL: 'https://auth', OTHER: 'x' });
-    expect(c.sdkEnv).toEqual({ ZEEBE_GRPC_ADDRESS: 'grpcs://z:443', ZEEBE_CLIENT_ID: 'id', CAMUNDA_OAUTH_URL: 'https://auth' });
+    const c = loadConfig({
+      ENGINE: 'external',
+      ZEEBE_GRPC_ADDRESS: 'grpcs://z:443',
+      ZEEBE_CLIENT_ID: 'id',
+      CAMUNDA_OAUTH_URL: 'https://auth',
+      OTHER: 'x',
+    });
+    expect(c.sdkEnv).toEqual({
+      ZEEBE_GRPC_ADDRESS: 'grpcs://z:443',
+      ZEEBE_CLIENT_ID: 'id',
+      CAMUNDA_OAUTH_URL: 'https://auth',
+    });
   });
 });

@@ -48,19 +48,25 @@ describe('the API contract', () => {
     expect(() => checkContract('GET', path, 200, matrix)).not.toThrow();
 
     const { source: _source, ...rowWithoutSource } = matrix.rows[0];
-    expect(() => checkContract('GET', path, 200, { ...matrix, rows: [rowWithoutSource, ...matrix.rows.slice(1)] })).toThrow(ContractDrift);
+    expect(() =>
+      checkContract('GET', path, 200, { ...matrix, rows: [rowWithoutSource, ...matrix.rows.slice(1)] }),
+    ).toThrow(ContractDrift);
     const { processInstanceKey: _key, ...withoutKey } = matrix;
     expect(() => checkContract('GET', path, 200, withoutKey)).toThrow(/processInstanceKey/);
     expect(() => checkContract('GET', path, 200, { ...matrix, status: 'archived' })).toThrow(/status/);
     expect(() => checkContract('GET', path, 200, { ...matrix, owner: 'someone' })).toThrow(/owner/);
     // Errors are not answers of the endpoint: they have their own shape.
-    expect(() => checkContract('GET', path, 404, { error: { code: 'not_found', message: 'Matrix not found' } })).not.toThrow();
+    expect(() =>
+      checkContract('GET', path, 404, { error: { code: 'not_found', message: 'Matrix not found' } }),
+    ).not.toThrow();
   });
 
   it('given an answer whose instants are not ISO strings, then it drifts too', async () => {
     const admin = await okno.signIn('admin@okno.local');
     const users = (await admin.get('/api/users?pageSize=1')).body;
-    expect(() => checkContract('GET', '/api/users', 200, { ...users, items: [{ ...users.items[0], createdAt: 'yesterday' }] })).toThrow(ContractDrift);
+    expect(() =>
+      checkContract('GET', '/api/users', 200, { ...users, items: [{ ...users.items[0], createdAt: 'yesterday' }] }),
+    ).toThrow(ContractDrift);
   });
 
   it('given the contract modules, then they import only zod, each other and okno-moddle (the browser bundle imports them)', () => {
@@ -68,7 +74,8 @@ describe('the API contract', () => {
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
       const source = readFileSync(new URL(file, dir), 'utf8');
       const imports = [...source.matchAll(/^(?:import|export)[^'"]*from\s+'([^']+)'/gm)].map((m) => m[1]);
-      for (const spec of imports) expect(spec, `${file} imports ${spec}`).toMatch(/^(zod|\.\/[\w-]+\.js|\.\.\/okno-moddle\/[\w-]+\.js)$/);
+      for (const spec of imports)
+        expect(spec, `${file} imports ${spec}`).toMatch(/^(zod|\.\/[\w-]+\.js|\.\.\/okno-moddle\/[\w-]+\.js)$/);
     }
   });
 });

@@ -63,7 +63,11 @@ describe('authorization policy on every route', () => {
     const anonymous = okno.anonymous();
     const failures: string[] = [];
     for (const r of rows.filter((x) => x.policy && x.policy.kind !== 'public')) {
-      const res = await anonymous.request(r.method, concrete(r.path), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+      const res = await anonymous.request(
+        r.method,
+        concrete(r.path),
+        r.method === 'GET' || r.method === 'DELETE' ? undefined : {},
+      );
       if (res.status !== 401) failures.push(`${r.method} ${r.path} → ${res.status}`);
     }
     expect(failures).toEqual([]);
@@ -74,10 +78,14 @@ describe('authorization policy on every route', () => {
     let checked = 0;
     for (const r of rows) {
       if (r.policy?.kind !== 'roles') continue;
-      const outsider = ['citizen', 'operator', 'admin'].find((role) => !(r.policy as { roles: readonly string[] }).roles.includes(role));
+      const outsider = ['citizen', 'operator', 'admin'].find(
+        (role) => !(r.policy as { roles: readonly string[] }).roles.includes(role),
+      );
       if (!outsider) continue;
       checked++;
-      const res = await clients.get(outsider)!.request(r.method, concrete(r.path), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
+      const res = await clients
+        .get(outsider)!
+        .request(r.method, concrete(r.path), r.method === 'GET' || r.method === 'DELETE' ? undefined : {});
       if (res.status !== 403) failures.push(`${r.method} ${r.path} as ${outsider} → ${res.status}`);
     }
     expect(failures).toEqual([]);

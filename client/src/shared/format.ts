@@ -3,7 +3,10 @@ export function formatDate(value: string | null | undefined, locale: string, wit
   if (!value) return '—';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
-  return new Intl.DateTimeFormat(localeTag(locale), withTime ? { dateStyle: 'short', timeStyle: 'medium' } : { dateStyle: 'medium' }).format(d);
+  return new Intl.DateTimeFormat(
+    localeTag(locale),
+    withTime ? { dateStyle: 'short', timeStyle: 'medium' } : { dateStyle: 'medium' },
+  ).format(d);
 }
 
 /** Formats a number (salaries arrive as strings from numeric columns). */

@@ -2,7 +2,16 @@ import { createRequire } from 'node:module';
 import { BpmnModdle } from 'bpmn-moddle';
 import { feelSyntaxError, isExpression } from '../../platform/feel/feel.js';
 import { parseTimerSpec } from '../scheduler/timers.js';
-import type { ElementType, EventDefinition, EventKind, FlowElement, Mapping, ProcessModel, TaskListenerEvent, UserTaskDefinition } from './model.js';
+import type {
+  ElementType,
+  EventDefinition,
+  EventKind,
+  FlowElement,
+  Mapping,
+  ProcessModel,
+  TaskListenerEvent,
+  UserTaskDefinition,
+} from './model.js';
 
 const require = createRequire(import.meta.url);
 const zeebeSchema = require('zeebe-bpmn-moddle/resources/zeebe.json') as object;
@@ -44,7 +53,14 @@ const TYPES: Record<string, ElementType> = {
 };
 
 /** Artifacts and data elements that do not take part in execution. */
-const IGNORED = new Set(['bpmn:DataObject', 'bpmn:DataObjectReference', 'bpmn:DataStoreReference', 'bpmn:TextAnnotation', 'bpmn:Association', 'bpmn:Group']);
+const IGNORED = new Set([
+  'bpmn:DataObject',
+  'bpmn:DataObjectReference',
+  'bpmn:DataStoreReference',
+  'bpmn:TextAnnotation',
+  'bpmn:Association',
+  'bpmn:Group',
+]);
 
 const EVENT_KINDS: Record<string, EventKind> = {
   'bpmn:TimerEventDefinition': 'timer',
@@ -150,7 +166,8 @@ class ProcessBuilder {
     const processEl = this.container(id, 'PROCESS', this.process, undefined);
     const starts = processEl.children.map((c) => this.model.elements.get(c)!).filter((e) => e.type === 'START_EVENT');
     if (!starts.length) this.fail(id, 'Must have at least one start event');
-    if (starts.filter((s) => s.event?.kind === 'none').length > 1) this.fail(id, 'Must have at most one none start event');
+    if (starts.filter((s) => s.event?.kind === 'none').length > 1)
+      this.fail(id, 'Must have at most one none start event');
     for (const s of starts) {
       if (s.event?.kind === 'message') this.model.messageStarts.push(s.id);
       if (s.event?.kind === 'timer') this.model.timerStarts.push(s.id);
@@ -213,7 +230,11 @@ class ProcessBuilder {
   private checkEvent(node: FlowElement, kind: string): void {
     const allowed = ALLOWED_EVENTS[kind];
     const ev = node.event?.kind ?? 'none';
-    if (allowed && !allowed.includes(ev)) this.fail(node.id, `${ev === 'none' ? 'A none' : `A ${ev}`} event definition is not supported here (${kind.toLowerCase().replace(/_/g, ' ')})`);
+    if (allowed && !allowed.includes(ev))
+      this.fail(
+        node.id,
+        `${ev === 'none' ? 'A none' : `A ${ev}`} event definition is not supported here (${kind.toLowerCase().replace(/_/g, ' ')})`,
+      );
   }
 
   private node(id: string, type: ElementType, el: ModdleElement, scopeId: string | undefined): FlowElement {
@@ -260,10 +281,14 @@ class ProcessBuilder {
       ((type === 'INTERMEDIATE_THROW_EVENT' || type === 'END_EVENT') && node.event?.kind === 'message') ||
       (type === 'SCRIPT_TASK' && !extension(el, 'zeebe:Script'));
     if (type === 'BUSINESS_RULE_TASK' && extension(el, 'zeebe:CalledDecision')) {
-      this.fail(id, 'DMN decisions (zeebe:calledDecision) are not supported by the Okno engine; use a zeebe:taskDefinition');
+      this.fail(
+        id,
+        'DMN decisions (zeebe:calledDecision) are not supported by the Okno engine; use a zeebe:taskDefinition',
+      );
     } else if (needsJob) {
       const jobType = str(taskDef, 'type');
-      if (!taskDef || !jobType || !jobType.trim()) this.fail(id, "Must have a 'zeebe:taskDefinition' extension element with a non-empty 'type'");
+      if (!taskDef || !jobType || !jobType.trim())
+        this.fail(id, "Must have a 'zeebe:taskDefinition' extension element with a non-empty 'type'");
       else {
         const retries = str(taskDef, 'retries') ?? '3';
         this.feel(id, jobType, 'job type');
@@ -294,7 +319,8 @@ class ProcessBuilder {
         this.feel(id, processId, 'called process id');
         const bindingType = str(called, 'bindingType') ?? 'latest';
         const versionTag = str(called, 'versionTag');
-        if (bindingType !== 'latest' && bindingType !== 'deployment' && bindingType !== 'versionTag') this.fail(id, `Unknown bindingType '${bindingType}'`);
+        if (bindingType !== 'latest' && bindingType !== 'deployment' && bindingType !== 'versionTag')
+          this.fail(id, `Unknown bindingType '${bindingType}'`);
         if (bindingType === 'versionTag' && !versionTag) this.fail(id, "bindingType 'versionTag' needs a 'versionTag'");
         node.call = {
           processId,
@@ -307,7 +333,8 @@ class ProcessBuilder {
     }
     const loop = ref(el, 'loopCharacteristics');
     if (loop) {
-      if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics') this.fail(id, 'Standard loop characteristics are not supported; use multi-instance');
+      if (loop.$type !== 'bpmn:MultiInstanceLoopCharacteristics')
+        this.fail(id, 'Standard loop characteristics are not supported; use multi-instance');
       else {
         const zl = extension(loop, 'zeebe:LoopCharacteristics');
         const inputCollection = str(zl, 'inputCollection');
@@ -316,7 +343,8 @@ class ProcessBuilder {
           this.feel(id, inputCollection, 'input collection', true);
           const outputCollection = str(zl, 'outputCollection');
           const outputElement = str(zl, 'outputElement');
-          if (!!outputCollection !== !!outputElement) this.fail(id, "'outputCollection' and 'outputElement' must be set together");
+          if (!!outputCollection !== !!outputElement)
+            this.fail(id, "'outputCollection' and 'outputElement' must be set together");
           this.feel(id, outputElement, 'output element', true);
           const completion = str(ref(loop, 'completionCondition'), 'body')?.trim() || undefined;
           this.feel(id, completion, 'completion condition', true);
@@ -334,7 +362,12 @@ class ProcessBuilder {
     if (type === 'RECEIVE_TASK') {
       node.event = this.message(id, ref(el, 'messageRef'), false);
     }
-    if (type === 'INCLUSIVE_GATEWAY' || type === 'EXCLUSIVE_GATEWAY' || type === 'EVENT_BASED_GATEWAY' || type === 'PARALLEL_GATEWAY') {
+    if (
+      type === 'INCLUSIVE_GATEWAY' ||
+      type === 'EXCLUSIVE_GATEWAY' ||
+      type === 'EVENT_BASED_GATEWAY' ||
+      type === 'PARALLEL_GATEWAY'
+    ) {
       if (node.inputs.length || node.outputs.length) this.fail(id, 'Gateways must not have input/output mappings');
     }
     return node;
@@ -343,7 +376,10 @@ class ProcessBuilder {
   /** A Camunda user task; job-based user tasks (without zeebe:userTask) are deprecated and rejected. */
   private userTask(id: string, el: ModdleElement): UserTaskDefinition | undefined {
     if (!extension(el, 'zeebe:UserTask')) {
-      this.fail(id, "Job-based user tasks are deprecated and not supported by the Okno engine; mark the task as a Camunda user task with a 'zeebe:userTask' extension element");
+      this.fail(
+        id,
+        "Job-based user tasks are deprecated and not supported by the Okno engine; mark the task as a Camunda user task with a 'zeebe:userTask' extension element",
+      );
       return undefined;
     }
     const assignment = extension(el, 'zeebe:AssignmentDefinition');
@@ -375,20 +411,32 @@ class ProcessBuilder {
       headers: {},
       listeners: [],
     };
-    for (const [what, v] of [['due date', def.dueDate], ['follow-up date', def.followUpDate]] as const) {
-      if (v && !isExpression(v) && Number.isNaN(Date.parse(v))) this.fail(id, `Invalid ${what} '${v}': expected an ISO 8601 date-time`);
+    for (const [what, v] of [
+      ['due date', def.dueDate],
+      ['follow-up date', def.followUpDate],
+    ] as const) {
+      if (v && !isExpression(v) && Number.isNaN(Date.parse(v)))
+        this.fail(id, `Invalid ${what} '${v}': expected an ISO 8601 date-time`);
     }
     if (def.priority && !isExpression(def.priority)) {
       const n = Number(def.priority);
-      if (!Number.isInteger(n) || n < 0 || n > 100) this.fail(id, `Invalid priority '${def.priority}': expected an integer from 0 to 100`);
+      if (!Number.isInteger(n) || n < 0 || n > 100)
+        this.fail(id, `Invalid priority '${def.priority}': expected an integer from 0 to 100`);
     }
-    if (attr(form, 'formKey')) this.fail(id, "A 'zeebe:formDefinition' with a 'formKey' (embedded Tasklist form) is not supported; use 'formId' or 'externalReference'");
-    if (def.formId && def.externalReference) this.fail(id, "A 'zeebe:formDefinition' must have either a 'formId' or an 'externalReference', not both");
+    if (attr(form, 'formKey'))
+      this.fail(
+        id,
+        "A 'zeebe:formDefinition' with a 'formKey' (embedded Tasklist form) is not supported; use 'formId' or 'externalReference'",
+      );
+    if (def.formId && def.externalReference)
+      this.fail(id, "A 'zeebe:formDefinition' must have either a 'formId' or an 'externalReference', not both");
     const binding = attr(form, 'bindingType') ?? 'latest';
-    if (binding !== 'latest' && binding !== 'deployment' && binding !== 'versionTag') this.fail(id, `Unknown form bindingType '${binding}'`);
+    if (binding !== 'latest' && binding !== 'deployment' && binding !== 'versionTag')
+      this.fail(id, `Unknown form bindingType '${binding}'`);
     else def.formBinding = binding;
     def.formVersionTag = attr(form, 'versionTag');
-    if (def.formBinding === 'versionTag' && !def.formVersionTag) this.fail(id, "Form bindingType 'versionTag' needs a 'versionTag'");
+    if (def.formBinding === 'versionTag' && !def.formVersionTag)
+      this.fail(id, "Form bindingType 'versionTag' needs a 'versionTag'");
     for (const h of list(extension(el, 'zeebe:TaskHeaders'), 'values')) {
       const key = str(h, 'key');
       if (key) def.headers[key] = str(h, 'value') ?? '';
@@ -398,10 +446,12 @@ class ProcessBuilder {
       const eventType = attr(l, 'eventType') ?? '';
       const type = attr(l, 'type')?.trim();
       const known = events.find((e) => e === eventType);
-      if (!known) this.fail(id, `Task listener event type '${eventType}' is not supported; expected one of ${events.join(', ')}`);
+      if (!known)
+        this.fail(id, `Task listener event type '${eventType}' is not supported; expected one of ${events.join(', ')}`);
       if (!type) this.fail(id, "A task listener must have a non-empty 'type'");
       const retries = attr(l, 'retries')?.trim() || '3';
-      if (isExpression(type) || isExpression(retries)) this.fail(id, 'The type and retries of a task listener must be static in the Okno engine');
+      if (isExpression(type) || isExpression(retries))
+        this.fail(id, 'The type and retries of a task listener must be static in the Okno engine');
       else if (!/^\d+$/.test(retries)) this.fail(id, `Invalid task listener retries '${retries}'`);
       if (known && type) def.listeners.push({ eventType: known, type, retries });
     }
@@ -442,7 +492,13 @@ class ProcessBuilder {
         const date = str(ref(def, 'timeDate'), 'body')?.trim();
         const duration = str(ref(def, 'timeDuration'), 'body')?.trim();
         const cycle = str(ref(def, 'timeCycle'), 'body')?.trim();
-        const timer = date ? { kind: 'date' as const, expression: date } : duration ? { kind: 'duration' as const, expression: duration } : cycle ? { kind: 'cycle' as const, expression: cycle } : undefined;
+        const timer = date
+          ? { kind: 'date' as const, expression: date }
+          : duration
+            ? { kind: 'duration' as const, expression: duration }
+            : cycle
+              ? { kind: 'cycle' as const, expression: cycle }
+              : undefined;
         if (!timer) {
           this.fail(id, 'A timer must have a date, a duration or a cycle');
           return { kind };
@@ -457,7 +513,10 @@ class ProcessBuilder {
       case 'message': {
         if (isThrow) return { kind };
         // Start events of the process are correlated by name only; event subprocess starts need a key.
-        const isTopStart = type === 'START_EVENT' && this.model.elements.get(this.model.bpmnProcessId) !== undefined && this.isTopLevel(id);
+        const isTopStart =
+          type === 'START_EVENT' &&
+          this.model.elements.get(this.model.bpmnProcessId) !== undefined &&
+          this.isTopLevel(id);
         return this.message(id, ref(def, 'messageRef'), isTopStart);
       }
       case 'error': {
@@ -509,30 +568,53 @@ class ProcessBuilder {
         const host = this.model.elements.get(el.attachedTo);
         if (host) host.boundaryEvents.push(el.id);
       }
-      if (el.type === 'START_EVENT' && el.incoming.length) this.fail(el.id, 'A start event must not have incoming sequence flows');
-      if (el.type === 'END_EVENT' && el.outgoing.length) this.fail(el.id, 'An end event must not have outgoing sequence flows');
-      if (el.type === 'BOUNDARY_EVENT' && el.incoming.length) this.fail(el.id, 'A boundary event must not have incoming sequence flows');
+      if (el.type === 'START_EVENT' && el.incoming.length)
+        this.fail(el.id, 'A start event must not have incoming sequence flows');
+      if (el.type === 'END_EVENT' && el.outgoing.length)
+        this.fail(el.id, 'An end event must not have outgoing sequence flows');
+      if (el.type === 'BOUNDARY_EVENT' && el.incoming.length)
+        this.fail(el.id, 'A boundary event must not have incoming sequence flows');
       if (el.type === 'EXCLUSIVE_GATEWAY' || el.type === 'INCLUSIVE_GATEWAY') {
-        if (el.defaultFlow && !el.outgoing.includes(el.defaultFlow)) this.fail(el.id, 'The default flow must be an outgoing flow of the gateway');
+        if (el.defaultFlow && !el.outgoing.includes(el.defaultFlow))
+          this.fail(el.id, 'The default flow must be an outgoing flow of the gateway');
         if (el.outgoing.length > 1) {
           for (const f of el.outgoing) {
             const flow = this.model.flows.get(f)!;
-            if (f !== el.defaultFlow && !flow.condition) this.fail(flow.id, `A sequence flow leaving gateway '${el.id}' must have a condition or be the default flow`);
+            if (f !== el.defaultFlow && !flow.condition)
+              this.fail(
+                flow.id,
+                `A sequence flow leaving gateway '${el.id}' must have a condition or be the default flow`,
+              );
           }
         }
       }
       if (el.type === 'EVENT_BASED_GATEWAY') {
         el.eventTargets = el.outgoing.map((f) => this.model.flows.get(f)!.target);
-        if (el.eventTargets.length < 2) this.fail(el.id, 'An event-based gateway must have at least two outgoing sequence flows');
+        if (el.eventTargets.length < 2)
+          this.fail(el.id, 'An event-based gateway must have at least two outgoing sequence flows');
         for (const t of el.eventTargets) {
           const target = this.model.elements.get(t);
-          const ok = target && ((target.type === 'INTERMEDIATE_CATCH_EVENT' && ['timer', 'message', 'signal'].includes(target.event?.kind ?? '')) || target.type === 'RECEIVE_TASK');
-          if (!ok) this.fail(el.id, `The event-based gateway's target '${t}' must be an intermediate timer, message or signal catch event`);
+          const ok =
+            target &&
+            ((target.type === 'INTERMEDIATE_CATCH_EVENT' &&
+              ['timer', 'message', 'signal'].includes(target.event?.kind ?? '')) ||
+              target.type === 'RECEIVE_TASK');
+          if (!ok)
+            this.fail(
+              el.id,
+              `The event-based gateway's target '${t}' must be an intermediate timer, message or signal catch event`,
+            );
         }
       }
       if (el.event?.kind === 'link' && el.type === 'INTERMEDIATE_THROW_EVENT') {
-        const targets = [...this.model.elements.values()].filter((c) => c.type === 'INTERMEDIATE_CATCH_EVENT' && c.event?.linkName === el.event?.linkName && c.scopeId === el.scopeId);
-        if (targets.length !== 1) this.fail(el.id, `Must have exactly one link catch event named '${el.event.linkName}' in the same scope`);
+        const targets = [...this.model.elements.values()].filter(
+          (c) =>
+            c.type === 'INTERMEDIATE_CATCH_EVENT' &&
+            c.event?.linkName === el.event?.linkName &&
+            c.scopeId === el.scopeId,
+        );
+        if (targets.length !== 1)
+          this.fail(el.id, `Must have exactly one link catch event named '${el.event.linkName}' in the same scope`);
       }
     }
   }

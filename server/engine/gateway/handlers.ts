@@ -1,6 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { DEFAULT_TENANT, parseVariables, type ActivatedJob, type ActivateRequest, type DeployedResource, type Engine } from '../engine.js';
+import {
+  DEFAULT_TENANT,
+  parseVariables,
+  type ActivatedJob,
+  type ActivateRequest,
+  type DeployedResource,
+  type Engine,
+} from '../engine.js';
 import { EngineError, invalidArgument } from '../errors.js';
 
 /** The gateway's default long-polling / request timeout (Zeebe: 10 s). */
@@ -36,8 +43,18 @@ function tenant(v: unknown): string {
 
 function deploymentMetadata(d: DeployedResource): Record<string, unknown> {
   return d.kind === 'process'
-    ? { process: { bpmnProcessId: d.id, version: d.version, processDefinitionKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId } }
-    : { form: { formId: d.id, version: d.version, formKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId } };
+    ? {
+        process: {
+          bpmnProcessId: d.id,
+          version: d.version,
+          processDefinitionKey: d.key,
+          resourceName: d.resourceName,
+          tenantId: d.tenantId,
+        },
+      }
+    : {
+        form: { formId: d.id, version: d.version, formKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId },
+      };
 }
 
 /** Builds the Gateway service handlers on top of the engine. */
@@ -46,7 +63,11 @@ function deploymentMetadata(d: DeployedResource): Record<string, unknown> {
  * Wraps an async step so calls never overlap: a call while the step runs makes it run once more
  * afterwards (a wake-up is never lost); the step returning true also runs it again at once.
  */
-function coalesced(step: () => Promise<boolean>, stopped: () => boolean, onError: (err: unknown) => void): () => Promise<void> {
+function coalesced(
+  step: () => Promise<boolean>,
+  stopped: () => boolean,
+  onError: (err: unknown) => void,
+): () => Promise<void> {
   let busy = false;
   let pending = false;
   return async () => {
@@ -69,7 +90,11 @@ function coalesced(step: () => Promise<boolean>, stopped: () => boolean, onError
   };
 }
 
-export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => unknown): grpc.UntypedServiceImplementation {
+export function gatewayHandlers(
+  engine: Engine,
+  logger: Logger,
+  topology: () => unknown,
+): grpc.UntypedServiceImplementation {
   const toStatus = (err: unknown): Partial<grpc.StatusObject> => {
     if (err instanceof EngineError) return { code: err.code, details: err.message };
     logger.error({ err }, 'engine command failed');
@@ -79,7 +104,13 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
     (fn: (req: Req) => Promise<unknown>, opts: { backpressure?: boolean } = {}): Unary =>
     (call, callback) => {
       if (opts.backpressure && engine.inFlight > MAX_IN_FLIGHT) {
-        callback({ code: grpc.status.RESOURCE_EXHAUSTED, details: 'Expected to handle the request, but the engine is overloaded (backpressure); retry later' }, null);
+        callback(
+          {
+            code: grpc.status.RESOURCE_EXHAUSTED,
+            details: 'Expected to handle the request, but the engine is overloaded (backpressure); retry later',
+          },
+          null,
+        );
         return;
       }
       Promise.resolve()
@@ -100,9 +131,14 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
       tenantIds: Array.isArray(req.tenantIds) ? (req.tenantIds as string[]) : [],
     };
     if (!r.type.trim()) throw invalidArgument('Expected to activate jobs with a non-empty type, but it was blank');
-    if (!r.worker.trim()) throw invalidArgument('Expected to activate jobs with a non-empty worker name, but it was blank');
-    if (r.timeout < 1) throw invalidArgument(`Expected to activate jobs with a timeout of at least 1 ms, but got ${r.timeout}`);
-    if (r.maxJobsToActivate < 1) throw invalidArgument(`Expected to activate jobs with maxJobsToActivate of at least 1, but got ${r.maxJobsToActivate}`);
+    if (!r.worker.trim())
+      throw invalidArgument('Expected to activate jobs with a non-empty worker name, but it was blank');
+    if (r.timeout < 1)
+      throw invalidArgument(`Expected to activate jobs with a timeout of at least 1 ms, but got ${r.timeout}`);
+    if (r.maxJobsToActivate < 1)
+      throw invalidArgument(
+        `Expected to activate jobs with maxJobsToActivate of at least 1, but got ${r.maxJobsToActivate}`,
+      );
     return r;
   };
 
@@ -112,37 +148,60 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
     version: n(req.version),
     variables: parseVariables(s(req.variables)),
     tenantId: tenant(req.tenantId),
-    startInstructions: Array.isArray(req.startInstructions) ? (req.startInstructions as { elementId?: string }[]).map((i) => s(i.elementId)) : [],
+    startInstructions: Array.isArray(req.startInstructions)
+      ? (req.startInstructions as { elementId?: string }[]).map((i) => s(i.elementId))
+      : [],
   });
 
   return {
     Topology: ((_call, callback) => callback(null, topology())) as Unary,
 
     DeployResource: unary(async (req) => {
-      const resources = ((req.resources as { name?: string; content?: Buffer }[]) ?? []).map((r) => ({ name: s(r.name), content: r.content ?? Buffer.alloc(0) }));
+      const resources = ((req.resources as { name?: string; content?: Buffer }[]) ?? []).map((r) => ({
+        name: s(r.name),
+        content: r.content ?? Buffer.alloc(0),
+      }));
       const t = tenant(req.tenantId);
       const result = await engine.deploy(resources, t);
       return { key: result.key, deployments: result.deployments.map(deploymentMetadata), tenantId: t };
     }),
 
     DeployProcess: unary(async (req) => {
-      const resources = ((req.processes as { name?: string; definition?: Buffer }[]) ?? []).map((r) => ({ name: s(r.name), content: r.definition ?? Buffer.alloc(0) }));
+      const resources = ((req.processes as { name?: string; definition?: Buffer }[]) ?? []).map((r) => ({
+        name: s(r.name),
+        content: r.definition ?? Buffer.alloc(0),
+      }));
       const result = await engine.deploy(resources, DEFAULT_TENANT);
       return {
         key: result.key,
-        processes: result.deployments.filter((d) => d.kind === 'process').map((d) => ({ bpmnProcessId: d.id, version: d.version, processDefinitionKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId })),
+        processes: result.deployments
+          .filter((d) => d.kind === 'process')
+          .map((d) => ({
+            bpmnProcessId: d.id,
+            version: d.version,
+            processDefinitionKey: d.key,
+            resourceName: d.resourceName,
+            tenantId: d.tenantId,
+          })),
       };
     }),
 
-    CreateProcessInstance: unary(async (req) => engine.createProcessInstance(createRequest(req)), { backpressure: true }),
+    CreateProcessInstance: unary(async (req) => engine.createProcessInstance(createRequest(req)), {
+      backpressure: true,
+    }),
 
     CreateProcessInstanceWithResult: unary(
       async (req) => {
         const inner = (req.request as Req | undefined) ?? {};
-        const timeout = Math.min(n(req.requestTimeout) > 0 ? n(req.requestTimeout) : DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS);
+        const timeout = Math.min(
+          n(req.requestTimeout) > 0 ? n(req.requestTimeout) : DEFAULT_REQUEST_TIMEOUT_MS,
+          MAX_TIMER_MS,
+        );
         const { created, finished } = await engine.createProcessInstanceWithResult(createRequest(inner), timeout);
         const fetch = Array.isArray(req.fetchVariables) ? (req.fetchVariables as string[]) : [];
-        const vars = fetch.length ? Object.fromEntries(Object.entries(finished.variables).filter(([k]) => fetch.includes(k))) : finished.variables;
+        const vars = fetch.length
+          ? Object.fromEntries(Object.entries(finished.variables).filter(([k]) => fetch.includes(k)))
+          : finished.variables;
         return { ...created, variables: JSON.stringify(vars) };
       },
       { backpressure: true },
@@ -159,7 +218,13 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
     }),
 
     FailJob: unary(async (req) => {
-      await engine.failJob(key(req.jobKey, 'job key'), n(req.retries), s(req.errorMessage), n(req.retryBackOff), parseVariables(s(req.variables)));
+      await engine.failJob(
+        key(req.jobKey, 'job key'),
+        n(req.retries),
+        s(req.errorMessage),
+        n(req.retryBackOff),
+        parseVariables(s(req.variables)),
+      );
       return {};
     }),
 
@@ -186,14 +251,25 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
     }),
 
     SetVariables: unary(async (req) => {
-      const k = await engine.setVariables(key(req.elementInstanceKey, 'element instance key'), parseVariables(s(req.variables)), req.local === true);
+      const k = await engine.setVariables(
+        key(req.elementInstanceKey, 'element instance key'),
+        parseVariables(s(req.variables)),
+        req.local === true,
+      );
       return { key: k };
     }),
 
     PublishMessage: unary(
       async (req) => {
         const t = tenant(req.tenantId);
-        const k = await engine.publishMessage({ name: s(req.name), correlationKey: s(req.correlationKey), timeToLive: n(req.timeToLive), messageId: s(req.messageId), variables: parseVariables(s(req.variables)), tenantId: t });
+        const k = await engine.publishMessage({
+          name: s(req.name),
+          correlationKey: s(req.correlationKey),
+          timeToLive: n(req.timeToLive),
+          messageId: s(req.messageId),
+          variables: parseVariables(s(req.variables)),
+          tenantId: t,
+        });
         return { key: k, tenantId: t };
       },
       { backpressure: true },
@@ -268,7 +344,10 @@ export function gatewayHandlers(engine: Engine, logger: Logger, topology: () => 
             return true;
           },
         });
-        timer = setTimeout(() => finish(), Math.min(requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : requestTimeout, MAX_TIMER_MS));
+        timer = setTimeout(
+          () => finish(),
+          Math.min(requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : requestTimeout, MAX_TIMER_MS),
+        );
         recheck = setInterval(() => void attempt(), RECHECK_MS);
       });
     }) as grpc.handleServerStreamingCall<Req, unknown>,

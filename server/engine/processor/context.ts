@@ -52,7 +52,12 @@ export interface EngineServices {
   /** Offers the command's new activatable jobs to waiting workers (called at flush): jobs taken are written as activated. */
   offerJobs?(ctx: CommandContext, jobs: Record<string, unknown>[]): void;
   /** The definition a call activity binds to (versionTag: latest with that tag; deployment: deployed with the caller). */
-  boundDefinition(db: DbSource, bpmnProcessId: string, tenantId: string, binding: { versionTag?: string; deploymentKey?: number }): Promise<Definition | undefined>;
+  boundDefinition(
+    db: DbSource,
+    bpmnProcessId: string,
+    tenantId: string,
+    binding: { versionTag?: string; deploymentKey?: number },
+  ): Promise<Definition | undefined>;
 }
 
 export interface EventRecord {
@@ -166,7 +171,11 @@ export class CommandContext {
       // such groups could each wait for the other (PostgreSQL notices after deadlock_timeout, 1 s by
       // default, a stall of every command in both). A group only tries; when a lock is taken, the
       // group is rolled back and its commands run alone, where waiting is safe.
-      const rows = await pgRows<{ ok: boolean }>(this.tx, 'select bool_and(pg_try_advisory_xact_lock(k)) as ok from unnest($1::bigint[]) as k', [missing]);
+      const rows = await pgRows<{ ok: boolean }>(
+        this.tx,
+        'select bool_and(pg_try_advisory_xact_lock(k)) as ok from unnest($1::bigint[]) as k',
+        [missing],
+      );
       if (!rows[0]?.ok) throw new LockBusy();
     } else if (missing.length === 1) await pgRows(this.tx, 'select pg_advisory_xact_lock($1::bigint)', missing);
     // unnest yields the array in order, and the locks are taken row by row in that order.
@@ -180,13 +189,15 @@ export class CommandContext {
    * several commands in one) reads subscriptions from the table, and must find them there.
    */
   async writeMessageSubscriptions(tenantId: string, messageName: string, correlationKey: string): Promise<void> {
-    const matches = (r: Record<string, unknown>) => r.tenantId === tenantId && r.messageName === messageName && r.correlationKey === correlationKey;
+    const matches = (r: Record<string, unknown>) =>
+      r.tenantId === tenantId && r.messageName === messageName && r.correlationKey === correlationKey;
     if (!this.messageSubscriptions.some(matches)) return;
     const gone = new Set(this.removedOwners.get('message') ?? []);
     const now = this.messageSubscriptions.filter(matches);
     const live = now.filter((r) => !gone.has(r.elementInstanceKey as number) && !this.targetRemoved(r));
     // Removed later in this transaction? The batch's deletes see rows written by earlier statements.
-    for (let i = this.messageSubscriptions.length - 1; i >= 0; i--) if (matches(this.messageSubscriptions[i])) this.messageSubscriptions.splice(i, 1);
+    for (let i = this.messageSubscriptions.length - 1; i >= 0; i--)
+      if (matches(this.messageSubscriptions[i])) this.messageSubscriptions.splice(i, 1);
     if (live.length) await this.trx('engineMessageSubscriptions').insert(live);
   }
 
@@ -196,7 +207,9 @@ export class CommandContext {
   }
 
   private targetRemoved(r: Record<string, unknown>): boolean {
-    return this.removedTargets.some((t) => t.ownerKey === r.elementInstanceKey && t.targets.includes(r.targetElementId as string));
+    return this.removedTargets.some(
+      (t) => t.ownerKey === r.elementInstanceKey && t.targets.includes(r.targetElementId as string),
+    );
   }
 
   /** Marks a root as locked by a query the caller ran itself (e.g. a join with FOR UPDATE OF the root). */
@@ -214,7 +227,8 @@ export class CommandContext {
       await this.lockRoot(loaded.pi.rootKey);
       loaded = await this.load(key, false);
     }
-    if (!loaded || loaded.pi.state !== 'ACTIVE') throw notFound(`Expected to find an active process instance with key '${key}', but none was found`);
+    if (!loaded || loaded.pi.state !== 'ACTIVE')
+      throw notFound(`Expected to find an active process instance with key '${key}', but none was found`);
     this.lockedRoots.add(loaded.pi.key === loaded.pi.rootKey ? loaded.pi.key : loaded.pi.rootKey);
     const def = await this.services.definition(this, loaded.pi.processDefinitionKey);
     const state = InstanceState.fromRows(loaded.pi, def.model, loaded.elements, loaded.variables);
@@ -240,8 +254,20 @@ export class CommandContext {
     }
   }
 
-  private async load(key: number, lock: boolean): Promise<{ pi: ProcessInstanceRow; elements: ElementInstance[]; variables: { scopeKey: number; name: string; value: unknown }[] } | undefined> {
-    const rows = await pgRows<LoadedRow>(this.tx, `${LOAD_SQL} where p.key = $1${lock ? ' for update of p' : ''}`, [key]);
+  private async load(
+    key: number,
+    lock: boolean,
+  ): Promise<
+    | {
+        pi: ProcessInstanceRow;
+        elements: ElementInstance[];
+        variables: { scopeKey: number; name: string; value: unknown }[];
+      }
+    | undefined
+  > {
+    const rows = await pgRows<LoadedRow>(this.tx, `${LOAD_SQL} where p.key = $1${lock ? ' for update of p' : ''}`, [
+      key,
+    ]);
     const row = rows[0];
     if (!row) return undefined;
     const loaded = fromLoaded(row);
@@ -280,7 +306,8 @@ export class CommandContext {
   async flush(notify?: { channel: string; payload: (type: string) => string }): Promise<void> {
     const batch = new WriteBatch();
     for (const state of this.instances.values()) state.flush(batch, this.now);
-    if (this.userTasks.size) batch.insert('engine_user_tasks', userTaskWrites(this.userTasks.values()), USER_TASK_UPSERT);
+    if (this.userTasks.size)
+      batch.insert('engine_user_tasks', userTaskWrites(this.userTasks.values()), USER_TASK_UPSERT);
     const removed = (kind: string) => new Set(this.removedOwners.get(kind) ?? []);
     const targetGone = (r: Record<string, unknown>) => this.targetRemoved(r);
     const keep = (rows: Record<string, unknown>[], kind: string) => {
@@ -293,10 +320,18 @@ export class CommandContext {
     batch.insert('engine_timers', keep(this.timers, 'timer'));
     batch.insert('engine_message_subscriptions', keep(this.messageSubscriptions, 'message'));
     batch.insert('engine_signal_subscriptions', keep(this.signalSubscriptions, 'signal'));
-    const tables: Record<string, string> = { job: 'engine_jobs', timer: 'engine_timers', message: 'engine_message_subscriptions', signal: 'engine_signal_subscriptions' };
+    const tables: Record<string, string> = {
+      job: 'engine_jobs',
+      timer: 'engine_timers',
+      message: 'engine_message_subscriptions',
+      signal: 'engine_signal_subscriptions',
+    };
     for (const t of this.removedTargets) {
       for (const table of ['engine_timers', 'engine_message_subscriptions', 'engine_signal_subscriptions']) {
-        batch.add(`delete from ${table} where element_instance_key = ? and target_element_id = any(?::text[])`, [t.ownerKey, t.targets]);
+        batch.add(`delete from ${table} where element_instance_key = ? and target_element_id = any(?::text[])`, [
+          t.ownerKey,
+          t.targets,
+        ]);
       }
     }
     for (const [kind, keys] of this.removedOwners) {
@@ -307,18 +342,42 @@ export class CommandContext {
     const newIncidents = this.incidents.filter((i) => !incidentOwners.has(i.elementInstanceKey as number));
     batch.insert('engine_incidents', newIncidents);
     if (incidentOwners.size) {
-      batch.add("update engine_incidents set state = 'RESOLVED' where element_instance_key = any(?::bigint[]) and state = 'ACTIVE' returning key, process_instance_key", [[...incidentOwners]], 'resolved_incidents');
-      batch.add("insert into engine_events (key, value_type, intent, process_instance_key, created_at) select key, 'INCIDENT', 'RESOLVED', process_instance_key, ?::timestamptz from resolved_incidents", [this.now.toISOString()]);
+      batch.add(
+        "update engine_incidents set state = 'RESOLVED' where element_instance_key = any(?::bigint[]) and state = 'ACTIVE' returning key, process_instance_key",
+        [[...incidentOwners]],
+        'resolved_incidents',
+      );
+      batch.add(
+        "insert into engine_events (key, value_type, intent, process_instance_key, created_at) select key, 'INCIDENT', 'RESOLVED', process_instance_key, ?::timestamptz from resolved_incidents",
+        [this.now.toISOString()],
+      );
     }
-    if (this.resolvedIncidentKeys.length) batch.add("update engine_incidents set state = 'RESOLVED' where key = any(?::bigint[])", [this.resolvedIncidentKeys]);
+    if (this.resolvedIncidentKeys.length)
+      batch.add("update engine_incidents set state = 'RESOLVED' where key = any(?::bigint[])", [
+        this.resolvedIncidentKeys,
+      ]);
     const now = this.now.toISOString();
     batch.insert(
       'engine_events',
-      this.events.map((e) => ({ key: e.key, valueType: e.valueType, intent: e.intent, processInstanceKey: e.processInstanceKey, elementId: e.elementId ?? null, elementType: e.elementType ?? null, payload: e.payload ?? null, createdAt: now })),
+      this.events.map((e) => ({
+        key: e.key,
+        valueType: e.valueType,
+        intent: e.intent,
+        processInstanceKey: e.processInstanceKey,
+        elementId: e.elementId ?? null,
+        elementType: e.elementType ?? null,
+        payload: e.payload ?? null,
+        createdAt: now,
+      })),
     );
     // The write is the transaction's last statement: a command that wrote only this runs without BEGIN/COMMIT.
     this.tx.lastStatement?.();
-    await batch.run(this.tx, notify && this.wakeTypes.size ? { channel: notify.channel, payloads: [...this.wakeTypes].map(notify.payload) } : undefined);
+    await batch.run(
+      this.tx,
+      notify && this.wakeTypes.size
+        ? { channel: notify.channel, payloads: [...this.wakeTypes].map(notify.payload) }
+        : undefined,
+    );
   }
 }
 
@@ -334,8 +393,16 @@ interface LoadedRow {
   variables: { scopeKey: number; name: string; value: unknown }[];
 }
 
-function fromLoaded(row: LoadedRow): { pi: ProcessInstanceRow; elements: ElementInstance[]; variables: { scopeKey: number; name: string; value: unknown }[] } {
-  return { pi: camelKeys(row.pi) as unknown as ProcessInstanceRow, elements: row.elements.map((e) => camelKeys(e) as unknown as ElementInstance), variables: row.variables };
+function fromLoaded(row: LoadedRow): {
+  pi: ProcessInstanceRow;
+  elements: ElementInstance[];
+  variables: { scopeKey: number; name: string; value: unknown }[];
+} {
+  return {
+    pi: camelKeys(row.pi) as unknown as ProcessInstanceRow,
+    elements: row.elements.map((e) => camelKeys(e) as unknown as ElementInstance),
+    variables: row.variables,
+  };
 }
 
 function camelKeys(row: Record<string, unknown>): Record<string, unknown> {

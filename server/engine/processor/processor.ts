@@ -5,7 +5,16 @@ import { EngineError, onlyNotFound } from '../errors.js';
 import { messageLock } from '../state/message-locks.js';
 import { rawRows } from '../state/sql.js';
 import { InstanceState, type ElementInstance, type Owned } from '../state/instance.js';
-import { TRANSITION_STATE, applyChanges, listenerHeaders, loadUserTask, saveUserTask, snapshot, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
+import {
+  TRANSITION_STATE,
+  applyChanges,
+  listenerHeaders,
+  loadUserTask,
+  saveUserTask,
+  snapshot,
+  type TaskChanges,
+  type UserTaskRow,
+} from '../state/user-tasks.js';
 import type { CommandContext, Definition } from './context.js';
 
 /** Opens a planned wait (timer, message or signal subscription); a message wait names its advisory lock (state/message-locks.ts). */
@@ -13,7 +22,14 @@ type Wait = (() => Promise<void>) & { lock?: string };
 
 /** A step of a command, processed in order (like Zeebe's follow-up commands). */
 type Step =
-  | { t: 'activate'; pi: number; elementId: string; scopeKey: number; variables?: Record<string, unknown>; startId?: string }
+  | {
+      t: 'activate';
+      pi: number;
+      elementId: string;
+      scopeKey: number;
+      variables?: Record<string, unknown>;
+      startId?: string;
+    }
   | { t: 'run'; pi: number; key: number }
   | { t: 'complete'; pi: number; key: number; variables?: Record<string, unknown> }
   | { t: 'flow'; pi: number; flowId: string; scopeKey: number }
@@ -31,7 +47,13 @@ class IncidentSignal extends Error {
 }
 
 /** Zeebe's user task intents for a denied transition. */
-const DENIED_INTENT: Record<TaskListenerEvent, string> = { creating: 'CREATION_DENIED', assigning: 'ASSIGNMENT_DENIED', updating: 'UPDATE_DENIED', completing: 'COMPLETION_DENIED', canceling: 'CANCELATION_DENIED' };
+const DENIED_INTENT: Record<TaskListenerEvent, string> = {
+  creating: 'CREATION_DENIED',
+  assigning: 'ASSIGNMENT_DENIED',
+  updating: 'UPDATE_DENIED',
+  completing: 'COMPLETION_DENIED',
+  canceling: 'CANCELATION_DENIED',
+};
 
 const CONTAINERS = new Set<ElementType>(['PROCESS', 'SUB_PROCESS', 'EVENT_SUB_PROCESS']);
 
@@ -68,7 +90,13 @@ export class Processor {
   async createInstance(
     def: Definition,
     variables: Record<string, unknown>,
-    opts: { startId?: string; startIds?: string[]; parent?: { pi: InstanceState; element: ElementInstance }; startCorrelationKey?: string; tenantId?: string } = {},
+    opts: {
+      startId?: string;
+      startIds?: string[];
+      parent?: { pi: InstanceState; element: ElementInstance };
+      startCorrelationKey?: string;
+      tenantId?: string;
+    } = {},
   ): Promise<InstanceState> {
     const key = await this.ctx.key();
     const parentPi = opts.parent?.pi.pi;
@@ -88,7 +116,15 @@ export class Processor {
       def.model,
     );
     this.ctx.adopt(state);
-    const proc: ElementInstance = { key, processInstanceKey: key, parentKey: null, elementId: def.model.bpmnProcessId, elementType: 'PROCESS', state: 'ACTIVATING', data: {} };
+    const proc: ElementInstance = {
+      key,
+      processInstanceKey: key,
+      parentKey: null,
+      elementId: def.model.bpmnProcessId,
+      elementType: 'PROCESS',
+      state: 'ACTIVATING',
+      data: {},
+    };
     state.add(proc);
     for (const [name, value] of Object.entries(variables)) this.setVar(state, key, name, value);
     if (opts.startId) proc.data.startId = opts.startId;
@@ -123,13 +159,23 @@ export class Processor {
   }
 
   /** Handles a fired trigger (timer, message, signal) owned by an element instance; false if it no longer applies. */
-  async trigger(state: InstanceState, ownerKey: number, targetId: string, variables: Record<string, unknown>): Promise<boolean> {
+  async trigger(
+    state: InstanceState,
+    ownerKey: number,
+    targetId: string,
+    variables: Record<string, unknown>,
+  ): Promise<boolean> {
     const ok = await this.triggerNow(state, ownerKey, targetId, variables);
     await this.run();
     return ok;
   }
 
-  private async triggerNow(state: InstanceState, ownerKey: number, targetId: string, variables: Record<string, unknown>): Promise<boolean> {
+  private async triggerNow(
+    state: InstanceState,
+    ownerKey: number,
+    targetId: string,
+    variables: Record<string, unknown>,
+  ): Promise<boolean> {
     const owner = state.elements.get(ownerKey);
     if (!owner) return false;
     const target = state.model.elements.get(targetId);
@@ -141,7 +187,13 @@ export class Processor {
       await this.finishElement(state, owner, 'COMPLETED');
       this.steps.push({ t: 'activate', pi: state.pi.key, elementId: targetId, scopeKey: owner.parentKey!, variables });
     } else if (target.type === 'BOUNDARY_EVENT') {
-      await this.interruptThen(state, owner, target.interrupting, { t: 'activate', pi: state.pi.key, elementId: targetId, scopeKey: owner.parentKey!, variables });
+      await this.interruptThen(state, owner, target.interrupting, {
+        t: 'activate',
+        pi: state.pi.key,
+        elementId: targetId,
+        scopeKey: owner.parentKey!,
+        variables,
+      });
     } else if (target.type === 'START_EVENT' && target.scopeId) {
       // An event subprocess start event: the owner is the scope that contains the event subprocess.
       await this.startEventSubprocess(state, owner, target, variables);
@@ -150,7 +202,12 @@ export class Processor {
   }
 
   /** Throws a BPMN error from an element (job ThrowError, error end event); false when nothing catches it. */
-  async throwError(state: InstanceState, from: ElementInstance, code: string, variables: Record<string, unknown>): Promise<boolean> {
+  async throwError(
+    state: InstanceState,
+    from: ElementInstance,
+    code: string,
+    variables: Record<string, unknown>,
+  ): Promise<boolean> {
     const caught = await this.findCatch(state, from, 'error', code);
     if (!caught) return false;
     await this.catchEvent(caught.state, caught.owner, caught.target, variables);
@@ -201,11 +258,24 @@ export class Processor {
       if (!(err instanceof IncidentSignal)) throw err;
       const key = s.t === 'run' || s.t === 'complete' ? s.key : undefined;
       const el = key !== undefined ? state.elements.get(key) : undefined;
-      if (el) await this.raiseIncident(state, el, err.errorType, err.message, el.state === 'COMPLETING' ? 'complete' : 'activate');
+      if (el)
+        await this.raiseIncident(
+          state,
+          el,
+          err.errorType,
+          err.message,
+          el.state === 'COMPLETING' ? 'complete' : 'activate',
+        );
     }
   }
 
-  private async activate(state: InstanceState, elementId: string, scope: ElementInstance, variables?: Record<string, unknown>, startId?: string): Promise<void> {
+  private async activate(
+    state: InstanceState,
+    elementId: string,
+    scope: ElementInstance,
+    variables?: Record<string, unknown>,
+    startId?: string,
+  ): Promise<void> {
     const def = state.model.elements.get(elementId)!;
     const el: ElementInstance = {
       key: await this.ctx.key(),
@@ -224,7 +294,7 @@ export class Processor {
 
   private visible(state: InstanceState, key: number | null): Record<string, unknown> {
     const chain: number[] = [];
-    for (let k = key; k !== null; ) {
+    for (let k = key; k !== null;) {
       chain.push(k);
       k = state.elements.get(k)?.parentKey ?? null;
     }
@@ -238,7 +308,13 @@ export class Processor {
 
   private setVar(state: InstanceState, scopeKey: number, name: string, value: unknown): void {
     const existed = state.setVariable(scopeKey, name, value);
-    this.ctx.event({ key: scopeKey, valueType: 'VARIABLE', intent: existed ? 'UPDATED' : 'CREATED', processInstanceKey: state.pi.key, payload: { name, scopeKey } });
+    this.ctx.event({
+      key: scopeKey,
+      valueType: 'VARIABLE',
+      intent: existed ? 'UPDATED' : 'CREATED',
+      processInstanceKey: state.pi.key,
+      payload: { name, scopeKey },
+    });
   }
 
   /** Zeebe's propagation: update the first scope up the tree that has the name, else create it at the root. */
@@ -261,7 +337,15 @@ export class Processor {
   }
 
   private logElement(state: InstanceState, el: ElementInstance, intent: string): void {
-    this.ctx.event({ key: el.key, valueType: 'PROCESS_INSTANCE', intent, processInstanceKey: state.pi.key, elementId: el.elementId, elementType: el.elementType, payload: { flowScopeKey: el.parentKey, bpmnProcessId: state.pi.bpmnProcessId } });
+    this.ctx.event({
+      key: el.key,
+      valueType: 'PROCESS_INSTANCE',
+      intent,
+      processInstanceKey: state.pi.key,
+      elementId: el.elementId,
+      elementType: el.elementType,
+      payload: { flowScopeKey: el.parentKey, bpmnProcessId: state.pi.bpmnProcessId },
+    });
   }
 
   private async runActivation(state: InstanceState, el: ElementInstance): Promise<void> {
@@ -316,9 +400,14 @@ export class Processor {
         if (def.job) {
           const vars = this.visible(state, el.key);
           const jobType = check(this.feelOrStatic(def.job.type, vars));
-          if (typeof jobType !== 'string' || !jobType) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the job type of '${def.id}' to be a non-empty string, but was '${JSON.stringify(jobType)}'`);
+          if (typeof jobType !== 'string' || !jobType)
+            throw new IncidentSignal(
+              'EXTRACT_VALUE_ERROR',
+              `Expected the job type of '${def.id}' to be a non-empty string, but was '${JSON.stringify(jobType)}'`,
+            );
           const retries = Number(check(this.feelOrStatic(def.job.retries, vars)));
-          if (!Number.isInteger(retries)) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the retries of '${def.id}' to be a number`);
+          if (!Number.isInteger(retries))
+            throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the retries of '${def.id}' to be a number`);
           const boundaries = await this.planBoundaries(state, el, def);
           activated();
           await this.openWaits(boundaries);
@@ -335,7 +424,10 @@ export class Processor {
           const code = String(check(this.feelOrStatic(def.event.code, this.visible(state, el.key))));
           // A caught error terminates the scope that holds this end event.
           if (!(await this.throwError(state, el, code, {}))) {
-            throw new IncidentSignal('UNHANDLED_ERROR_EVENT', `Expected to throw an error event with the code '${code}', but it was not caught. No error events are available in the scope.`);
+            throw new IncidentSignal(
+              'UNHANDLED_ERROR_EVENT',
+              `Expected to throw an error event with the code '${code}', but it was not caught. No error events are available in the scope.`,
+            );
           }
           return;
         }
@@ -358,7 +450,8 @@ export class Processor {
           activated();
           const scope = state.elements.get(el.parentKey!)!;
           const waiting: number[] = [];
-          for (const sibling of state.children(scope.key)) if (sibling.key !== el.key && !(await this.terminate(state, sibling))) waiting.push(sibling.key);
+          for (const sibling of state.children(scope.key))
+            if (sibling.key !== el.key && !(await this.terminate(state, sibling))) waiting.push(sibling.key);
           // Siblings waiting for canceling listeners: the scope is checked again once they are gone.
           this.afterTerminated(state, scope, waiting, { t: 'scope', pi, key: scope.key });
           this.steps.push({ t: 'complete', pi, key: el.key });
@@ -375,7 +468,14 @@ export class Processor {
         // The row is written with the command's batch (saveUserTask), as it is after its first transition step.
         el.data.userTaskKey = task.key;
         state.touch(el);
-        this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CREATING', processInstanceKey: pi, elementId: def.id, payload: { elementInstanceKey: el.key } });
+        this.ctx.event({
+          key: task.key,
+          valueType: 'USER_TASK',
+          intent: 'CREATING',
+          processInstanceKey: pi,
+          elementId: def.id,
+          payload: { elementInstanceKey: el.key },
+        });
         await this.userTaskTransition(state, el, task, 'creating', '', {});
         return;
       }
@@ -407,18 +507,27 @@ export class Processor {
           const flow = state.model.flows.get(fid)!;
           if (fid === def.defaultFlow || !flow.condition) continue;
           const r = check(this.feel(flow.condition, vars), 'CONDITION_ERROR');
-          if (r !== true && r !== false && r !== null) throw new IncidentSignal('CONDITION_ERROR', `Expected the condition of '${fid}' to be a boolean, but was '${JSON.stringify(r)}'`);
+          if (r !== true && r !== false && r !== null)
+            throw new IncidentSignal(
+              'CONDITION_ERROR',
+              `Expected the condition of '${fid}' to be a boolean, but was '${JSON.stringify(r)}'`,
+            );
           if (r === true) {
             chosen.push(fid);
             if (type === 'EXCLUSIVE_GATEWAY') break;
           }
         }
         if (!chosen.length) {
-          const unconditional = def.outgoing.filter((f) => f !== def.defaultFlow && !state.model.flows.get(f)!.condition);
+          const unconditional = def.outgoing.filter(
+            (f) => f !== def.defaultFlow && !state.model.flows.get(f)!.condition,
+          );
           if (def.defaultFlow) chosen.push(def.defaultFlow);
           else if (unconditional.length) chosen.push(unconditional[0]);
           else if (def.outgoing.length)
-            throw new IncidentSignal('CONDITION_ERROR', `Expected at least one condition to evaluate to true, or to have a default flow (gateway '${def.id}')`);
+            throw new IncidentSignal(
+              'CONDITION_ERROR',
+              `Expected at least one condition to evaluate to true, or to have a default flow (gateway '${def.id}')`,
+            );
         }
         el.data.flows = chosen;
         activated();
@@ -440,23 +549,48 @@ export class Processor {
       case 'CALL_ACTIVITY': {
         const vars = this.visible(state, el.key);
         const processId = check(this.feelOrStatic(def.call!.processId, vars), 'CALLED_ELEMENT_ERROR');
-        if (typeof processId !== 'string') throw new IncidentSignal('CALLED_ELEMENT_ERROR', `Expected the called process id of '${def.id}' to be a string`);
+        if (typeof processId !== 'string')
+          throw new IncidentSignal(
+            'CALLED_ELEMENT_ERROR',
+            `Expected the called process id of '${def.id}' to be a string`,
+          );
         const call = def.call!;
         const services = this.ctx.services;
         let called: Definition | undefined;
-        if (call.bindingType === 'latest') called = await services.latestDefinition(this.ctx, processId, state.pi.tenantId);
-        else if (call.bindingType === 'versionTag') called = await services.boundDefinition(this.ctx, processId, state.pi.tenantId, { versionTag: call.versionTag });
+        if (call.bindingType === 'latest')
+          called = await services.latestDefinition(this.ctx, processId, state.pi.tenantId);
+        else if (call.bindingType === 'versionTag')
+          called = await services.boundDefinition(this.ctx, processId, state.pi.tenantId, {
+            versionTag: call.versionTag,
+          });
         else {
           const caller = await services.definition(this.ctx, state.pi.processDefinitionKey);
-          called = await services.boundDefinition(this.ctx, processId, state.pi.tenantId, { deploymentKey: caller.row.deploymentKey });
+          called = await services.boundDefinition(this.ctx, processId, state.pi.tenantId, {
+            deploymentKey: caller.row.deploymentKey,
+          });
         }
-        const binding = call.bindingType === 'latest' ? '' : call.bindingType === 'versionTag' ? ` with version tag '${call.versionTag}'` : ' in the same deployment as the calling process';
-        if (!called) throw new IncidentSignal('CALLED_ELEMENT_ERROR', `Expected process with BPMN process id '${processId}'${binding} to be deployed, but not found.`);
-        if (!called.model.elements.get(called.model.bpmnProcessId)?.noneStart) throw new IncidentSignal('CALLED_ELEMENT_ERROR', `Expected process '${processId}' to have a none start event`);
+        const binding =
+          call.bindingType === 'latest'
+            ? ''
+            : call.bindingType === 'versionTag'
+              ? ` with version tag '${call.versionTag}'`
+              : ' in the same deployment as the calling process';
+        if (!called)
+          throw new IncidentSignal(
+            'CALLED_ELEMENT_ERROR',
+            `Expected process with BPMN process id '${processId}'${binding} to be deployed, but not found.`,
+          );
+        if (!called.model.elements.get(called.model.bpmnProcessId)?.noneStart)
+          throw new IncidentSignal(
+            'CALLED_ELEMENT_ERROR',
+            `Expected process '${processId}' to have a none start event`,
+          );
         const boundaries = await this.planBoundaries(state, el, def);
         activated();
         await this.openWaits(boundaries);
-        const childVars = def.call!.propagateAllParentVariables ? vars : Object.fromEntries(state.variables.get(el.key) ?? []);
+        const childVars = def.call!.propagateAllParentVariables
+          ? vars
+          : Object.fromEntries(state.variables.get(el.key) ?? []);
         const child = await this.createInstance(called, childVars, { parent: { pi: state, element: el } });
         el.data.childPi = child.pi.key;
         state.touch(el);
@@ -470,7 +604,9 @@ export class Processor {
 
   private triggeredByGateway(state: InstanceState, el: ElementInstance): boolean {
     const def = state.model.elements.get(el.elementId)!;
-    return def.incoming.some((f) => state.model.elements.get(state.model.flows.get(f)!.source)?.type === 'EVENT_BASED_GATEWAY');
+    return def.incoming.some(
+      (f) => state.model.elements.get(state.model.flows.get(f)!.source)?.type === 'EVENT_BASED_GATEWAY',
+    );
   }
 
   // ---------- user tasks ----------
@@ -483,29 +619,48 @@ export class Processor {
       if (value === undefined) return null;
       const v = check(this.feelOrStatic(value, vars));
       if (v === null) return null;
-      if (typeof v !== 'string') throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the ${what} of '${def.id}' to be a string, but was '${JSON.stringify(v)}'`);
+      if (typeof v !== 'string')
+        throw new IncidentSignal(
+          'EXTRACT_VALUE_ERROR',
+          `Expected the ${what} of '${def.id}' to be a string, but was '${JSON.stringify(v)}'`,
+        );
       return v;
     };
     const names = (value: string | undefined, what: string): string[] => {
       if (value === undefined) return [];
       const v = check(this.feelOrStatic(value, vars));
       if (v === null) return [];
-      if (typeof v === 'string') return v.split(',').map((x) => x.trim()).filter(Boolean);
+      if (typeof v === 'string')
+        return v
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean);
       if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
-      throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the ${what} of '${def.id}' to be a list of strings, but was '${JSON.stringify(v)}'`);
+      throw new IncidentSignal(
+        'EXTRACT_VALUE_ERROR',
+        `Expected the ${what} of '${def.id}' to be a list of strings, but was '${JSON.stringify(v)}'`,
+      );
     };
     const date = (value: string | undefined, what: string): string | null => {
       const v = text(value, what);
       if (v === null || v === '') return null;
       const d = new Date(v);
-      if (Number.isNaN(d.getTime())) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the ${what} of '${def.id}' to be an ISO 8601 date-time, but was '${v}'`);
+      if (Number.isNaN(d.getTime()))
+        throw new IncidentSignal(
+          'EXTRACT_VALUE_ERROR',
+          `Expected the ${what} of '${def.id}' to be an ISO 8601 date-time, but was '${v}'`,
+        );
       return d.toISOString();
     };
     let priority = 50;
     if (ut.priority !== undefined) {
       const p = check(this.feelOrStatic(ut.priority, vars));
       const n = typeof p === 'string' ? Number(p) : p;
-      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the priority of '${def.id}' to be an integer from 0 to 100, but was '${JSON.stringify(p)}'`);
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 100)
+        throw new IncidentSignal(
+          'EXTRACT_VALUE_ERROR',
+          `Expected the priority of '${def.id}' to be an integer from 0 to 100, but was '${JSON.stringify(p)}'`,
+        );
       priority = n;
     }
     let formKey: number | null = null;
@@ -518,8 +673,17 @@ export class Processor {
         q = q.andWhere({ deploymentKey: caller.row.deploymentKey });
       }
       const form = (await q.orderBy('version', 'desc').first('key')) as { key: number | string } | undefined;
-      const binding = ut.formBinding === 'latest' ? '' : ut.formBinding === 'versionTag' ? ` with version tag '${ut.formVersionTag ?? ''}'` : ' in the same deployment as the process';
-      if (!form) throw new IncidentSignal('FORM_NOT_FOUND', `Expected to find a form with id '${formId ?? ''}'${binding}, but no form with this id is found`);
+      const binding =
+        ut.formBinding === 'latest'
+          ? ''
+          : ut.formBinding === 'versionTag'
+            ? ` with version tag '${ut.formVersionTag ?? ''}'`
+            : ' in the same deployment as the process';
+      if (!form)
+        throw new IncidentSignal(
+          'FORM_NOT_FOUND',
+          `Expected to find a form with id '${formId ?? ''}'${binding}, but no form with this id is found`,
+        );
       formKey = Number(form.key);
     }
     return {
@@ -551,11 +715,21 @@ export class Processor {
 
   /** The user task of an element instance, locked; undefined when the element has none. */
   async userTaskOf(el: ElementInstance): Promise<UserTaskRow | undefined> {
-    return el.data.userTaskKey === undefined ? undefined : loadUserTask(this.ctx.sql, el.data.userTaskKey, true, this.ctx.userTasks);
+    return el.data.userTaskKey === undefined
+      ? undefined
+      : loadUserTask(this.ctx.sql, el.data.userTaskKey, true, this.ctx.userTasks);
   }
 
   /** Starts a transition of a user task (changes applied at once, restored if a listener denies); its listeners run in order. */
-  async userTaskTransition(state: InstanceState, el: ElementInstance, task: UserTaskRow, eventType: TaskListenerEvent, action: string, changes: TaskChanges, variables?: Record<string, unknown>): Promise<void> {
+  async userTaskTransition(
+    state: InstanceState,
+    el: ElementInstance,
+    task: UserTaskRow,
+    eventType: TaskListenerEvent,
+    action: string,
+    changes: TaskChanges,
+    variables?: Record<string, unknown>,
+  ): Promise<void> {
     task.pending = { eventType, index: 0, action, variables, before: snapshot(task) };
     task.state = TRANSITION_STATE[eventType];
     applyChanges(task, changes);
@@ -563,7 +737,12 @@ export class Processor {
   }
 
   /** A listener job of the task completed (gRPC without a result, REST with corrections or a denial). */
-  async userTaskListenerDone(state: InstanceState, el: ElementInstance, task: UserTaskRow, result: { denied: boolean; deniedReason?: string; corrections: TaskChanges }): Promise<void> {
+  async userTaskListenerDone(
+    state: InstanceState,
+    el: ElementInstance,
+    task: UserTaskRow,
+    result: { denied: boolean; deniedReason?: string; corrections: TaskChanges },
+  ): Promise<void> {
     const pending = task.pending;
     if (!pending) return;
     if (result.denied) {
@@ -571,11 +750,26 @@ export class Processor {
       task.state = 'CREATED';
       task.pending = null;
       saveUserTask(this.ctx.userTasks, task);
-      this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: DENIED_INTENT[pending.eventType], processInstanceKey: state.pi.key, elementId: el.elementId, payload: { deniedReason: result.deniedReason ?? '' } });
+      this.ctx.event({
+        key: task.key,
+        valueType: 'USER_TASK',
+        intent: DENIED_INTENT[pending.eventType],
+        processInstanceKey: state.pi.key,
+        elementId: el.elementId,
+        payload: { deniedReason: result.deniedReason ?? '' },
+      });
       return;
     }
     applyChanges(task, result.corrections);
-    if (Object.keys(result.corrections).length) this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CORRECTED', processInstanceKey: state.pi.key, elementId: el.elementId, payload: { ...result.corrections } });
+    if (Object.keys(result.corrections).length)
+      this.ctx.event({
+        key: task.key,
+        valueType: 'USER_TASK',
+        intent: 'CORRECTED',
+        processInstanceKey: state.pi.key,
+        elementId: el.elementId,
+        payload: { ...result.corrections },
+      });
     pending.index += 1;
     await this.nextListener(state, el, task);
   }
@@ -593,14 +787,27 @@ export class Processor {
       await this.createJob(state, el, def, listener.type, retries, listenerHeaders(task, pending.action));
       return;
     }
-    const intent = pending.eventType === 'creating' ? 'CREATED' : pending.eventType === 'completing' ? 'COMPLETED' : pending.eventType === 'assigning' ? 'ASSIGNED' : 'UPDATED';
+    const intent =
+      pending.eventType === 'creating'
+        ? 'CREATED'
+        : pending.eventType === 'completing'
+          ? 'COMPLETED'
+          : pending.eventType === 'assigning'
+            ? 'ASSIGNED'
+            : 'UPDATED';
     task.pending = null;
     if (pending.eventType === 'canceling') {
       // The last canceling listener is done: the task is canceled and its element terminates.
       task.state = 'CANCELED';
       task.completionDate = this.ctx.now.toISOString();
       saveUserTask(this.ctx.userTasks, task);
-      this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
+      this.ctx.event({
+        key: task.key,
+        valueType: 'USER_TASK',
+        intent: 'CANCELED',
+        processInstanceKey: state.pi.key,
+        elementId: el.elementId,
+      });
       await this.terminationDone(state, el);
       return;
     }
@@ -613,10 +820,24 @@ export class Processor {
       task.state = 'CREATED';
       saveUserTask(this.ctx.userTasks, task);
     }
-    this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent, processInstanceKey: state.pi.key, elementId: el.elementId, payload: { action: pending.action } });
+    this.ctx.event({
+      key: task.key,
+      valueType: 'USER_TASK',
+      intent,
+      processInstanceKey: state.pi.key,
+      elementId: el.elementId,
+      payload: { action: pending.action },
+    });
   }
 
-  private async createJob(state: InstanceState, el: ElementInstance, def: FlowElement, type: string, retries: number, headers?: Record<string, string>): Promise<void> {
+  private async createJob(
+    state: InstanceState,
+    el: ElementInstance,
+    def: FlowElement,
+    type: string,
+    retries: number,
+    headers?: Record<string, string>,
+  ): Promise<void> {
     const key = await this.ctx.key();
     const path: number[] = [];
     for (let k: number | null = el.key; k !== null; k = state.elements.get(k)?.parentKey ?? null) path.push(k);
@@ -639,32 +860,64 @@ export class Processor {
     this.own(el, 'job');
     state.touch(el);
     this.ctx.wakeTypes.add(type);
-    this.ctx.event({ key, valueType: 'JOB', intent: 'CREATED', processInstanceKey: state.pi.key, elementId: def.id, payload: { type, retries, elementInstanceKey: el.key } });
+    this.ctx.event({
+      key,
+      valueType: 'JOB',
+      intent: 'CREATED',
+      processInstanceKey: state.pi.key,
+      elementId: def.id,
+      payload: { type, retries, elementInstanceKey: el.key },
+    });
   }
 
   /** Evaluates what a wait (timer / message / signal) for `targetId` needs; returns a function that opens it. */
-  private async planWait(state: InstanceState, owner: ElementInstance, targetId: string, vars: Record<string, unknown>): Promise<Wait> {
+  private async planWait(
+    state: InstanceState,
+    owner: ElementInstance,
+    targetId: string,
+    vars: Record<string, unknown>,
+  ): Promise<Wait> {
     const target = state.model.elements.get(targetId)!;
     const ev = target.event;
     const interrupting = target.interrupting;
     if (ev?.kind === 'timer' && ev.timer) {
       const raw = check(this.feelOrStatic(ev.timer.expression, vars));
       const schedule = scheduleTimer(ev.timer.kind, String(raw), this.ctx.now);
-      if ('error' in schedule) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Invalid timer of '${targetId}': ${schedule.error}`);
+      if ('error' in schedule)
+        throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Invalid timer of '${targetId}': ${schedule.error}`);
       return async () => {
         const key = await this.ctx.key();
-        this.ctx.timers.push({ key, dueAt: schedule.dueAt.toISOString(), elementInstanceKey: owner.key, processInstanceKey: state.pi.key, rootKey: state.pi.rootKey, targetElementId: targetId, repetitions: schedule.repetitions, cycle: schedule.cycle ?? null });
+        this.ctx.timers.push({
+          key,
+          dueAt: schedule.dueAt.toISOString(),
+          elementInstanceKey: owner.key,
+          processInstanceKey: state.pi.key,
+          rootKey: state.pi.rootKey,
+          targetElementId: targetId,
+          repetitions: schedule.repetitions,
+          cycle: schedule.cycle ?? null,
+        });
         this.ctx.noteTimer(schedule.dueAt);
         this.own(owner, 'timer');
         state.touch(owner);
-        this.ctx.event({ key, valueType: 'TIMER', intent: 'CREATED', processInstanceKey: state.pi.key, elementId: targetId, payload: { dueDate: schedule.dueAt.toISOString() } });
+        this.ctx.event({
+          key,
+          valueType: 'TIMER',
+          intent: 'CREATED',
+          processInstanceKey: state.pi.key,
+          elementId: targetId,
+          payload: { dueDate: schedule.dueAt.toISOString() },
+        });
       };
     }
     if (ev?.kind === 'message') {
       const name = check(this.feelOrStatic(ev.messageName ?? '', vars));
       const correlation = check(this.feel(ev.correlationKey ?? '=null', vars));
       if (typeof correlation !== 'string' && typeof correlation !== 'number') {
-        throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Failed to extract the correlation key for '${targetId}': The value must be either a string or a number, but was ${JSON.stringify(correlation)}.`);
+        throw new IncidentSignal(
+          'EXTRACT_VALUE_ERROR',
+          `Failed to extract the correlation key for '${targetId}': The value must be either a string or a number, but was ${JSON.stringify(correlation)}.`,
+        );
       }
       const lock = messageLock(state.pi.tenantId, String(name), String(correlation));
       const open = async () => {
@@ -685,7 +938,11 @@ export class Processor {
         // the buffer read below is a new statement, so it sees any message committed before the lock.
         await this.ctx.lockMessages([lock]);
         // A buffered message may be waiting already: the first (oldest) match correlates at once.
-        const buffered = await rawRows<{ key: number; variables: Record<string, unknown>; correlatedProcessIds: string[] }>(
+        const buffered = await rawRows<{
+          key: number;
+          variables: Record<string, unknown>;
+          correlatedProcessIds: string[];
+        }>(
           this.ctx.trx,
           `select key, variables, correlated_process_ids from engine_messages
             where name = ? and correlation_key = ? and expires_at > ? and tenant_id = ?
@@ -695,10 +952,18 @@ export class Processor {
         );
         const msg = buffered[0];
         if (msg) {
-          await this.ctx.trx('engineMessages')
+          await this.ctx
+            .trx('engineMessages')
             .where({ key: msg.key })
             .update({ correlatedProcessIds: JSON.stringify([...msg.correlatedProcessIds, state.pi.bpmnProcessId]) });
-          this.ctx.event({ key: msg.key, valueType: 'MESSAGE', intent: 'CORRELATED', processInstanceKey: state.pi.key, elementId: targetId, payload: { messageName: sub.messageName, correlationKey: sub.correlationKey } });
+          this.ctx.event({
+            key: msg.key,
+            valueType: 'MESSAGE',
+            intent: 'CORRELATED',
+            processInstanceKey: state.pi.key,
+            elementId: targetId,
+            payload: { messageName: sub.messageName, correlationKey: sub.correlationKey },
+          });
           if (!interrupting) {
             this.ctx.messageSubscriptions.push(sub);
             this.own(owner, 'message');
@@ -716,7 +981,15 @@ export class Processor {
       const name = check(this.feelOrStatic(ev.signalName ?? '', vars));
       return async () => {
         const key = await this.ctx.key();
-        this.ctx.signalSubscriptions.push({ key, signalName: String(name), elementInstanceKey: owner.key, processInstanceKey: state.pi.key, rootKey: state.pi.rootKey, targetElementId: targetId, interrupting });
+        this.ctx.signalSubscriptions.push({
+          key,
+          signalName: String(name),
+          elementInstanceKey: owner.key,
+          processInstanceKey: state.pi.key,
+          rootKey: state.pi.rootKey,
+          targetElementId: targetId,
+          interrupting,
+        });
         this.own(owner, 'signal');
         state.touch(owner);
       };
@@ -725,7 +998,12 @@ export class Processor {
   }
 
   /** Triggers once the current chain of steps has run (see afterSteps). */
-  private async deferTrigger(state: InstanceState, ownerKey: number, targetId: string, variables: Record<string, unknown>): Promise<void> {
+  private async deferTrigger(
+    state: InstanceState,
+    ownerKey: number,
+    targetId: string,
+    variables: Record<string, unknown>,
+  ): Promise<void> {
     this.afterSteps.push({ t: 'trigger', pi: state.pi.key, ownerKey, targetId, variables });
   }
 
@@ -743,12 +1021,17 @@ export class Processor {
     const plans: Wait[] = [];
     for (const b of def.boundaryEvents) {
       const kind = state.model.elements.get(b)!.event?.kind;
-      if (kind === 'timer' || kind === 'message' || kind === 'signal') plans.push(await this.planWait(state, el, b, vars));
+      if (kind === 'timer' || kind === 'message' || kind === 'signal')
+        plans.push(await this.planWait(state, el, b, vars));
     }
     return plans;
   }
 
-  private async runCompletion(state: InstanceState, el: ElementInstance, variables?: Record<string, unknown>): Promise<void> {
+  private async runCompletion(
+    state: InstanceState,
+    el: ElementInstance,
+    variables?: Record<string, unknown>,
+  ): Promise<void> {
     const def = state.model.elements.get(el.elementId)!;
     // A terminating element (waiting for canceling listeners) never completes.
     if (el.state === 'ACTIVATING' || el.state === 'TERMINATING') return;
@@ -785,14 +1068,20 @@ export class Processor {
       await this.innerCompleted(state, parent, el, def);
       return;
     }
-    const rootVariables = el.elementType === 'PROCESS' ? Object.fromEntries(state.variables.get(state.pi.key) ?? []) : {};
+    const rootVariables =
+      el.elementType === 'PROCESS' ? Object.fromEntries(state.variables.get(state.pi.key) ?? []) : {};
     await this.finishElement(state, el, 'COMPLETED');
     if (el.elementType === 'PROCESS') return this.processFinished(state, rootVariables);
     // Leave the element.
     let flows: string[];
     if (def.type === 'EXCLUSIVE_GATEWAY' || def.type === 'INCLUSIVE_GATEWAY') flows = el.data.flows ?? [];
     else if (def.type === 'INTERMEDIATE_THROW_EVENT' && def.event?.kind === 'link') {
-      const target = [...state.model.elements.values()].find((c) => c.type === 'INTERMEDIATE_CATCH_EVENT' && c.event?.linkName === def.event?.linkName && c.scopeId === def.scopeId);
+      const target = [...state.model.elements.values()].find(
+        (c) =>
+          c.type === 'INTERMEDIATE_CATCH_EVENT' &&
+          c.event?.linkName === def.event?.linkName &&
+          c.scopeId === def.scopeId,
+      );
       if (target) this.steps.push({ t: 'activate', pi, elementId: target.id, scopeKey: el.parentKey! });
       return;
     } else flows = def.outgoing;
@@ -801,7 +1090,11 @@ export class Processor {
   }
 
   /** Removes a finished element and everything it owns; logs the transition. */
-  private async finishElement(state: InstanceState, el: ElementInstance, how: 'COMPLETED' | 'TERMINATED'): Promise<void> {
+  private async finishElement(
+    state: InstanceState,
+    el: ElementInstance,
+    how: 'COMPLETED' | 'TERMINATED',
+  ): Promise<void> {
     this.removeWaits(state, el);
     state.remove(el);
     this.logElement(state, el, how === 'COMPLETED' ? 'ELEMENT_COMPLETED' : 'ELEMENT_TERMINATED');
@@ -833,7 +1126,13 @@ export class Processor {
     if (!scope || scope.state === 'TERMINATING') return;
     const flow = state.model.flows.get(flowId)!;
     const target = state.model.elements.get(flow.target)!;
-    this.ctx.event({ key: scopeKey, valueType: 'PROCESS_INSTANCE', intent: 'SEQUENCE_FLOW_TAKEN', processInstanceKey: state.pi.key, elementId: flowId });
+    this.ctx.event({
+      key: scopeKey,
+      valueType: 'PROCESS_INSTANCE',
+      intent: 'SEQUENCE_FLOW_TAKEN',
+      processInstanceKey: state.pi.key,
+      elementId: flowId,
+    });
     if ((target.type === 'PARALLEL_GATEWAY' || target.type === 'INCLUSIVE_GATEWAY') && target.incoming.length > 1) {
       const joins = (scope.data.joins ??= {});
       const tokens = (joins[target.id] ??= {});
@@ -867,7 +1166,8 @@ export class Processor {
   /** True when an active element (or a token waiting at another join) of the scope can reach the gateway. */
   private canStillArrive(state: InstanceState, scope: ElementInstance, gw: FlowElement): boolean {
     const sources: string[] = state.children(scope.key).map((c) => c.elementId);
-    for (const [other, tokens] of Object.entries(scope.data.joins ?? {})) if (other !== gw.id && Object.values(tokens).some((n) => n > 0)) sources.push(other);
+    for (const [other, tokens] of Object.entries(scope.data.joins ?? {}))
+      if (other !== gw.id && Object.values(tokens).some((n) => n > 0)) sources.push(other);
     for (const s of this.pendingActivations(state, scope.key)) sources.push(s);
     return sources.some((s) => reaches(state.model, s, gw.id));
   }
@@ -902,14 +1202,31 @@ export class Processor {
   private async activateBody(state: InstanceState, body: ElementInstance, def: FlowElement): Promise<void> {
     const loop = def.loop!;
     const items = check(this.feel(loop.inputCollection, this.visible(state, body.key)));
-    if (!Array.isArray(items)) throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the input collection of '${def.id}' to be a list, but was '${JSON.stringify(items)}'`);
+    if (!Array.isArray(items))
+      throw new IncidentSignal(
+        'EXTRACT_VALUE_ERROR',
+        `Expected the input collection of '${def.id}' to be a list, but was '${JSON.stringify(items)}'`,
+      );
     const boundaries = await this.planBoundaries(state, body, def);
     body.state = 'ACTIVATED';
-    body.data.mi = { size: items.length, next: 0, active: 0, completed: 0, terminated: 0, items: loop.sequential ? items : [] };
+    body.data.mi = {
+      size: items.length,
+      next: 0,
+      active: 0,
+      completed: 0,
+      terminated: 0,
+      items: loop.sequential ? items : [],
+    };
     state.touch(body);
     this.logElement(state, body, 'ELEMENT_ACTIVATED');
     await this.openWaits(boundaries);
-    if (loop.outputCollection) this.setVar(state, body.key, loop.outputCollection, items.map(() => null));
+    if (loop.outputCollection)
+      this.setVar(
+        state,
+        body.key,
+        loop.outputCollection,
+        items.map(() => null),
+      );
     if (!items.length) {
       this.steps.push({ t: 'complete', pi: state.pi.key, key: body.key });
       return;
@@ -918,29 +1235,58 @@ export class Processor {
     else for (let i = 0; i < items.length; i++) await this.spawnInner(state, body, def, i, items[i]);
   }
 
-  private async spawnInner(state: InstanceState, body: ElementInstance, def: FlowElement, index: number, item: unknown): Promise<void> {
+  private async spawnInner(
+    state: InstanceState,
+    body: ElementInstance,
+    def: FlowElement,
+    index: number,
+    item: unknown,
+  ): Promise<void> {
     const mi = body.data.mi!;
     mi.next = index + 1;
     mi.active += 1;
     state.touch(body);
-    const inner: ElementInstance = { key: await this.ctx.key(), processInstanceKey: state.pi.key, parentKey: body.key, elementId: def.id, elementType: def.type, state: 'ACTIVATING', data: {} };
+    const inner: ElementInstance = {
+      key: await this.ctx.key(),
+      processInstanceKey: state.pi.key,
+      parentKey: body.key,
+      elementId: def.id,
+      elementType: def.type,
+      state: 'ACTIVATING',
+      data: {},
+    };
     state.add(inner);
     if (def.loop!.inputElement) this.setVar(state, inner.key, def.loop!.inputElement, item);
     this.setVar(state, inner.key, 'loopCounter', index + 1);
     this.steps.push({ t: 'run', pi: state.pi.key, key: inner.key });
   }
 
-  private async innerCompleted(state: InstanceState, body: ElementInstance, inner: ElementInstance, def: FlowElement): Promise<void> {
+  private async innerCompleted(
+    state: InstanceState,
+    body: ElementInstance,
+    inner: ElementInstance,
+    def: FlowElement,
+  ): Promise<void> {
     const loop = def.loop!;
     const mi = body.data.mi!;
     const innerVars = this.visible(state, inner.key);
     // Evaluate first (either may raise an incident on the inner instance), then apply.
-    const output = loop.outputCollection && loop.outputElement ? check(this.feel(loop.outputElement, innerVars)) : undefined;
+    const output =
+      loop.outputCollection && loop.outputElement ? check(this.feel(loop.outputElement, innerVars)) : undefined;
     let done = false;
     if (loop.completionCondition) {
-      const counters = { numberOfInstances: mi.size, numberOfActiveInstances: mi.active - 1, numberOfCompletedInstances: mi.completed + 1, numberOfTerminatedInstances: mi.terminated };
+      const counters = {
+        numberOfInstances: mi.size,
+        numberOfActiveInstances: mi.active - 1,
+        numberOfCompletedInstances: mi.completed + 1,
+        numberOfTerminatedInstances: mi.terminated,
+      };
       const r = check(this.feel(loop.completionCondition, { ...innerVars, ...counters }));
-      if (typeof r !== 'boolean') throw new IncidentSignal('EXTRACT_VALUE_ERROR', `Expected the completion condition of '${def.id}' to be a boolean, but was '${JSON.stringify(r)}'`);
+      if (typeof r !== 'boolean')
+        throw new IncidentSignal(
+          'EXTRACT_VALUE_ERROR',
+          `Expected the completion condition of '${def.id}' to be a boolean, but was '${JSON.stringify(r)}'`,
+        );
       done = r;
     }
     if (loop.outputCollection && loop.outputElement) {
@@ -991,7 +1337,13 @@ export class Processor {
     if (el.data.owns?.includes('incident')) this.ctx.removeOwned('incident', el.key);
     if (el.data.userTaskKey !== undefined) {
       const task = await loadUserTask(this.ctx.sql, el.data.userTaskKey, true, this.ctx.userTasks);
-      if (task && task.state !== 'COMPLETED' && task.state !== 'CANCELED' && (await this.cancelUserTask(state, el, task))) waits = true;
+      if (
+        task &&
+        task.state !== 'COMPLETED' &&
+        task.state !== 'CANCELED' &&
+        (await this.cancelUserTask(state, el, task))
+      )
+        waits = true;
     }
     if (waits) {
       if (el.data.userTaskKey === undefined) this.removeWaits(state, el);
@@ -1025,11 +1377,18 @@ export class Processor {
       for (const o of owns) if (o !== 'job') this.ctx.removeOwned(o, el.key);
       if (owns.includes('job')) {
         // Not through removeOwned, which would also drop the listener job opened below in this command.
-        for (let i = this.ctx.jobs.length - 1; i >= 0; i--) if (this.ctx.jobs[i].elementInstanceKey === el.key) this.ctx.jobs.splice(i, 1);
+        for (let i = this.ctx.jobs.length - 1; i >= 0; i--)
+          if (this.ctx.jobs[i].elementInstanceKey === el.key) this.ctx.jobs.splice(i, 1);
         await this.ctx.trx('engineJobs').where({ elementInstanceKey: el.key }).delete();
       }
       el.data.owns = [];
-      this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELING', processInstanceKey: state.pi.key, elementId: el.elementId });
+      this.ctx.event({
+        key: task.key,
+        valueType: 'USER_TASK',
+        intent: 'CANCELING',
+        processInstanceKey: state.pi.key,
+        elementId: el.elementId,
+      });
       await this.userTaskTransition(state, el, task, 'canceling', '', {});
       return true;
     }
@@ -1038,14 +1397,26 @@ export class Processor {
     task.pending = null;
     task.completionDate = this.ctx.now.toISOString();
     saveUserTask(this.ctx.userTasks, task);
-    this.ctx.event({ key: task.key, valueType: 'USER_TASK', intent: 'CANCELED', processInstanceKey: state.pi.key, elementId: el.elementId });
+    this.ctx.event({
+      key: task.key,
+      valueType: 'USER_TASK',
+      intent: 'CANCELED',
+      processInstanceKey: state.pi.key,
+      elementId: el.elementId,
+    });
     return false;
   }
 
   /** Interrupts (terminates) an owner if asked, then runs `step` once the owner has terminated. */
-  private async interruptThen(state: InstanceState, owner: ElementInstance, interrupting: boolean | undefined, step: Step): Promise<void> {
+  private async interruptThen(
+    state: InstanceState,
+    owner: ElementInstance,
+    interrupting: boolean | undefined,
+    step: Step,
+  ): Promise<void> {
     const scope = owner.parentKey !== null ? state.elements.get(owner.parentKey) : undefined;
-    if (interrupting && !(await this.terminate(state, owner)) && scope) this.afterTerminated(state, scope, [owner.key], step);
+    if (interrupting && !(await this.terminate(state, owner)) && scope)
+      this.afterTerminated(state, scope, [owner.key], step);
     else this.steps.push(step);
   }
 
@@ -1087,7 +1458,14 @@ export class Processor {
   }
 
   /** Creates an incident on an element; `phase` says what ResolveIncident retries. */
-  async raiseIncident(state: InstanceState, el: ElementInstance, errorType: string, message: string, phase: 'activate' | 'complete' | 'job', jobKey?: number): Promise<number> {
+  async raiseIncident(
+    state: InstanceState,
+    el: ElementInstance,
+    errorType: string,
+    message: string,
+    phase: 'activate' | 'complete' | 'job',
+    jobKey?: number,
+  ): Promise<number> {
     const key = await this.ctx.key();
     this.ctx.incidents.push({
       key,
@@ -1106,7 +1484,14 @@ export class Processor {
     });
     this.own(el, 'incident');
     state.touch(el);
-    this.ctx.event({ key, valueType: 'INCIDENT', intent: 'CREATED', processInstanceKey: state.pi.key, elementId: el.elementId, payload: { errorType, errorMessage: message, elementInstanceKey: el.key, jobKey: jobKey ?? null } });
+    this.ctx.event({
+      key,
+      valueType: 'INCIDENT',
+      intent: 'CREATED',
+      processInstanceKey: state.pi.key,
+      elementId: el.elementId,
+      payload: { errorType, errorMessage: message, elementInstanceKey: el.key, jobKey: jobKey ?? null },
+    });
     return key;
   }
 
@@ -1151,17 +1536,40 @@ export class Processor {
   }
 
   /** Triggers a catching boundary event or event subprocess (errors and escalations). */
-  private async catchEvent(state: InstanceState, owner: ElementInstance, target: FlowElement, variables: Record<string, unknown>): Promise<void> {
+  private async catchEvent(
+    state: InstanceState,
+    owner: ElementInstance,
+    target: FlowElement,
+    variables: Record<string, unknown>,
+  ): Promise<void> {
     if (target.type === 'BOUNDARY_EVENT') {
-      await this.interruptThen(state, owner, target.interrupting, { t: 'activate', pi: state.pi.key, elementId: target.id, scopeKey: owner.parentKey!, variables });
+      await this.interruptThen(state, owner, target.interrupting, {
+        t: 'activate',
+        pi: state.pi.key,
+        elementId: target.id,
+        scopeKey: owner.parentKey!,
+        variables,
+      });
     } else {
       await this.startEventSubprocess(state, owner, target, variables);
     }
   }
 
-  private async startEventSubprocess(state: InstanceState, scope: ElementInstance, start: FlowElement, variables: Record<string, unknown>): Promise<void> {
+  private async startEventSubprocess(
+    state: InstanceState,
+    scope: ElementInstance,
+    start: FlowElement,
+    variables: Record<string, unknown>,
+  ): Promise<void> {
     if (scope.data.interrupted) return;
-    const activateStart: Step = { t: 'activate', pi: state.pi.key, elementId: start.scopeId!, scopeKey: scope.key, variables, startId: start.id };
+    const activateStart: Step = {
+      t: 'activate',
+      pi: state.pi.key,
+      elementId: start.scopeId!,
+      scopeKey: scope.key,
+      variables,
+      startId: start.id,
+    };
     if (start.interrupting) {
       // Whatever waited for terminating children (e.g. an interrupting boundary event) no longer applies.
       delete scope.data.afterTerminated;
@@ -1179,7 +1587,6 @@ export class Processor {
     }
     this.steps.push(activateStart);
   }
-
 }
 
 const reachCache = new WeakMap<ProcessModel, Map<string, Set<string>>>();
@@ -1207,4 +1614,3 @@ function reaches(model: ProcessModel, from: string, to: string): boolean {
   }
   return set.has(to);
 }
-

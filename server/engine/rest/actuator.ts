@@ -10,7 +10,10 @@ export function routeActuator(health: EngineHealth, path: string): { type: strin
   const m = health.messageInconsistencies;
   if (path === '/actuator/health') {
     const correlation = { status: m.open > 0 ? 'INCONSISTENT' : 'UP', details: m };
-    return { type: 'application/json', text: JSON.stringify({ status: 'UP', components: { messageCorrelation: correlation } }) };
+    return {
+      type: 'application/json',
+      text: JSON.stringify({ status: 'UP', components: { messageCorrelation: correlation } }),
+    };
   }
   if (path === '/actuator/prometheus') {
     const text = [

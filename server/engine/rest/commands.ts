@@ -56,18 +56,26 @@ function optInt(body: Json, name: string): number | undefined {
   const v = body[name];
   if (v === undefined || v === null) return undefined;
   const n = typeof v === 'string' && /^-?\d{1,16}$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw bad(`Expected '${name}' to be an integer, but was '${String(v)}'`);
+  if (typeof n !== 'number' || !Number.isSafeInteger(n))
+    throw bad(`Expected '${name}' to be an integer, but was '${String(v)}'`);
   return n;
 }
 
 function optStrings(body: Json, name: string): string[] {
   const v = body[name];
   if (v === undefined || v === null) return [];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw bad(`Expected '${name}' to be a list of strings`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw bad(`Expected '${name}' to be a list of strings`);
   return v as string[];
 }
 
-const LISTENER_EVENT: Record<string, string> = { creating: 'CREATING', assigning: 'ASSIGNING', updating: 'UPDATING', completing: 'COMPLETING', canceling: 'CANCELING' };
+const LISTENER_EVENT: Record<string, string> = {
+  creating: 'CREATING',
+  assigning: 'ASSIGNING',
+  updating: 'UPDATING',
+  completing: 'COMPLETING',
+  canceling: 'CANCELING',
+};
 
 /** The ActivatedJobResult shape: listener jobs carry kind TASK_LISTENER, their event type and the task's properties. */
 async function activatedJobs(db: Knex | Knex.Transaction, jobs: ActivatedJob[]): Promise<Json[]> {
@@ -75,7 +83,12 @@ async function activatedJobs(db: Knex | Knex.Transaction, jobs: ActivatedJob[]):
   const taskKeys = headersOf.map((h) => h['io.camunda.zeebe:userTaskKey']).filter((k): k is string => !!k);
   const events = new Map<string, string>();
   if (taskKeys.length) {
-    const rows = (await db('engineUserTasks').whereIn('key', taskKeys).select('key', db.raw("pending->>'eventType' as event_type"))) as { key: string | number; eventType: string | null }[];
+    const rows = (await db('engineUserTasks')
+      .whereIn('key', taskKeys)
+      .select('key', db.raw("pending->>'eventType' as event_type"))) as {
+      key: string | number;
+      eventType: string | null;
+    }[];
     for (const r of rows) if (r.eventType) events.set(String(r.key), r.eventType);
   }
   return jobs.map((j, i) => {
@@ -119,7 +132,13 @@ async function activatedJobs(db: Knex | Knex.Transaction, jobs: ActivatedJob[]):
 }
 
 /** Activates jobs, waiting (long polling) until one comes or the request timeout passes. */
-function activateWithLongPoll(engine: EngineCommands, request: ActivateRequest, requestTimeout: number, gone: () => boolean, onGone: (callback: () => void) => void): Promise<ActivatedJob[]> {
+function activateWithLongPoll(
+  engine: EngineCommands,
+  request: ActivateRequest,
+  requestTimeout: number,
+  gone: () => boolean,
+  onGone: (callback: () => void) => void,
+): Promise<ActivatedJob[]> {
   return new Promise((resolve, reject) => {
     let done = false;
     let busy = false;
@@ -164,18 +183,28 @@ function activateWithLongPoll(engine: EngineCommands, request: ActivateRequest, 
     void attempt().then(() => {
       if (done) return;
       if (requestTimeout < 0) return finish([]);
-      timer = setTimeout(() => finish([]), Math.min(requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : requestTimeout, MAX_TIMER_MS));
+      timer = setTimeout(
+        () => finish([]),
+        Math.min(requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : requestTimeout, MAX_TIMER_MS),
+      );
       recheck = setInterval(() => void attempt(), RECHECK_MS);
     });
   });
 }
 
 /** Reads the parts of a multipart/form-data body (the standard Fetch API parser). */
-async function formParts(req: RestRequest): Promise<{ files: { name: string; content: Buffer }[]; fields: Map<string, string> }> {
-  if (!req.contentType.toLowerCase().startsWith('multipart/form-data')) throw bad("Expected a 'multipart/form-data' body with one or more 'resources'");
+async function formParts(
+  req: RestRequest,
+): Promise<{ files: { name: string; content: Buffer }[]; fields: Map<string, string> }> {
+  if (!req.contentType.toLowerCase().startsWith('multipart/form-data'))
+    throw bad("Expected a 'multipart/form-data' body with one or more 'resources'");
   let form: FormData;
   try {
-    form = await new Request('http://localhost/', { method: 'POST', headers: { 'content-type': req.contentType }, body: new Uint8Array(req.raw) }).formData();
+    form = await new Request('http://localhost/', {
+      method: 'POST',
+      headers: { 'content-type': req.contentType },
+      body: new Uint8Array(req.raw),
+    }).formData();
   } catch {
     throw bad('The multipart body could not be read');
   }
@@ -189,7 +218,11 @@ async function formParts(req: RestRequest): Promise<{ files: { name: string; con
 }
 
 /** Routes the job, process-instance, deployment and message commands; undefined when the path is not one of them. */
-export async function routeCommands(query: <T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) => Promise<T>, engine: EngineCommands, req: RestRequest): Promise<Reply | undefined> {
+export async function routeCommands(
+  query: <T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) => Promise<T>,
+  engine: EngineCommands,
+  req: RestRequest,
+): Promise<Reply | undefined> {
   const { method, path, body } = req;
   if (method === 'POST' && path === '/v2/jobs/activation') {
     const request: ActivateRequest = {
@@ -200,8 +233,10 @@ export async function routeCommands(query: <T>(fn: (db: Knex | Knex.Transaction)
       fetchVariable: optStrings(body, 'fetchVariable'),
       tenantIds: optStrings(body, 'tenantIds'),
     };
-    if (request.timeout <= 0) throw bad(`Expected 'timeout' to be a positive number of milliseconds, but was '${request.timeout}'`);
-    if (request.maxJobsToActivate <= 0) throw bad(`Expected 'maxJobsToActivate' to be greater than zero, but was '${request.maxJobsToActivate}'`);
+    if (request.timeout <= 0)
+      throw bad(`Expected 'timeout' to be a positive number of milliseconds, but was '${request.timeout}'`);
+    if (request.maxJobsToActivate <= 0)
+      throw bad(`Expected 'maxJobsToActivate' to be greater than zero, but was '${request.maxJobsToActivate}'`);
     const jobs = await activateWithLongPoll(engine, request, optInt(body, 'requestTimeout') ?? 0, req.gone, req.onGone);
     return { status: 200, body: { jobs: jobs.length ? await query((db) => activatedJobs(db, jobs)) : [] } };
   }
@@ -214,12 +249,18 @@ export async function routeCommands(query: <T>(fn: (db: Knex | Knex.Transaction)
       if (backOff < 0) throw bad(`Expected 'retryBackOff' to be zero or positive, but was '${backOff}'`);
       await engine.failJob(key, retries, optString(body, 'errorMessage') ?? '', backOff, optObject(body, 'variables'));
     } else if (job[2] === '/error') {
-      await engine.throwError(key, reqString(body, 'errorCode'), optString(body, 'errorMessage') ?? '', optObject(body, 'variables'));
+      await engine.throwError(
+        key,
+        reqString(body, 'errorCode'),
+        optString(body, 'errorMessage') ?? '',
+        optObject(body, 'variables'),
+      );
     } else {
       const changeset = optObject(body, 'changeset');
       const retries = optInt(changeset, 'retries');
       const timeout = optInt(changeset, 'timeout');
-      if (retries === undefined && timeout === undefined) throw bad("Expected a 'changeset' with 'retries' or 'timeout'");
+      if (retries === undefined && timeout === undefined)
+        throw bad("Expected a 'changeset' with 'retries' or 'timeout'");
       if (retries !== undefined) await engine.updateJobRetries(key, retries);
       if (timeout !== undefined) await engine.updateJobTimeout(key, timeout);
     }
@@ -231,7 +272,12 @@ export async function routeCommands(query: <T>(fn: (db: Knex | Knex.Transaction)
     if (!byKey && !byId) throw bad("Expected either a 'processDefinitionId' or a 'processDefinitionKey'");
     if (byKey) keyOf(byKey, 'process definition key');
     const starts = body.startInstructions;
-    if (starts !== undefined && starts !== null && (!Array.isArray(starts) || starts.some((s) => typeof (s as Json)?.elementId !== 'string'))) throw bad("Expected 'startInstructions' to be a list of { elementId }");
+    if (
+      starts !== undefined &&
+      starts !== null &&
+      (!Array.isArray(starts) || starts.some((s) => typeof (s as Json)?.elementId !== 'string'))
+    )
+      throw bad("Expected 'startInstructions' to be a list of { elementId }");
     const version = optInt(body, 'processDefinitionVersion');
     const create = {
       processDefinitionKey: byKey,
@@ -251,9 +297,14 @@ export async function routeCommands(query: <T>(fn: (db: Knex | Knex.Transaction)
     });
     if (body.awaitCompletion === true) {
       const timeout = optInt(body, 'requestTimeout') ?? 0;
-      const { created, finished } = await engine.createProcessInstanceWithResult(create, Math.min(timeout > 0 ? timeout : DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS));
+      const { created, finished } = await engine.createProcessInstanceWithResult(
+        create,
+        Math.min(timeout > 0 ? timeout : DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS),
+      );
       const fetch = optStrings(body, 'fetchVariables');
-      const variables = fetch.length ? Object.fromEntries(Object.entries(finished.variables).filter(([n]) => fetch.includes(n))) : finished.variables;
+      const variables = fetch.length
+        ? Object.fromEntries(Object.entries(finished.variables).filter(([n]) => fetch.includes(n)))
+        : finished.variables;
       return { status: 200, body: answer(created, variables) };
     }
     return { status: 200, body: answer(await engine.createProcessInstance(create), {}) };
@@ -275,8 +326,24 @@ export async function routeCommands(query: <T>(fn: (db: Knex | Knex.Transaction)
         tenantId,
         deployments: deployed.deployments.map((d) =>
           d.kind === 'process'
-            ? { processDefinition: { processDefinitionId: d.id, processDefinitionVersion: d.version, processDefinitionKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId } }
-            : { form: { formId: d.id, version: d.version, formKey: d.key, resourceName: d.resourceName, tenantId: d.tenantId } },
+            ? {
+                processDefinition: {
+                  processDefinitionId: d.id,
+                  processDefinitionVersion: d.version,
+                  processDefinitionKey: d.key,
+                  resourceName: d.resourceName,
+                  tenantId: d.tenantId,
+                },
+              }
+            : {
+                form: {
+                  formId: d.id,
+                  version: d.version,
+                  formKey: d.key,
+                  resourceName: d.resourceName,
+                  tenantId: d.tenantId,
+                },
+              },
         ),
       },
     };
@@ -292,12 +359,17 @@ export async function routeCommands(query: <T>(fn: (db: Knex | Knex.Transaction)
       variables: optObject(body, 'variables'),
       tenantId,
     };
-    if (message.timeToLive < 0) throw bad(`Expected 'timeToLive' to be zero or positive, but was '${message.timeToLive}'`);
+    if (message.timeToLive < 0)
+      throw bad(`Expected 'timeToLive' to be zero or positive, but was '${message.timeToLive}'`);
     const correlated: { processInstanceKey?: number } = {};
     const messageKey = await engine.publishMessage(message, publication ? undefined : correlated);
     if (publication) return { status: 200, body: { tenantId, messageKey } };
     if (correlated.processInstanceKey === undefined) {
-      throw new HttpError(404, `Expected to find subscriptions for message with name '${message.name}' and correlation key '${message.correlationKey}', but none were found.`, 'NOT_FOUND');
+      throw new HttpError(
+        404,
+        `Expected to find subscriptions for message with name '${message.name}' and correlation key '${message.correlationKey}', but none were found.`,
+        'NOT_FOUND',
+      );
     }
     return { status: 200, body: { tenantId, messageKey, processInstanceKey: String(correlated.processInstanceKey) } };
   }

@@ -30,7 +30,16 @@ function iso(v: unknown): string | null {
 
 /** The engine keeps no variable keys: a stable 52-bit number from scope and name stands in (the API's keys are numeric). */
 function variableKey(scopeKey: unknown, name: unknown): string {
-  return String(parseInt(crypto.createHash('sha1').update(`${String(scopeKey)}\u0000${String(name)}`).digest('hex').slice(0, 13), 16));
+  return String(
+    parseInt(
+      crypto
+        .createHash('sha1')
+        .update(`${String(scopeKey)}\u0000${String(name)}`)
+        .digest('hex')
+        .slice(0, 13),
+      16,
+    ),
+  );
 }
 
 /** Leaves out absent values (the API's optional properties are omitted, never null). */
@@ -55,7 +64,8 @@ function page(body: Json): { limit: number; from: number } {
 
 async function search(q: Knex.QueryBuilder, body: Json, map: (row: Json) => Json): Promise<Json> {
   const { limit, from } = page(body);
-  const total = (await q.clone().clearSelect().clearOrder().count({ n: '*' }).first()) as { n: number | string } | undefined;
+  const total = (await q.clone().clearSelect().clearOrder().count({ n: '*' }).first()) as
+    { n: number | string } | undefined;
   const rows = (await q.limit(limit).offset(from)) as Json[];
   return { items: rows.map(map), page: { totalItems: Number(total?.n ?? 0) } };
 }
@@ -69,11 +79,25 @@ function applyFilters(q: Knex.QueryBuilder, filter: Json, columns: Record<string
 }
 
 /** Routes one request; returns the JSON answer. */
-async function route(knex: Knex | Knex.Transaction, method: string, path: string, body: Json, self: { host: string; port: number }): Promise<Json> {
+async function route(
+  knex: Knex | Knex.Transaction,
+  method: string,
+  path: string,
+  body: Json,
+  self: { host: string; port: number },
+): Promise<Json> {
   const filter = (body.filter ?? {}) as Json;
   if (method === 'GET' && path === '/v2/topology') {
     return {
-      brokers: [{ nodeId: 0, host: self.host, port: self.port, partitions: [{ partitionId: 1, role: 'leader', health: 'healthy' }], version: '8.8.0-okno' }],
+      brokers: [
+        {
+          nodeId: 0,
+          host: self.host,
+          port: self.port,
+          partitions: [{ partitionId: 1, role: 'leader', health: 'healthy' }],
+          version: '8.8.0-okno',
+        },
+      ],
       clusterSize: 1,
       partitionsCount: 1,
       replicationFactor: 1,
@@ -81,26 +105,39 @@ async function route(knex: Knex | Knex.Transaction, method: string, path: string
       lastCompletedChangeId: '-1',
     };
   }
-  const processInstance = (r: Json): Json => compact({
-    processInstanceKey: str(r.key),
-    processDefinitionId: r.bpmnProcessId,
-    processDefinitionName: r.bpmnProcessId,
-    processDefinitionVersion: r.version,
-    processDefinitionKey: str(r.processDefinitionKey),
-    parentProcessInstanceKey: str(r.parentProcessInstanceKey),
-    parentElementInstanceKey: str(r.parentElementInstanceKey),
-    startDate: iso(r.createdAt),
-    endDate: iso(r.endedAt),
-    state: r.state,
-    hasIncident: Number(r.incidents ?? 0) > 0,
-    tenantId: r.tenantId,
-  });
+  const processInstance = (r: Json): Json =>
+    compact({
+      processInstanceKey: str(r.key),
+      processDefinitionId: r.bpmnProcessId,
+      processDefinitionName: r.bpmnProcessId,
+      processDefinitionVersion: r.version,
+      processDefinitionKey: str(r.processDefinitionKey),
+      parentProcessInstanceKey: str(r.parentProcessInstanceKey),
+      parentElementInstanceKey: str(r.parentElementInstanceKey),
+      startDate: iso(r.createdAt),
+      endDate: iso(r.endedAt),
+      state: r.state,
+      hasIncident: Number(r.incidents ?? 0) > 0,
+      tenantId: r.tenantId,
+    });
   const piQuery = () =>
     knex('engineProcessInstances as p')
-      .select('p.*', knex.raw("(select count(*) from engine_incidents i where i.process_instance_key = p.key and i.state = 'ACTIVE') as incidents"))
+      .select(
+        'p.*',
+        knex.raw(
+          "(select count(*) from engine_incidents i where i.process_instance_key = p.key and i.state = 'ACTIVE') as incidents",
+        ),
+      )
       .orderBy('p.key');
   if (method === 'POST' && path === '/v2/process-instances/search') {
-    const q = applyFilters(piQuery(), filter, { processInstanceKey: 'p.key', processDefinitionId: 'p.bpmnProcessId', processDefinitionKey: 'p.processDefinitionKey', state: 'p.state', parentProcessInstanceKey: 'p.parentProcessInstanceKey', tenantId: 'p.tenantId' });
+    const q = applyFilters(piQuery(), filter, {
+      processInstanceKey: 'p.key',
+      processDefinitionId: 'p.bpmnProcessId',
+      processDefinitionKey: 'p.processDefinitionKey',
+      state: 'p.state',
+      parentProcessInstanceKey: 'p.parentProcessInstanceKey',
+      tenantId: 'p.tenantId',
+    });
     return search(q, body, processInstance);
   }
   const piMatch = /^\/v2\/process-instances\/(\d+)$/.exec(path);
@@ -120,41 +157,62 @@ async function route(knex: Knex | Knex.Transaction, method: string, path: string
       jobKey: 'jobKey',
       state: 'state',
     });
-    return search(q, body, (r) => compact({
-      incidentKey: str(r.key),
-      processDefinitionKey: str(r.processDefinitionKey),
-      processDefinitionId: r.bpmnProcessId,
-      processInstanceKey: str(r.processInstanceKey),
-      errorType: r.errorType,
-      errorMessage: r.errorMessage,
-      elementId: r.elementId,
-      elementInstanceKey: str(r.elementInstanceKey),
-      jobKey: str(r.jobKey),
-      creationTime: iso(r.createdAt),
-      state: r.state,
-      tenantId: r.tenantId,
-    }));
+    return search(q, body, (r) =>
+      compact({
+        incidentKey: str(r.key),
+        processDefinitionKey: str(r.processDefinitionKey),
+        processDefinitionId: r.bpmnProcessId,
+        processInstanceKey: str(r.processInstanceKey),
+        errorType: r.errorType,
+        errorMessage: r.errorMessage,
+        elementId: r.elementId,
+        elementInstanceKey: str(r.elementInstanceKey),
+        jobKey: str(r.jobKey),
+        creationTime: iso(r.createdAt),
+        state: r.state,
+        tenantId: r.tenantId,
+      }),
+    );
   }
   if (method === 'POST' && path === '/v2/variables/search') {
-    const base = knex('engineVariables as v').join('engineProcessInstances as p', 'p.key', 'v.processInstanceKey').select('v.*', 'p.tenantId').orderBy(['v.scopeKey', 'v.name']);
-    const q = applyFilters(base, filter, { processInstanceKey: 'v.processInstanceKey', scopeKey: 'v.scopeKey', name: 'v.name' });
-    return search(q, body, (r) => compact({
-      variableKey: variableKey(r.scopeKey, r.name),
-      name: r.name,
-      value: JSON.stringify(r.value),
-      processInstanceKey: str(r.processInstanceKey),
-      scopeKey: str(r.scopeKey),
-      tenantId: r.tenantId,
-      isTruncated: false,
-    }));
+    const base = knex('engineVariables as v')
+      .join('engineProcessInstances as p', 'p.key', 'v.processInstanceKey')
+      .select('v.*', 'p.tenantId')
+      .orderBy(['v.scopeKey', 'v.name']);
+    const q = applyFilters(base, filter, {
+      processInstanceKey: 'v.processInstanceKey',
+      scopeKey: 'v.scopeKey',
+      name: 'v.name',
+    });
+    return search(q, body, (r) =>
+      compact({
+        variableKey: variableKey(r.scopeKey, r.name),
+        name: r.name,
+        value: JSON.stringify(r.value),
+        processInstanceKey: str(r.processInstanceKey),
+        scopeKey: str(r.scopeKey),
+        tenantId: r.tenantId,
+        isTruncated: false,
+      }),
+    );
   }
   if (method === 'POST' && path === '/v2/element-instances/search') {
     // Active elements only (finished ones live on in the event log); the start date is their activation record's.
     const started = knex.raw(
       "(select min(ev.created_at) from engine_events ev where ev.process_instance_key = x.process_instance_key and ev.key = x.key and ev.value_type = 'PROCESS_INSTANCE') as started_at",
     );
-    const base = knex('engineElementInstances as x').join('engineProcessInstances as p', 'p.key', 'x.processInstanceKey').select('x.*', 'p.bpmnProcessId', 'p.processDefinitionKey', 'p.tenantId', started).orderBy('x.key');
-    const q = applyFilters(base, filter, { processInstanceKey: 'x.processInstanceKey', elementId: 'x.elementId', elementInstanceKey: 'x.key', type: 'x.elementType', processDefinitionId: 'p.bpmnProcessId', tenantId: 'p.tenantId' });
+    const base = knex('engineElementInstances as x')
+      .join('engineProcessInstances as p', 'p.key', 'x.processInstanceKey')
+      .select('x.*', 'p.bpmnProcessId', 'p.processDefinitionKey', 'p.tenantId', started)
+      .orderBy('x.key');
+    const q = applyFilters(base, filter, {
+      processInstanceKey: 'x.processInstanceKey',
+      elementId: 'x.elementId',
+      elementInstanceKey: 'x.key',
+      type: 'x.elementType',
+      processDefinitionId: 'p.bpmnProcessId',
+      tenantId: 'p.tenantId',
+    });
     return search(q, body, (r) =>
       compact({
         elementInstanceKey: str(r.key),
@@ -166,12 +224,14 @@ async function route(knex: Knex | Knex.Transaction, method: string, path: string
         type: r.elementType,
         state: 'ACTIVE',
         startDate: iso(r.startedAt) ?? new Date(0).toISOString(),
-        hasIncident: Array.isArray((r.data as Json | null)?.owns) && ((r.data as Json).owns as string[]).includes('incident'),
+        hasIncident:
+          Array.isArray((r.data as Json | null)?.owns) && ((r.data as Json).owns as string[]).includes('incident'),
         tenantId: r.tenantId,
       }),
     );
   }
-  if (path.startsWith('/v2/')) throw new HttpError(501, `${method} ${path} is not implemented by the Okno embedded engine`, 'NOT_IMPLEMENTED');
+  if (path.startsWith('/v2/'))
+    throw new HttpError(501, `${method} ${path} is not implemented by the Okno embedded engine`, 'NOT_IMPLEMENTED');
   throw new HttpError(404, `${method} ${path} is not served by the Okno embedded engine`, 'NOT_FOUND');
 }
 
@@ -195,25 +255,50 @@ export const MAX_BODY_BYTES = 4 * 1024 * 1024;
  * for deployments) → 415. Browsers can send text/plain, form and multipart bodies cross-origin without
  * asking first; only these checks keep a web page from writing to the engine.
  */
-function refusal(req: http.IncomingMessage, self: { host: string; port: number }, accepts: (authorization: unknown) => boolean): { status: number; title: string; detail: string; headers?: Record<string, string> } | undefined {
-  const own = new Set([`${self.host}:${self.port}`, `localhost:${self.port}`, `127.0.0.1:${self.port}`, `[::1]:${self.port}`]);
+function refusal(
+  req: http.IncomingMessage,
+  self: { host: string; port: number },
+  accepts: (authorization: unknown) => boolean,
+): { status: number; title: string; detail: string; headers?: Record<string, string> } | undefined {
+  const own = new Set([
+    `${self.host}:${self.port}`,
+    `localhost:${self.port}`,
+    `127.0.0.1:${self.port}`,
+    `[::1]:${self.port}`,
+  ]);
   const hostHeader = (req.headers.host ?? '').toLowerCase();
-  if (!own.has(hostHeader)) return { status: 403, title: 'FORBIDDEN', detail: `Host '${hostHeader}' is not this engine's address` };
+  if (!own.has(hostHeader))
+    return { status: 403, title: 'FORBIDDEN', detail: `Host '${hostHeader}' is not this engine's address` };
   const origin = req.headers.origin;
-  if (origin !== undefined && !(origin.startsWith('http://') && own.has(origin.slice('http://'.length).toLowerCase()))) {
+  if (
+    origin !== undefined &&
+    !(origin.startsWith('http://') && own.has(origin.slice('http://'.length).toLowerCase()))
+  ) {
     return { status: 403, title: 'FORBIDDEN', detail: 'Cross-origin requests are not accepted' };
   }
   if (!accepts(req.headers.authorization)) {
-    return { status: 401, title: 'UNAUTHORIZED', detail: 'The Okno engine needs credentials: CAMUNDA_AUTH_STRATEGY=BASIC with CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD', headers: { 'www-authenticate': 'Basic realm="okno-engine"' } };
+    return {
+      status: 401,
+      title: 'UNAUTHORIZED',
+      detail:
+        'The Okno engine needs credentials: CAMUNDA_AUTH_STRATEGY=BASIC with CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD',
+      headers: { 'www-authenticate': 'Basic realm="okno-engine"' },
+    };
   }
   const length = Number(req.headers['content-length'] ?? 0);
-  if (length > MAX_BODY_BYTES) return { status: 413, title: 'PAYLOAD_TOO_LARGE', detail: `The request body exceeds ${MAX_BODY_BYTES} bytes` };
+  if (length > MAX_BODY_BYTES)
+    return { status: 413, title: 'PAYLOAD_TOO_LARGE', detail: `The request body exceeds ${MAX_BODY_BYTES} bytes` };
   const hasBody = length > 0 || req.headers['transfer-encoding'] !== undefined;
   if (hasBody) {
     const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
     const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/\/$/, '');
     const multipartOk = req.method === 'POST' && path === '/v2/deployments' && type === 'multipart/form-data';
-    if (type !== 'application/json' && !multipartOk) return { status: 415, title: 'UNSUPPORTED_MEDIA_TYPE', detail: `Content-Type '${type || '(none)'}' is not accepted; send application/json` };
+    if (type !== 'application/json' && !multipartOk)
+      return {
+        status: 415,
+        title: 'UNSUPPORTED_MEDIA_TYPE',
+        detail: `Content-Type '${type || '(none)'}' is not accepted; send application/json`,
+      };
   }
   return undefined;
 }
@@ -248,8 +333,20 @@ export async function startRestServer(
     });
     const refused = refusal(req, self, accepts);
     if (refused) {
-      res.writeHead(refused.status, { 'content-type': 'application/problem+json', connection: 'close', ...refused.headers });
-      res.end(JSON.stringify({ type: 'about:blank', title: refused.title, status: refused.status, detail: refused.detail, instance: new URL(req.url ?? '/', 'http://localhost').pathname }));
+      res.writeHead(refused.status, {
+        'content-type': 'application/problem+json',
+        connection: 'close',
+        ...refused.headers,
+      });
+      res.end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: refused.title,
+          status: refused.status,
+          detail: refused.detail,
+          instance: new URL(req.url ?? '/', 'http://localhost').pathname,
+        }),
+      );
       // Read nothing of a refused body; drop the connection once the answer is out.
       req.resume();
       return;
@@ -260,7 +357,15 @@ export async function startRestServer(
       if (size > MAX_BODY_BYTES) {
         if (!res.headersSent) {
           res.writeHead(413, { 'content-type': 'application/problem+json', connection: 'close' });
-          res.end(JSON.stringify({ type: 'about:blank', title: 'PAYLOAD_TOO_LARGE', status: 413, detail: `The request body exceeds ${MAX_BODY_BYTES} bytes`, instance: req.url ?? '/' }));
+          res.end(
+            JSON.stringify({
+              type: 'about:blank',
+              title: 'PAYLOAD_TOO_LARGE',
+              status: 413,
+              detail: `The request body exceeds ${MAX_BODY_BYTES} bytes`,
+              instance: req.url ?? '/',
+            }),
+          );
         }
         req.destroy();
         return;
@@ -283,7 +388,17 @@ export async function startRestServer(
           if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
           body = parsed as Json;
         } catch {
-          answer(400, { type: 'about:blank', title: 'INVALID_ARGUMENT', status: 400, detail: 'The request body is not a valid JSON object', instance: url.pathname }, 'application/problem+json');
+          answer(
+            400,
+            {
+              type: 'about:blank',
+              title: 'INVALID_ARGUMENT',
+              status: 400,
+              detail: 'The request body is not a valid JSON object',
+              instance: url.pathname,
+            },
+            'application/problem+json',
+          );
           return;
         }
       }
@@ -298,7 +413,15 @@ export async function startRestServer(
       const handle = async (): Promise<Reply> =>
         routeClock(clock.clock, clock.controlled, method, path, body) ??
         (await routeUserTasks(query, commands, method, path, body)) ??
-        (await routeCommands(query, commands, { method, path, body, raw, contentType, gone: () => gone, onGone: (h) => (gone ? h() : goneHandlers.push(h)) })) ?? { status: 200, body: await query((db) => route(db, method, path, body, self)) };
+        (await routeCommands(query, commands, {
+          method,
+          path,
+          body,
+          raw,
+          contentType,
+          gone: () => gone,
+          onGone: (h) => (gone ? h() : goneHandlers.push(h)),
+        })) ?? { status: 200, body: await query((db) => route(db, method, path, body, self)) };
       handle().then(
         (reply) => {
           if (reply.body === undefined) {
@@ -311,7 +434,17 @@ export async function startRestServer(
           const status = err instanceof HttpError ? err.status : mapped ? mapped[0] : 500;
           const title = err instanceof HttpError ? (err.title ?? 'INVALID_ARGUMENT') : mapped ? mapped[1] : 'INTERNAL';
           if (status === 500) logger.error({ err }, 'engine REST request failed');
-          answer(status, { type: 'about:blank', title, status, detail: status === 500 ? 'Unexpected engine error' : (err as Error).message, instance: path }, 'application/problem+json');
+          answer(
+            status,
+            {
+              type: 'about:blank',
+              title,
+              status,
+              detail: status === 500 ? 'Unexpected engine error' : (err as Error).message,
+              instance: path,
+            },
+            'application/problem+json',
+          );
         },
       );
     });

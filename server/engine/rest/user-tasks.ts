@@ -43,7 +43,8 @@ export const bad = (detail: string) => new HttpError(400, detail, 'INVALID_ARGUM
 
 /** A key from the path: a positive 64-bit number the engine can hold (its keys are safe integers). */
 export function keyOf(raw: string, what: string): number {
-  if (!/^\d{1,19}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) <= 0) throw bad(`Expected the ${what} to be a numeric key, but was '${raw}'`);
+  if (!/^\d{1,19}$/.test(raw) || !Number.isSafeInteger(Number(raw)) || Number(raw) <= 0)
+    throw bad(`Expected the ${what} to be a numeric key, but was '${raw}'`);
   return Number(raw);
 }
 
@@ -97,7 +98,12 @@ function ops(v: unknown): Ops {
 }
 
 /** Applies a filter property (plain value or $eq/$neq/$in/$exists/$gt/$gte/$lt/$lte/$like) to a column. */
-function filterColumn(q: Knex.QueryBuilder, column: string, value: unknown, cast: (v: unknown) => unknown = (v) => v): Knex.QueryBuilder {
+function filterColumn(
+  q: Knex.QueryBuilder,
+  column: string,
+  value: unknown,
+  cast: (v: unknown) => unknown = (v) => v,
+): Knex.QueryBuilder {
   if (value === undefined || value === null) return q;
   const o = ops(value);
   const compare: Record<string, string> = { $eq: '=', $neq: '<>', $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' };
@@ -106,7 +112,8 @@ function filterColumn(q: Knex.QueryBuilder, column: string, value: unknown, cast
     if (op in compare) q = q.where(column, compare[op], cast(v) as string);
     else if (op === '$in' && Array.isArray(v)) q = q.whereIn(column, v.map(cast) as string[]);
     else if (op === '$exists') q = v === true ? q.whereNotNull(column) : q.whereNull(column);
-    else if (op === '$like' && typeof v === 'string') q = q.where(column, 'like', v.replace(/%/g, '\\%').replace(/_/g, '\\_').replace(/\*/g, '%').replace(/\?/g, '_'));
+    else if (op === '$like' && typeof v === 'string')
+      q = q.where(column, 'like', v.replace(/%/g, '\\%').replace(/_/g, '\\_').replace(/\*/g, '%').replace(/\?/g, '_'));
     else throw bad(`Unsupported filter operator '${op}'`);
   }
   return q;
@@ -117,13 +124,21 @@ function filterMember(q: Knex.QueryBuilder, column: string, value: unknown): Kne
   if (value === undefined || value === null) return q;
   const o = ops(value);
   const names = o.$eq !== undefined ? [o.$eq] : Array.isArray(o.$in) ? o.$in : undefined;
-  if (!names || Object.keys(o).some((k) => k !== '$eq' && k !== '$in')) throw bad(`Expected the filter on '${column}' to be a value, $eq or $in`);
+  if (!names || Object.keys(o).some((k) => k !== '$eq' && k !== '$in'))
+    throw bad(`Expected the filter on '${column}' to be a value, $eq or $in`);
   return q.where((w) => {
     for (const n of names) w.orWhereRaw(`${column} @> ?::jsonb`, [JSON.stringify([String(n)])]);
   });
 }
 
-const SORT: Record<string, string> = { creationDate: 'creation_date', completionDate: 'completion_date', followUpDate: 'follow_up_date', dueDate: 'due_date', priority: 'priority', name: 'name' };
+const SORT: Record<string, string> = {
+  creationDate: 'creation_date',
+  completionDate: 'completion_date',
+  followUpDate: 'follow_up_date',
+  dueDate: 'due_date',
+  priority: 'priority',
+  name: 'name',
+};
 
 const iso = (v: unknown) => {
   const d = new Date(String(v));
@@ -146,7 +161,12 @@ async function searchUserTasks(db: Knex | Knex.Transaction, body: Json): Promise
   q = filterColumn(q, 'process_definition_key', filter.processDefinitionKey);
   q = filterColumn(q, 'process_instance_key', filter.processInstanceKey);
   q = filterColumn(q, 'element_instance_key', filter.elementInstanceKey);
-  for (const [name, column] of [['creationDate', 'creation_date'], ['completionDate', 'completion_date'], ['followUpDate', 'follow_up_date'], ['dueDate', 'due_date']] as const) {
+  for (const [name, column] of [
+    ['creationDate', 'creation_date'],
+    ['completionDate', 'completion_date'],
+    ['followUpDate', 'follow_up_date'],
+    ['dueDate', 'due_date'],
+  ] as const) {
     q = filterColumn(q, column, filter[name], iso);
   }
   q = filterMember(q, 'candidate_groups', filter.candidateGroup);
@@ -154,7 +174,8 @@ async function searchUserTasks(db: Knex | Knex.Transaction, body: Json): Promise
   const page = pageOf(body.page);
   // The sort criteria, then the key (unique), so that a cursor points at exactly one row.
   const order: { column: string; desc: boolean }[] = [];
-  if (body.sort !== undefined && body.sort !== null && !Array.isArray(body.sort)) throw bad("Expected 'sort' to be a list of { field, order }");
+  if (body.sort !== undefined && body.sort !== null && !Array.isArray(body.sort))
+    throw bad("Expected 'sort' to be a list of { field, order }");
   for (const s of (body.sort ?? []) as Json[]) {
     const column = SORT[String(s?.field)];
     if (!column) throw bad(`Unknown sort field '${String(s?.field)}'; expected one of ${Object.keys(SORT).join(', ')}`);
@@ -168,9 +189,11 @@ async function searchUserTasks(db: Knex | Knex.Transaction, body: Json): Promise
   const cursor = page.after ?? page.before;
   const counting = q.clone();
   // Without a cursor the total comes with the rows (one pass over the matches), else from its own count.
-  let rows: Knex.QueryBuilder = cursor === undefined ? q.select('*', (db as Knex).raw('count(*) over () as search_total')) : q.select('*');
+  let rows: Knex.QueryBuilder =
+    cursor === undefined ? q.select('*', (db as Knex).raw('count(*) over () as search_total')) : q.select('*');
   if (cursor !== undefined) rows = afterCursor(rows, order, decodeCursor(cursor, order.length), backward);
-  for (const o of order) rows = rows.orderByRaw(`${o.column} ${o.desc !== backward ? 'desc' : 'asc'} nulls ${backward ? 'first' : 'last'}`);
+  for (const o of order)
+    rows = rows.orderByRaw(`${o.column} ${o.desc !== backward ? 'desc' : 'asc'} nulls ${backward ? 'first' : 'last'}`);
   rows = rows.limit(page.limit);
   if (cursor === undefined) rows = rows.offset(page.from);
   const found = (await rows) as Json[];
@@ -194,12 +217,15 @@ function pageOf(raw: unknown): { limit: number; from: number; after?: string; be
   const int = (name: string, dflt: number, min: number) => {
     const v = p[name];
     if (v === undefined || v === null) return dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw bad(`Expected 'page.${name}' to be an integer of at least ${min}, but was '${String(v)}'`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw bad(`Expected 'page.${name}' to be an integer of at least ${min}, but was '${String(v)}'`);
     return v;
   };
   const limit = Math.min(int('limit', 100, 1), 10_000);
   const from = int('from', 0, 0);
-  for (const name of ['after', 'before'] as const) if (p[name] !== undefined && typeof p[name] !== 'string') throw bad(`Expected 'page.${name}' to be a cursor string`);
+  for (const name of ['after', 'before'] as const)
+    if (p[name] !== undefined && typeof p[name] !== 'string')
+      throw bad(`Expected 'page.${name}' to be a cursor string`);
   const after = p.after as string | undefined;
   const before = p.before as string | undefined;
   if ([after !== undefined, before !== undefined, p.from !== undefined && p.from !== null].filter(Boolean).length > 1) {
@@ -221,7 +247,12 @@ function encodeCursor(row: Json, order: { column: string }[]): string {
 function decodeCursor(cursor: string, size: number): unknown[] {
   try {
     const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === size && values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) return values;
+    if (
+      Array.isArray(values) &&
+      values.length === size &&
+      values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
+    )
+      return values;
   } catch {
     // answered below
   }
@@ -229,7 +260,12 @@ function decodeCursor(cursor: string, size: number): unknown[] {
 }
 
 /** Keyset condition: rows strictly after the cursor's row in the order (nulls last; reversed order: nulls first). */
-function afterCursor(q: Knex.QueryBuilder, order: { column: string; desc: boolean }[], values: unknown[], backward: boolean): Knex.QueryBuilder {
+function afterCursor(
+  q: Knex.QueryBuilder,
+  order: { column: string; desc: boolean }[],
+  values: unknown[],
+  backward: boolean,
+): Knex.QueryBuilder {
   const nullsFirst = backward;
   const branches: string[] = [];
   const bindings: unknown[] = [];
@@ -274,7 +310,8 @@ export async function routeUserTasks(
   path: string,
   body: Json,
 ): Promise<Reply | undefined> {
-  if (method === 'POST' && path === '/v2/user-tasks/search') return { status: 200, body: await query((db) => searchUserTasks(db, body)) };
+  if (method === 'POST' && path === '/v2/user-tasks/search')
+    return { status: 200, body: await query((db) => searchUserTasks(db, body)) };
   const job = /^\/v2\/jobs\/([^/]+)\/completion$/.exec(path);
   if (job && method === 'POST') {
     const key = keyOf(job[1], 'job key');
@@ -283,8 +320,13 @@ export async function routeUserTasks(
     if (raw !== undefined && raw !== null) {
       if (typeof raw !== 'object' || Array.isArray(raw)) throw bad("Expected 'result' to be an object");
       const r = raw as Json;
-      if (r.type !== undefined && r.type !== 'userTask') throw bad(`Expected a result of type 'userTask', but was '${String(r.type)}'`);
-      result = { denied: r.denied === true, deniedReason: typeof r.deniedReason === 'string' ? r.deniedReason : undefined, corrections: okChanges(r.corrections, true) };
+      if (r.type !== undefined && r.type !== 'userTask')
+        throw bad(`Expected a result of type 'userTask', but was '${String(r.type)}'`);
+      result = {
+        denied: r.denied === true,
+        deniedReason: typeof r.deniedReason === 'string' ? r.deniedReason : undefined,
+        corrections: okChanges(r.corrections, true),
+      };
     }
     await commands.completeJob(key, optObject(body, 'variables'), result);
     return { status: 204 };
@@ -312,7 +354,16 @@ export async function routeUserTasks(
       } catch {
         schema = String(form.resource);
       }
-      return { status: 200, body: { formKey: String(form.key), formId: form.formId, version: form.version, schema, tenantId: form.tenantId } };
+      return {
+        status: 200,
+        body: {
+          formKey: String(form.key),
+          formId: form.formId,
+          version: form.version,
+          schema,
+          tenantId: form.tenantId,
+        },
+      };
     }
     case 'POST /assignment': {
       const assignee = body.assignee;

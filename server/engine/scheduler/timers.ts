@@ -47,7 +47,10 @@ export function scheduleTimer(kind: TimerKind, text: string, now: Date): TimerSc
     if (repetitions === 0) return { error: 'a cycle must repeat at least once' };
     const start = m[2] ? parseDate(m[2]) : undefined;
     if (m[2] && !start) return { error: `'${m[2]}' is not an ISO 8601 date-time` };
-    const dueAt = start && start.getTime() > now.getTime() ? start : addDuration(m[3], start && start.getTime() > now.getTime() ? start : now);
+    const dueAt =
+      start && start.getTime() > now.getTime()
+        ? start
+        : addDuration(m[3], start && start.getTime() > now.getTime() ? start : now);
     return { dueAt, repetitions, cycle: value };
   } catch (err) {
     return { error: (err as Error).message };

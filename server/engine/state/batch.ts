@@ -40,7 +40,10 @@ export class WriteBatch {
       json += '}';
     }
     json += ']';
-    this.add(`insert into ${table} (${cols}) select ${cols} from jsonb_populate_recordset(null::${table}, ?::jsonb) ${suffix}`, [json]);
+    this.add(
+      `insert into ${table} (${cols}) select ${cols} from jsonb_populate_recordset(null::${table}, ?::jsonb) ${suffix}`,
+      [json],
+    );
   }
 
   get size(): number {
@@ -58,11 +61,17 @@ export class WriteBatch {
       bindings.push(...this.parts[0].bindings);
     } else {
       const main = payloads.length ? 'select count(pg_notify(?, p)) from unnest(?::text[]) as p' : 'select 1';
-      sql = this.parts.length ? `with ${this.parts.map((p, i) => `${p.name ?? `w${i}`} as (${p.sql})`).join(', ')} ${main}` : main;
+      sql = this.parts.length
+        ? `with ${this.parts.map((p, i) => `${p.name ?? `w${i}`} as (${p.sql})`).join(', ')} ${main}`
+        : main;
       for (const p of this.parts) bindings.push(...p.bindings);
       if (payloads.length) bindings.push(notify!.channel, payloads);
     }
     let n = 0;
-    await pgRows(trx, sql.replace(/\\\?|\?/g, (m) => (m === '?' ? `$${++n}` : '?')), bindings);
+    await pgRows(
+      trx,
+      sql.replace(/\\\?|\?/g, (m) => (m === '?' ? `$${++n}` : '?')),
+      bindings,
+    );
   }
 }

@@ -79,7 +79,12 @@ export class InstanceState {
   ) {}
 
   /** Builds the state from the rows of one instance (see loadInstanceRows). */
-  static fromRows(pi: ProcessInstanceRow, model: ProcessModel, elements: ElementInstance[], variables: { scopeKey: number; name: string; value: unknown }[]): InstanceState {
+  static fromRows(
+    pi: ProcessInstanceRow,
+    model: ProcessModel,
+    elements: ElementInstance[],
+    variables: { scopeKey: number; name: string; value: unknown }[],
+  ): InstanceState {
     const state = new InstanceState(pi, model);
     for (const e of elements) {
       state.elements.set(e.key, { ...e, data: e.data ?? {} });
@@ -152,7 +157,11 @@ export class InstanceState {
         },
       ]);
     } else if (this.piDirty) {
-      batch.add('update engine_process_instances set state = ?, ended_at = ? where key = ?', [pi.state, endedAt, pi.key]);
+      batch.add('update engine_process_instances set state = ?, ended_at = ? where key = ?', [
+        pi.state,
+        endedAt,
+        pi.key,
+      ]);
     }
     if (pi.state !== 'ACTIVE') {
       if (!this.isNew) {
@@ -169,7 +178,15 @@ export class InstanceState {
       if (!e) continue;
       if (this.persistedElements.has(key)) updates.push({ key, state: e.state, data: e.data });
       else {
-        inserts.push({ key: e.key, processInstanceKey: e.processInstanceKey, parentKey: e.parentKey, elementId: e.elementId, elementType: e.elementType, state: e.state, data: e.data });
+        inserts.push({
+          key: e.key,
+          processInstanceKey: e.processInstanceKey,
+          parentKey: e.parentKey,
+          elementId: e.elementId,
+          elementType: e.elementType,
+          state: e.state,
+          data: e.data,
+        });
         this.persistedElements.add(key);
       }
     }

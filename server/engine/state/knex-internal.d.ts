@@ -2,4 +2,3 @@
 declare module 'knex/lib/knex-builder/make-knex.js' {
   export default function makeKnex(client: unknown): unknown;
 }
-

@@ -17,7 +17,10 @@ import crypto from 'node:crypto';
  * more than needed.
  */
 function lockKey(kind: string, parts: string[]): string {
-  const digest = crypto.createHash('sha256').update([kind, ...parts].join('\u0000')).digest();
+  const digest = crypto
+    .createHash('sha256')
+    .update([kind, ...parts].join('\u0000'))
+    .digest();
   return digest.readBigInt64BE(0).toString();
 }
 

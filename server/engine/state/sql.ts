@@ -22,7 +22,11 @@ function camelRows<T>(rows: Record<string, unknown>[]): T[] {
 }
 
 /** Runs raw SQL and returns its rows with camelCase keys (knex's mappers leave raw results alone). */
-export async function rawRows<T>(db: Knex | Knex.Transaction, sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<T[]> {
+export async function rawRows<T>(
+  db: Knex | Knex.Transaction,
+  sql: string,
+  bindings: readonly Knex.RawBinding[] = [],
+): Promise<T[]> {
   const result = (await db.raw(sql, bindings)) as { rows: Record<string, unknown>[] };
   return camelRows<T>(result.rows);
 }

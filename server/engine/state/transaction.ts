@@ -28,7 +28,9 @@ export class CommandTransaction {
     private readonly knex: Knex,
     private readonly connection: pg.ClientBase,
   ) {
-    const statements = { query: (text: string, values: unknown[]) => this.statement(text, values) } as unknown as pg.ClientBase;
+    const statements = {
+      query: (text: string, values: unknown[]) => this.statement(text, values),
+    } as unknown as pg.ClientBase;
     this.client = {
       acquireConnection: () => Promise.resolve(statements),
       releaseConnection: () => Promise.resolve(),
@@ -53,7 +55,8 @@ export class CommandTransaction {
   }
 
   private ready(): Promise<pg.ClientBase> {
-    if (this.autocommitted) return Promise.reject(new Error('engine: a statement after the transaction’s last statement'));
+    if (this.autocommitted)
+      return Promise.reject(new Error('engine: a statement after the transaction’s last statement'));
     if (!this.begun && this.lastNext) {
       this.autocommitted = true;
       return Promise.resolve(this.connection);
@@ -73,7 +76,8 @@ export class CommandTransaction {
       const parent = this.knex.client as Record<string, unknown> & { constructor: { prototype: object } };
       // Like knex's own transaction client: the dialect's client, pinned to one connection.
       const client = Object.create(parent.constructor.prototype) as Record<string, unknown>;
-      for (const k of ['version', 'config', 'driver', 'connectionSettings', 'valueForUndefined', 'logger']) client[k] = parent[k];
+      for (const k of ['version', 'config', 'driver', 'connectionSettings', 'valueForUndefined', 'logger'])
+        client[k] = parent[k];
       client.transacting = true;
       client.acquireConnection = this.builderClient.acquireConnection;
       client.releaseConnection = this.builderClient.releaseConnection;

@@ -1,7 +1,8 @@
 import type { TaskListenerEvent } from '../bpmn/model.js';
 import { pgRows, type SqlTarget } from './sql.js';
 
-export type UserTaskState = 'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELING' | 'CANCELED';
+export type UserTaskState =
+  'CREATING' | 'CREATED' | 'ASSIGNING' | 'UPDATING' | 'COMPLETING' | 'COMPLETED' | 'CANCELING' | 'CANCELED';
 
 /** The task attributes a transition or a listener's corrections may change. */
 export interface TaskChanges {
@@ -87,15 +88,34 @@ export function userTaskFromDb(r: Record<string, unknown>): UserTaskRow {
 export type TaskCache = Map<number, UserTaskRow>;
 
 /** Reads a task: as changed in this transaction (`cache`), else from the table (locked when `lock`). */
-export async function loadUserTask(db: SqlTarget, key: number, lock = false, cache?: TaskCache): Promise<UserTaskRow | undefined> {
+export async function loadUserTask(
+  db: SqlTarget,
+  key: number,
+  lock = false,
+  cache?: TaskCache,
+): Promise<UserTaskRow | undefined> {
   const changed = cache?.get(key);
   if (changed) return changed;
-  const rows = await pgRows<Record<string, unknown>>(db, `select * from engine_user_tasks where key = $1${lock ? ' for update' : ''}`, [key]);
+  const rows = await pgRows<Record<string, unknown>>(
+    db,
+    `select * from engine_user_tasks where key = $1${lock ? ' for update' : ''}`,
+    [key],
+  );
   return rows[0] ? userTaskFromDb(rows[0]) : undefined;
 }
 
 /** The columns of a task that change after its creation. */
-const MUTABLE = ['state', 'assignee', 'candidate_groups', 'candidate_users', 'due_date', 'follow_up_date', 'priority', 'pending', 'completion_date'];
+const MUTABLE = [
+  'state',
+  'assignee',
+  'candidate_groups',
+  'candidate_users',
+  'due_date',
+  'follow_up_date',
+  'priority',
+  'pending',
+  'completion_date',
+];
 
 /** The suffix of the batch insert of changed tasks: a new task is inserted, a known one gets its mutable columns. */
 export const USER_TASK_UPSERT = `on conflict (key) do update set ${MUTABLE.map((c) => `${c} = excluded.${c}`).join(', ')}`;
@@ -140,7 +160,14 @@ export function userTaskWrites(tasks: Iterable<UserTaskRow>): Record<string, unk
 
 /** The correctable attributes of a task. */
 export function snapshot(t: UserTaskRow): Required<TaskChanges> {
-  return { assignee: t.assignee, dueDate: t.dueDate, followUpDate: t.followUpDate, candidateGroups: [...t.candidateGroups], candidateUsers: [...t.candidateUsers], priority: t.priority };
+  return {
+    assignee: t.assignee,
+    dueDate: t.dueDate,
+    followUpDate: t.followUpDate,
+    candidateGroups: [...t.candidateGroups],
+    candidateUsers: [...t.candidateUsers],
+    priority: t.priority,
+  };
 }
 
 /** Applies changes (undefined keeps a value; '' or null clears the assignee and dates). */
@@ -169,17 +196,20 @@ export function parseChanges(input: unknown, allowAssignee: boolean): { changes:
   for (const name of ['dueDate', 'followUpDate'] as const) {
     const v = o[name];
     if (v === null || v === undefined) continue;
-    if (typeof v !== 'string' || (v !== '' && Number.isNaN(Date.parse(v)))) return { error: `Expected '${name}' to be an ISO 8601 date-time or '', but was '${String(v)}'` };
+    if (typeof v !== 'string' || (v !== '' && Number.isNaN(Date.parse(v))))
+      return { error: `Expected '${name}' to be an ISO 8601 date-time or '', but was '${String(v)}'` };
     changes[name] = v;
   }
   for (const name of ['candidateGroups', 'candidateUsers'] as const) {
     const v = o[name];
     if (v === null || v === undefined) continue;
-    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) return { error: `Expected '${name}' to be a list of strings` };
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+      return { error: `Expected '${name}' to be a list of strings` };
     changes[name] = v as string[];
   }
   if (o.priority !== null && o.priority !== undefined) {
-    if (typeof o.priority !== 'number' || !Number.isInteger(o.priority) || o.priority < 0 || o.priority > 100) return { error: `Expected 'priority' to be an integer from 0 to 100, but was '${String(o.priority)}'` };
+    if (typeof o.priority !== 'number' || !Number.isInteger(o.priority) || o.priority < 0 || o.priority > 100)
+      return { error: `Expected 'priority' to be an integer from 0 to 100, but was '${String(o.priority)}'` };
     changes.priority = o.priority;
   }
   return { changes };
@@ -187,7 +217,11 @@ export function parseChanges(input: unknown, allowAssignee: boolean): { changes:
 
 /** The custom headers of a task listener job: the task's data, like Zeebe's. */
 export function listenerHeaders(t: UserTaskRow, action: string): Record<string, string> {
-  const h: Record<string, string> = { ...t.customHeaders, 'io.camunda.zeebe:userTaskKey': String(t.key), 'io.camunda.zeebe:priority': String(t.priority) };
+  const h: Record<string, string> = {
+    ...t.customHeaders,
+    'io.camunda.zeebe:userTaskKey': String(t.key),
+    'io.camunda.zeebe:priority': String(t.priority),
+  };
   if (action) h['io.camunda.zeebe:action'] = action;
   if (t.assignee) h['io.camunda.zeebe:assignee'] = t.assignee;
   if (t.candidateGroups.length) h['io.camunda.zeebe:candidateGroups'] = JSON.stringify(t.candidateGroups);

@@ -15,7 +15,18 @@ export class AuditService {
   async list(query: AuditListQuery): Promise<Page<AuditItem>> {
     const qb = this.knex('audit_log as a')
       .leftJoin('users as u', 'u.id', 'a.actorUserId')
-      .select('a.id', 'a.at', 'a.actorUserId', 'u.fullName as actorName', 'a.action', 'a.entity', 'a.entityId', 'a.before', 'a.after', 'a.requestId');
+      .select(
+        'a.id',
+        'a.at',
+        'a.actorUserId',
+        'u.fullName as actorName',
+        'a.action',
+        'a.entity',
+        'a.entityId',
+        'a.before',
+        'a.after',
+        'a.requestId',
+      );
     if (query.entity) qb.where('a.entity', query.entity);
     if (query.entityId) qb.where('a.entityId', query.entityId);
     if (query.actorUserId) qb.where('a.actorUserId', query.actorUserId);
@@ -24,7 +35,13 @@ export class AuditService {
     if (query.to) qb.where('a.at', '<=', query.to);
     if (query.q) {
       const p = containsPattern(query.q);
-      qb.where((w) => w.where('a.action', 'ilike', p).orWhere('a.entity', 'ilike', p).orWhere('a.entityId', 'ilike', p).orWhere('u.fullName', 'ilike', p));
+      qb.where((w) =>
+        w
+          .where('a.action', 'ilike', p)
+          .orWhere('a.entity', 'ilike', p)
+          .orWhere('a.entityId', 'ilike', p)
+          .orWhere('u.fullName', 'ilike', p),
+      );
     }
     const dir = query.sort === 'at' ? 'asc' : 'desc';
     qb.orderBy('a.at', dir).orderBy('a.id', dir);

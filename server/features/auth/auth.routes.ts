@@ -4,7 +4,15 @@ import { allow } from '../../platform/http/policy.js';
 import { SESSION_COOKIE } from '../../platform/http/session.js';
 import { parse } from '../../platform/http/validate.js';
 import type { AppDeps } from '../../deps.js';
-import { changePasswordSchema, loginSchema, registerSchema, updateMeSchema, type ProfileAnswer, type ServerClock, type SessionAnswer } from './auth.schemas.js';
+import {
+  changePasswordSchema,
+  loginSchema,
+  registerSchema,
+  updateMeSchema,
+  type ProfileAnswer,
+  type ServerClock,
+  type SessionAnswer,
+} from './auth.schemas.js';
 
 /** /api/auth: sign in and out, register, who am I. */
 export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
@@ -20,13 +28,19 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
     sameSite: 'lax' as const,
     secure: config.COOKIE_SECURE,
     path: '/',
-    ...(session === 'ended' ? { expires: new Date(0) } : { maxAge: Math.max(0, session.expiresAt.getTime() - clock.ms()) }),
+    ...(session === 'ended'
+      ? { expires: new Date(0) }
+      : { maxAge: Math.max(0, session.expiresAt.getTime() - clock.ms()) }),
     overwrite: true,
   });
 
   router.post('/login', allow.public(), async (ctx) => {
     const input = parse(loginSchema, ctx.request.body);
-    const result = await auth.login(input, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
+    const result = await auth.login(input, {
+      ip: ctx.ip,
+      userAgent: ctx.get('user-agent'),
+      requestId: ctx.state.requestId,
+    });
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));
     ctx.body = { user: result.user, csrfToken: result.csrfToken, clock: clockNow() } satisfies SessionAnswer;
   });
@@ -34,7 +48,10 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
   router.post('/register', allow.public(), async (ctx) => {
     const input = parse(registerSchema, ctx.request.body);
     const user = await auth.register(input, { ip: ctx.ip, requestId: ctx.state.requestId });
-    const result = await auth.login({ login: input.email ?? input.phone!, password: input.password }, { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId });
+    const result = await auth.login(
+      { login: input.email ?? input.phone!, password: input.password },
+      { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId },
+    );
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));
     ctx.status = 201;
     ctx.body = { user, csrfToken: result.csrfToken, clock: clockNow() } satisfies SessionAnswer;
@@ -57,7 +74,13 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
 
   router.post('/password', allow.authenticated(), async (ctx) => {
     const input = parse(changePasswordSchema, ctx.request.body);
-    await auth.changePassword(ctx.state.user!.id, input.currentPassword, input.newPassword, actorOf(ctx), ctx.state.sessionIdHash);
+    await auth.changePassword(
+      ctx.state.user!.id,
+      input.currentPassword,
+      input.newPassword,
+      actorOf(ctx),
+      ctx.state.sessionIdHash,
+    );
     ctx.status = 204;
   });
 

@@ -25,7 +25,9 @@ export interface LoginResult {
 }
 
 /** What a session needs of its user: the account and the linked employee's unit. */
-type SessionUserRow = Pick<UserRow, 'id' | 'fullName' | 'email' | 'phone' | 'roles' | 'locale' | 'employeeId'> & { unitId: EmployeeRow['unitId'] | null };
+type SessionUserRow = Pick<UserRow, 'id' | 'fullName' | 'email' | 'phone' | 'roles' | 'locale' | 'employeeId'> & {
+  unitId: EmployeeRow['unitId'] | null;
+};
 
 /** Sign-in, sign-out, citizen registration and session lookup. */
 export class AuthService {
@@ -56,16 +58,24 @@ export class AuthService {
     const key = `${meta.ip}|${input.login.toLowerCase()}`;
     const state = await this.limiter.get(key);
     if (state && state.remainingPoints <= 0) {
-      throw new TooManyRequestsError('Too many failed sign-in attempts. Try again later.', Math.ceil(state.msBeforeNext / 1000));
+      throw new TooManyRequestsError(
+        'Too many failed sign-in attempts. Try again later.',
+        Math.ceil(state.msBeforeNext / 1000),
+      );
     }
     const user = await this.findByLogin(input.login);
-    const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyDummy(input.password), false);
+    const ok = user
+      ? await verifyPassword(user.passwordHash, input.password)
+      : (await verifyDummy(input.password), false);
     if (!user || !ok || !user.isActive) {
       try {
         await this.limiter.consume(key);
       } catch (res) {
         if (res instanceof RateLimiterRes) {
-          throw new TooManyRequestsError('Too many failed sign-in attempts. Try again later.', Math.ceil(res.msBeforeNext / 1000));
+          throw new TooManyRequestsError(
+            'Too many failed sign-in attempts. Try again later.',
+            Math.ceil(res.msBeforeNext / 1000),
+          );
         }
         throw res;
       }
@@ -86,7 +96,11 @@ export class AuthService {
         userAgent: meta.userAgent.slice(0, 500),
       });
       await trx('users').where({ id: user.id }).update({ lastLoginAt: this.clock.now() });
-      await audit(trx, { userId: user.id, requestId: meta.requestId, ip: meta.ip }, { action: 'login', entity: 'user', entityId: user.id });
+      await audit(
+        trx,
+        { userId: user.id, requestId: meta.requestId, ip: meta.ip },
+        { action: 'login', entity: 'user', entityId: user.id },
+      );
     });
     const sessionUser = await this.sessionUser(user.id);
     return { token, expiresAt, user: sessionUser!, csrfToken };
@@ -116,26 +130,41 @@ export class AuthService {
         })
         .returning(['id']);
       const id = row.id;
-      await audit(trx, { userId: id, requestId: meta.requestId, ip: meta.ip }, {
-        action: 'register',
-        entity: 'user',
-        entityId: id,
-        after: { fullName: input.fullName, email: input.email, phone: input.phone, roles: ['citizen'] },
-      });
+      await audit(
+        trx,
+        { userId: id, requestId: meta.requestId, ip: meta.ip },
+        {
+          action: 'register',
+          entity: 'user',
+          entityId: id,
+          after: { fullName: input.fullName, email: input.email, phone: input.phone, roles: ['citizen'] },
+        },
+      );
       return (await this.sessionUser(id, trx))!;
     });
   }
 
   /** Changes the signed-in user's own password after checking the current one; other sessions end. */
-  async changePassword(userId: number, currentPassword: string, newPassword: string, actor: Actor, keepSessionHash?: string): Promise<void> {
+  async changePassword(
+    userId: number,
+    currentPassword: string,
+    newPassword: string,
+    actor: Actor,
+    keepSessionHash?: string,
+  ): Promise<void> {
     const user = await User.query(this.knex).findById(userId);
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
-      throw new ValidationError('Current password is wrong', [{ path: 'currentPassword', message: 'Current password is wrong' }]);
+      throw new ValidationError('Current password is wrong', [
+        { path: 'currentPassword', message: 'Current password is wrong' },
+      ]);
     }
     const passwordHash = await hashPassword(newPassword);
     await this.knex.transaction(async (trx) => {
       await trx('users').where({ id: userId }).update({ passwordHash, updatedAt: trx.fn.now() });
-      await trx('sessions').where({ userId }).whereNot('idHash', keepSessionHash ?? '').delete();
+      await trx('sessions')
+        .where({ userId })
+        .whereNot('idHash', keepSessionHash ?? '')
+        .delete();
       await audit(trx, actor, { action: 'change_password', entity: 'user', entityId: userId });
     });
   }
@@ -146,7 +175,9 @@ export class AuthService {
       const before = await trx('users').where({ id: userId }).first('locale', 'fullName');
       if (!before) throw new UnauthorizedError();
       if (Object.keys(patch).length) {
-        await trx('users').where({ id: userId }).update({ ...patch, updatedAt: trx.fn.now() });
+        await trx('users')
+          .where({ id: userId })
+          .update({ ...patch, updatedAt: trx.fn.now() });
         await audit(trx, actor, { action: 'update_profile', entity: 'user', entityId: userId, before, after: patch });
       }
       return (await this.sessionUser(userId, trx))!;
@@ -170,7 +201,16 @@ export class AuthService {
       .leftJoin('employees as e', 'e.id', 'u.employeeId')
       .where('u.id', id)
       .andWhere('u.isActive', true)
-      .first<SessionUserRow | undefined>('u.id', 'u.fullName', 'u.email', 'u.phone', 'u.roles', 'u.locale', 'u.employeeId', 'e.unitId');
+      .first<SessionUserRow | undefined>(
+        'u.id',
+        'u.fullName',
+        'u.email',
+        'u.phone',
+        'u.roles',
+        'u.locale',
+        'u.employeeId',
+        'e.unitId',
+      );
     return row ?? undefined;
   }
 
@@ -180,7 +220,11 @@ export class AuthService {
   }
 
   /** Throws a 409 if a login is already taken by another user. */
-  static async assertLoginFree(trx: Knex | Knex.Transaction, login: { email?: string | null; phone?: string | null }, exceptId?: number): Promise<void> {
+  static async assertLoginFree(
+    trx: Knex | Knex.Transaction,
+    login: { email?: string | null; phone?: string | null },
+    exceptId?: number,
+  ): Promise<void> {
     const fields: { path: string; message: string }[] = [];
     if (login.email) {
       const q = trx('users').whereRaw('lower(email) = ?', [login.email.toLowerCase()]);

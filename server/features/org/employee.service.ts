@@ -64,8 +64,15 @@ export class EmployeeService {
         rows.map((r) => r.id),
       )
       .orderBy('g.code')
-      .select<(Pick<StaffGroupMemberRow, 'employeeId'> & Pick<StaffGroupRow, 'id' | 'code'>)[]>('m.employeeId', 'g.id', 'g.code');
-    return rows.map((r) => ({ ...r, groups: links.filter((l) => l.employeeId === r.id).map(({ id, code }) => ({ id, code })) }));
+      .select<(Pick<StaffGroupMemberRow, 'employeeId'> & Pick<StaffGroupRow, 'id' | 'code'>)[]>(
+        'm.employeeId',
+        'g.id',
+        'g.code',
+      );
+    return rows.map((r) => ({
+      ...r,
+      groups: links.filter((l) => l.employeeId === r.id).map(({ id, code }) => ({ id, code })),
+    }));
   }
 
   /** One page of the employees the viewer may see, filtered by unit (optionally with sub-units), activity and text. */
@@ -80,7 +87,13 @@ export class EmployeeService {
     if (query.active !== undefined) qb.where('e.isActive', query.active);
     if (query.q) {
       const p = containsPattern(query.q);
-      qb.where((w) => w.where('e.fullName', 'ilike', p).orWhere('e.personnelNumber', 'ilike', p).orWhere('e.position', 'ilike', p).orWhere('e.email', 'ilike', p));
+      qb.where((w) =>
+        w
+          .where('e.fullName', 'ilike', p)
+          .orWhere('e.personnelNumber', 'ilike', p)
+          .orWhere('e.position', 'ilike', p)
+          .orWhere('e.email', 'ilike', p),
+      );
     }
     applySort(qb, query.sort, SORT_COLUMNS, 'e.id');
     return paginate(qb, query, (rows: Omit<EmployeeItem, 'groups'>[]) => this.withGroups(this.knex, rows));
@@ -113,7 +126,10 @@ export class EmployeeService {
     return this.knex.transaction(async (trx) => {
       const before = await this.get(null, id, trx);
       await this.assertRefs(trx, patch, id);
-      if (Object.keys(patch).length) await trx('employees').where({ id }).update({ ...patch, updatedAt: trx.fn.now() });
+      if (Object.keys(patch).length)
+        await trx('employees')
+          .where({ id })
+          .update({ ...patch, updatedAt: trx.fn.now() });
       const after = await this.get(null, id, trx);
       await audit(trx, actor, { action: 'update', entity: 'employee', entityId: id, before, after });
       return after;
@@ -127,7 +143,8 @@ export class EmployeeService {
   async remove(id: number, actor: Actor): Promise<EmployeeRemoval> {
     return this.knex.transaction(async (trx) => {
       const before = await this.get(null, id, trx);
-      const referenced = before.userId !== null || (await trx('windows').where({ employeeId: id }).first('id')) !== undefined;
+      const referenced =
+        before.userId !== null || (await trx('windows').where({ employeeId: id }).first('id')) !== undefined;
       let deleted = false;
       if (!referenced) {
         // Other features may refer to employees too: try inside a savepoint and fall back to deactivation.

@@ -63,7 +63,10 @@ export class GroupService {
     return this.knex.transaction(async (trx) => {
       const before = await this.get(id, trx);
       await this.assertRefs(trx, patch, id);
-      if (Object.keys(patch).length) await trx('staff_groups').where({ id }).update({ ...patch, updatedAt: trx.fn.now() });
+      if (Object.keys(patch).length)
+        await trx('staff_groups')
+          .where({ id })
+          .update({ ...patch, updatedAt: trx.fn.now() });
       const after = await this.get(id, trx);
       await audit(trx, actor, { action: 'update', entity: 'staff_group', entityId: id, before, after });
       return after;
@@ -76,7 +79,12 @@ export class GroupService {
       const before = await this.get(id, trx);
       const members = await this.memberIds(trx, id);
       await trx('staff_groups').where({ id }).delete();
-      await audit(trx, actor, { action: 'delete', entity: 'staff_group', entityId: id, before: { ...before, employeeIds: members } });
+      await audit(trx, actor, {
+        action: 'delete',
+        entity: 'staff_group',
+        entityId: id,
+        before: { ...before, employeeIds: members },
+      });
     });
   }
 
@@ -89,7 +97,15 @@ export class GroupService {
       .where('m.groupId', id)
       .orderBy('e.fullName')
       .orderBy('e.id')
-      .select<GroupMember[]>('e.id', 'e.personnelNumber', 'e.fullName', 'e.position', 'e.unitId', 'u.name as unitName', 'e.isActive');
+      .select<GroupMember[]>(
+        'e.id',
+        'e.personnelNumber',
+        'e.fullName',
+        'e.position',
+        'e.unitId',
+        'u.name as unitName',
+        'e.isActive',
+      );
   }
 
   /** Replaces the group's membership with exactly these employees. */
@@ -98,18 +114,29 @@ export class GroupService {
       await this.get(id, trx);
       const wanted = [...new Set(employeeIds)];
       const found = new Set((await trx('employees').whereIn('id', wanted).select('id')).map((r) => r.id));
-      const issues: FieldIssue[] = employeeIds.flatMap((eid, i) => (found.has(eid) ? [] : [{ path: `employeeIds.${i}`, message: `Employee ${eid} does not exist` }]));
+      const issues: FieldIssue[] = employeeIds.flatMap((eid, i) =>
+        found.has(eid) ? [] : [{ path: `employeeIds.${i}`, message: `Employee ${eid} does not exist` }],
+      );
       if (issues.length) throw new ValidationError('Some employees do not exist', issues);
       const before = await this.memberIds(trx, id);
       await trx('staff_group_members').where({ groupId: id }).delete();
-      if (wanted.length) await trx('staff_group_members').insert(wanted.map((employeeId) => ({ groupId: id, employeeId })));
-      await audit(trx, actor, { action: 'set_members', entity: 'staff_group', entityId: id, before: { employeeIds: before }, after: { employeeIds: wanted.sort((a, b) => a - b) } });
+      if (wanted.length)
+        await trx('staff_group_members').insert(wanted.map((employeeId) => ({ groupId: id, employeeId })));
+      await audit(trx, actor, {
+        action: 'set_members',
+        entity: 'staff_group',
+        entityId: id,
+        before: { employeeIds: before },
+        after: { employeeIds: wanted.sort((a, b) => a - b) },
+      });
       return this.members(id, trx);
     });
   }
 
   private async memberIds(db: Knex | Knex.Transaction, id: number): Promise<number[]> {
-    return (await db('staff_group_members').where({ groupId: id }).orderBy('employeeId').select('employeeId')).map((r) => r.employeeId);
+    return (await db('staff_group_members').where({ groupId: id }).orderBy('employeeId').select('employeeId')).map(
+      (r) => r.employeeId,
+    );
   }
 
   private async assertRefs(trx: Knex.Transaction, input: GroupPatch, exceptId?: number): Promise<void> {
@@ -120,7 +147,9 @@ export class GroupService {
       const q = trx('staff_groups').where({ code: input.code });
       if (exceptId) q.whereNot('id', exceptId);
       if (await q.first('id')) {
-        throw new ConflictError('A group with this code already exists', { fields: [{ path: 'code', message: 'This code is already used by another group' }] });
+        throw new ConflictError('A group with this code already exists', {
+          fields: [{ path: 'code', message: 'This code is already used by another group' }],
+        });
       }
     }
   }

@@ -71,7 +71,8 @@ class RowReader {
 
   code(key: string, required = false): string | undefined {
     const v = this.text(key, 64, required)?.toLowerCase();
-    if (v !== undefined && !CODE_PATTERN.test(v)) this.fail(key, 'Use 2 to 64 characters: latin lower-case letters, digits and hyphens');
+    if (v !== undefined && !CODE_PATTERN.test(v))
+      this.fail(key, 'Use 2 to 64 characters: latin lower-case letters, digits and hyphens');
     return v;
   }
 
@@ -127,7 +128,12 @@ interface Outcome {
   updated: string[];
 }
 
-const ENTITY_NAMES: Record<ImportEntity, string> = { units: 'org_unit', employees: 'employee', groups: 'staff_group', windows: 'window' };
+const ENTITY_NAMES: Record<ImportEntity, string> = {
+  units: 'org_unit',
+  employees: 'employee',
+  groups: 'staff_group',
+  windows: 'window',
+};
 
 /** Imports org units, employees, groups or windows from CSV/XLSX: all rows or none. */
 export class ImportService {
@@ -138,7 +144,8 @@ export class ImportService {
     const sheet = await readSheet(file.buffer);
     const issues: RowIssue[] = [];
     const columns = this.mapHeaders(entity, sheet.headers, issues);
-    if (!sheet.rows.length && !issues.length) issues.push({ row: 1, field: 'file', message: 'The file has no data rows' });
+    if (!sheet.rows.length && !issues.length)
+      issues.push({ row: 1, field: 'file', message: 'The file has no data rows' });
     if (issues.length) throw this.failure(issues);
 
     const headerOf = new Map([...columns].map(([i, c]) => [c.key, sheet.headers[i]]));
@@ -172,7 +179,9 @@ export class ImportService {
   private failure(issues: RowIssue[]): AppError {
     issues.sort((a, b) => a.row - b.row);
     const rows = new Set(issues.map((i) => i.row)).size;
-    return new AppError(400, 'import_failed', `The file has errors in ${rows} row(s); nothing was imported`, { rows: issues });
+    return new AppError(400, 'import_failed', `The file has errors in ${rows} row(s); nothing was imported`, {
+      rows: issues,
+    });
   }
 
   /** Matches header cells to columns; unknown, repeated and missing required columns are row-1 problems. */
@@ -182,7 +191,13 @@ export class ImportService {
     headers.forEach((h, i) => {
       if (!h.trim()) return;
       const c = columnFor(entity, h);
-      if (!c) issues.push({ row: 1, field: h, column: h, message: `Unknown column. Expected: ${IMPORT_COLUMNS[entity].map((x) => x.title).join(', ')}` });
+      if (!c)
+        issues.push({
+          row: 1,
+          field: h,
+          column: h,
+          message: `Unknown column. Expected: ${IMPORT_COLUMNS[entity].map((x) => x.title).join(', ')}`,
+        });
       else if (seen.has(c.key)) issues.push({ row: 1, field: c.key, column: h, message: 'The column appears twice' });
       else {
         seen.add(c.key);
@@ -190,7 +205,8 @@ export class ImportService {
       }
     });
     for (const c of IMPORT_COLUMNS[entity]) {
-      if (c.required && !seen.has(c.key)) issues.push({ row: 1, field: c.key, column: c.title, message: `Missing required column «${c.title}»` });
+      if (c.required && !seen.has(c.key))
+        issues.push({ row: 1, field: c.key, column: c.title, message: `Missing required column «${c.title}»` });
     }
     return map;
   }
@@ -217,7 +233,8 @@ export class ImportService {
         const code = r.code('code', true);
         const kindText = r.text('kind', 40, true)?.toLowerCase();
         const kind = kindText === undefined ? undefined : KIND_WORDS[kindText];
-        if (kindText !== undefined && !kind) r.fail('kind', 'Use department/division/office (департамент, управление, отдел, офис)');
+        if (kindText !== undefined && !kind)
+          r.fail('kind', 'Use department/division/office (департамент, управление, отдел, офис)');
         const values = {
           name: r.text('name', 300, true),
           shortName: r.text('shortName', 100),
@@ -265,11 +282,15 @@ export class ImportService {
       if (!p.r.ok) continue;
       const values = { ...given(p.values), kind: p.kind, parentId };
       if (existing) {
-        await trx('org_units').where({ id: existing.id }).update({ ...values, updatedAt: trx.fn.now() });
+        await trx('org_units')
+          .where({ id: existing.id })
+          .update({ ...values, updatedAt: trx.fn.now() });
         tree.put({ ...existing, kind: p.kind, parentId });
         out.updated.push(p.code!);
       } else {
-        const [row] = await trx('org_units').insert({ ...values, name: values.name!, code: p.code! }).returning('id');
+        const [row] = await trx('org_units')
+          .insert({ ...values, name: values.name!, code: p.code! })
+          .returning('id');
         tree.put({ id: row.id, code: p.code!, kind: p.kind, parentId });
         out.created.push(p.code!);
       }
@@ -300,18 +321,33 @@ export class ImportService {
       }),
     );
     const existing = new Map(
-      (await trx('employees').whereIn('personnelNumber', parsed.map((p) => p.key!)).select('id', 'personnelNumber')).map((e) => [e.personnelNumber, e.id]),
+      (
+        await trx('employees')
+          .whereIn(
+            'personnelNumber',
+            parsed.map((p) => p.key!),
+          )
+          .select('id', 'personnelNumber')
+      ).map((e) => [e.personnelNumber, e.id]),
     );
     const out: Outcome = { created: [], updated: [] };
     for (const p of parsed) {
       if (!p.r.ok) continue;
       const id = existing.get(p.key!);
       if (id !== undefined) {
-        await trx('employees').where({ id }).update({ ...given(p.values), updatedAt: trx.fn.now() });
+        await trx('employees')
+          .where({ id })
+          .update({ ...given(p.values), updatedAt: trx.fn.now() });
         out.updated.push(p.key!);
       } else {
         // A row that passed its reader (p.r.ok) has the required cells.
-        await trx('employees').insert({ ...given(p.values), fullName: p.values.fullName!, position: p.values.position!, unitId: p.values.unitId!, personnelNumber: p.key });
+        await trx('employees').insert({
+          ...given(p.values),
+          fullName: p.values.fullName!,
+          position: p.values.position!,
+          unitId: p.values.unitId!,
+          personnelNumber: p.key,
+        });
         out.created.push(p.key!);
       }
     }
@@ -330,13 +366,24 @@ export class ImportService {
         return { r, key: code, keyField: 'code', values };
       }),
     );
-    const existing = new Map((await trx('staff_groups').whereIn('code', parsed.map((p) => p.key!)).select('id', 'code')).map((g) => [g.code, g.id]));
+    const existing = new Map(
+      (
+        await trx('staff_groups')
+          .whereIn(
+            'code',
+            parsed.map((p) => p.key!),
+          )
+          .select('id', 'code')
+      ).map((g) => [g.code, g.id]),
+    );
     const out: Outcome = { created: [], updated: [] };
     for (const p of parsed) {
       if (!p.r.ok) continue;
       const id = existing.get(p.key!);
       if (id !== undefined) {
-        await trx('staff_groups').where({ id }).update({ ...given(p.values), updatedAt: trx.fn.now() });
+        await trx('staff_groups')
+          .where({ id })
+          .update({ ...given(p.values), updatedAt: trx.fn.now() });
         out.updated.push(p.key!);
       } else {
         await trx('staff_groups').insert({ ...given(p.values), name: p.values.name!, code: p.key! });
@@ -348,8 +395,15 @@ export class ImportService {
 
   private async windows(trx: Knex.Transaction, readers: RowReader[]): Promise<Outcome> {
     const tree = await UnitTree.load(trx);
-    const numbers = readers.map((r) => r.text('employeePersonnelNumber', 32)).filter((n): n is string => n !== undefined);
-    const employees = new Map((await trx('employees').whereIn('personnelNumber', numbers).select('id', 'personnelNumber')).map((e) => [e.personnelNumber, e.id]));
+    const numbers = readers
+      .map((r) => r.text('employeePersonnelNumber', 32))
+      .filter((n): n is string => n !== undefined);
+    const employees = new Map(
+      (await trx('employees').whereIn('personnelNumber', numbers).select('id', 'personnelNumber')).map((e) => [
+        e.personnelNumber,
+        e.id,
+      ]),
+    );
     const parsed = this.unique(
       readers.map((r) => {
         const officeCode = r.code('officeCode', true);
@@ -359,9 +413,17 @@ export class ImportService {
         const number = r.text('number', 16, true);
         const personnel = r.text('employeePersonnelNumber', 32);
         const employeeId = personnel === undefined ? undefined : employees.get(personnel);
-        if (personnel !== undefined && employeeId === undefined) r.fail('employeePersonnelNumber', `No employee with personnel number «${personnel}»`);
+        if (personnel !== undefined && employeeId === undefined)
+          r.fail('employeePersonnelNumber', `No employee with personnel number «${personnel}»`);
         const values = { name: r.text('name', 200), employeeId, isActive: r.bool('isActive') };
-        return { r, key: officeCode && number ? `${officeCode}/${number}` : undefined, keyField: 'number', officeId: office?.id, number, values };
+        return {
+          r,
+          key: officeCode && number ? `${officeCode}/${number}` : undefined,
+          keyField: 'number',
+          officeId: office?.id,
+          number,
+          values,
+        };
       }),
     );
     const out: Outcome = { created: [], updated: [] };
@@ -369,7 +431,9 @@ export class ImportService {
       if (!p.r.ok) continue;
       const existing = await trx('windows').where({ officeId: p.officeId, number: p.number }).first('id');
       if (existing) {
-        await trx('windows').where({ id: existing.id }).update({ ...given(p.values), updatedAt: trx.fn.now() });
+        await trx('windows')
+          .where({ id: existing.id })
+          .update({ ...given(p.values), updatedAt: trx.fn.now() });
         out.updated.push(p.key!);
       } else {
         await trx('windows').insert({ ...given(p.values), officeId: p.officeId!, number: p.number! });

@@ -2,7 +2,12 @@ import ExcelJS from 'exceljs';
 import { IMPORT_COLUMNS } from './import.columns.js';
 import type { ImportEntity } from './org.schemas.js';
 
-const SHEET_TITLES: Record<ImportEntity, string> = { units: 'Подразделения', employees: 'Сотрудники', groups: 'Группы', windows: 'Окна' };
+const SHEET_TITLES: Record<ImportEntity, string> = {
+  units: 'Подразделения',
+  employees: 'Сотрудники',
+  groups: 'Группы',
+  windows: 'Окна',
+};
 
 /** Builds the XLSX template of an import: a sheet with the header row and a sheet describing each column. */
 export async function importTemplate(entity: ImportEntity): Promise<Buffer> {
@@ -24,9 +29,18 @@ export async function importTemplate(entity: ImportEntity): Promise<Buffer> {
   ];
   doc.getRow(1).font = { bold: true };
   for (const c of columns) {
-    doc.addRow({ title: c.title, aliases: [c.key, ...c.aliases].join(', '), required: c.required ? 'да' : 'нет', description: c.description, example: c.example });
+    doc.addRow({
+      title: c.title,
+      aliases: [c.key, ...c.aliases].join(', '),
+      required: c.required ? 'да' : 'нет',
+      description: c.description,
+      example: c.example,
+    });
   }
   doc.addRow({});
-  doc.addRow({ title: 'Rows are matched by the key column(s); existing records are updated, new ones created. An empty cell leaves a stored value unchanged. Any error: nothing is imported.' });
+  doc.addRow({
+    title:
+      'Rows are matched by the key column(s); existing records are updated, new ones created. An empty cell leaves a stored value unchanged. Any error: nothing is imported.',
+  });
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -79,7 +79,12 @@ export class UnitTree {
   /** The unit and every unit above it, nearest first. */
   ancestry(unitId: number): number[] {
     const chain: number[] = [];
-    for (let cur: number | null | undefined = unitId; cur !== null && cur !== undefined && !chain.includes(cur); cur = this.byId.get(cur)?.parentId) chain.push(cur);
+    for (
+      let cur: number | null | undefined = unitId;
+      cur !== null && cur !== undefined && !chain.includes(cur);
+      cur = this.byId.get(cur)?.parentId
+    )
+      chain.push(cur);
     return chain;
   }
 
@@ -93,7 +98,12 @@ export class UnitTree {
    * stands alone or under a department, nothing goes under an office, and no cycles.
    * `selfId` is set for an existing unit (its children are checked against its new kind too).
    */
-  placementIssues(selfId: number | undefined, kind: UnitKind, parentId: number | null, fields = { kind: 'kind', parentId: 'parentId' }): FieldIssue[] {
+  placementIssues(
+    selfId: number | undefined,
+    kind: UnitKind,
+    parentId: number | null,
+    fields = { kind: 'kind', parentId: 'parentId' },
+  ): FieldIssue[] {
     const issues: FieldIssue[] = [];
     if (parentId !== null) {
       const parent = this.byId.get(parentId);

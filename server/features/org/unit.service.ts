@@ -65,7 +65,9 @@ export class UnitService {
         if (issues.length) throw new ValidationError('The unit cannot be placed there', issues);
       }
       if (Object.keys(patch).length) {
-        await trx('org_units').where({ id }).update({ ...patch, updatedAt: trx.fn.now() });
+        await trx('org_units')
+          .where({ id })
+          .update({ ...patch, updatedAt: trx.fn.now() });
       }
       const after = await this.get(id, trx);
       await audit(trx, actor, { action: 'update', entity: 'org_unit', entityId: id, before, after });
@@ -77,7 +79,8 @@ export class UnitService {
   async remove(id: number, actor: Actor): Promise<void> {
     await this.knex.transaction(async (trx) => {
       const before = await this.get(id, trx);
-      const count = async (table: 'org_units' | 'employees' | 'windows' | 'staff_groups', column: string) => Number((await trx(table).where(column, id).count({ n: '*' }).first<{ n: number }>()).n);
+      const count = async (table: 'org_units' | 'employees' | 'windows' | 'staff_groups', column: string) =>
+        Number((await trx(table).where(column, id).count({ n: '*' }).first<{ n: number }>()).n);
       const usage = {
         children: await count('org_units', 'parentId'),
         employees: await count('employees', 'unitId'),
@@ -99,7 +102,9 @@ export class UnitService {
     const q = trx('org_units').where({ code });
     if (exceptId) q.whereNot('id', exceptId);
     if (await q.first('id')) {
-      throw new ConflictError('A unit with this code already exists', { fields: [{ path: 'code', message: 'This code is already used by another unit' }] });
+      throw new ConflictError('A unit with this code already exists', {
+        fields: [{ path: 'code', message: 'This code is already used by another unit' }],
+      });
     }
   }
 }

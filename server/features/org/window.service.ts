@@ -27,7 +27,16 @@ export class WindowService {
     return db('windows as w')
       .join('org_units as o', 'o.id', 'w.officeId')
       .leftJoin('employees as e', 'e.id', 'w.employeeId')
-      .select<WindowItem[]>('w.id', 'w.officeId', 'o.name as officeName', 'w.number', 'w.name', 'w.employeeId', 'e.fullName as employeeName', 'w.isActive');
+      .select<WindowItem[]>(
+        'w.id',
+        'w.officeId',
+        'o.name as officeName',
+        'w.number',
+        'w.name',
+        'w.employeeId',
+        'e.fullName as employeeName',
+        'w.isActive',
+      );
   }
 
   /** One page of windows, filtered by office, activity and text (number, name, employee). */
@@ -66,8 +75,17 @@ export class WindowService {
   async update(id: number, patch: WindowPatch, actor: Actor): Promise<WindowItem> {
     return this.knex.transaction(async (trx) => {
       const before = await this.get(id, trx);
-      await this.assertValid(trx, patch.officeId ?? before.officeId, patch.number ?? before.number, patch.employeeId, id);
-      if (Object.keys(patch).length) await trx('windows').where({ id }).update({ ...patch, updatedAt: trx.fn.now() });
+      await this.assertValid(
+        trx,
+        patch.officeId ?? before.officeId,
+        patch.number ?? before.number,
+        patch.employeeId,
+        id,
+      );
+      if (Object.keys(patch).length)
+        await trx('windows')
+          .where({ id })
+          .update({ ...patch, updatedAt: trx.fn.now() });
       const after = await this.get(id, trx);
       await audit(trx, actor, { action: 'update', entity: 'window', entityId: id, before, after });
       return after;
@@ -83,17 +101,31 @@ export class WindowService {
     });
   }
 
-  private async assertValid(trx: Knex.Transaction, officeId: number, number: string, employeeId: number | null | undefined, exceptId?: number): Promise<void> {
+  private async assertValid(
+    trx: Knex.Transaction,
+    officeId: number,
+    number: string,
+    employeeId: number | null | undefined,
+    exceptId?: number,
+  ): Promise<void> {
     const office = await trx('org_units').where({ id: officeId }).first('kind');
-    if (!office) throw new ValidationError('The office does not exist', [{ path: 'officeId', message: 'Office does not exist' }]);
-    if (office.kind !== 'office') throw new ValidationError('Windows belong to offices', [{ path: 'officeId', message: 'This unit is not an office' }]);
+    if (!office)
+      throw new ValidationError('The office does not exist', [{ path: 'officeId', message: 'Office does not exist' }]);
+    if (office.kind !== 'office')
+      throw new ValidationError('Windows belong to offices', [
+        { path: 'officeId', message: 'This unit is not an office' },
+      ]);
     if (employeeId && !(await trx('employees').where({ id: employeeId }).first('id'))) {
-      throw new ValidationError('The employee does not exist', [{ path: 'employeeId', message: 'Employee does not exist' }]);
+      throw new ValidationError('The employee does not exist', [
+        { path: 'employeeId', message: 'Employee does not exist' },
+      ]);
     }
     const q = trx('windows').where({ officeId, number });
     if (exceptId) q.whereNot('id', exceptId);
     if (await q.first('id')) {
-      throw new ConflictError('This office already has a window with this number', { fields: [{ path: 'number', message: 'Window number already exists in this office' }] });
+      throw new ConflictError('This office already has a window with this number', {
+        fields: [{ path: 'number', message: 'Window number already exists in this office' }],
+      });
     }
   }
 }

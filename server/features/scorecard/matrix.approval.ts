@@ -18,7 +18,10 @@ import type { MatrixAction, MatrixStatus } from './matrix.states.js';
 export const APPROVAL_PROCESS_ID = 'okno-scorecard-matrix-approval';
 /** Job type of the service task that locks an approved matrix nobody locked in time. */
 export const LOCK_MATRIX_JOB_TYPE = 'okno-scorecard-lock-matrix';
-export const APPROVAL_BPMN_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../workflows/scorecard/matrix-approval.bpmn');
+export const APPROVAL_BPMN_FILE = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../workflows/scorecard/matrix-approval.bpmn',
+);
 
 /** The user task that waits while the matrix is in a status (draft: only after a return). */
 export const TASK_FOR_STATUS: Readonly<Partial<Record<MatrixStatus, string>>> = {
@@ -98,18 +101,26 @@ export class MatrixApproval {
       throw unavailable(err);
     });
     // An employee without a user account leaves the correction task unassigned ('').
-    const variables = { matrixId: input.matrixId, ...input.participants, employeeUserId: input.participants.employeeUserId ?? '', autoLockAfter: this.opts.autoLockAfter };
+    const variables = {
+      matrixId: input.matrixId,
+      ...input.participants,
+      employeeUserId: input.participants.employeeUserId ?? '',
+      autoLockAfter: this.opts.autoLockAfter,
+    };
     const decision = { decision: input.action, decidedBy: String(input.actorUserId), comment: input.comment ?? '' };
     const zeebe = sdk.getZeebeGrpcApiClient();
     const expected = TASK_FOR_STATUS[input.status];
 
     if (input.status === 'draft' && input.action === 'confirm' && !input.processInstanceKey) {
-      const pi = await withTimeout(zeebe.createProcessInstance({ bpmnProcessId: APPROVAL_PROCESS_ID, variables: { ...variables, ...decision } })).catch((err: unknown) => {
+      const pi = await withTimeout(
+        zeebe.createProcessInstance({ bpmnProcessId: APPROVAL_PROCESS_ID, variables: { ...variables, ...decision } }),
+      ).catch((err: unknown) => {
         throw unavailable(err);
       });
       return { processInstanceKey: String(pi.processInstanceKey), started: true };
     }
-    if (!expected) throw new ConflictError(`A matrix in status "${input.status}" has no approval step`, { status: input.status });
+    if (!expected)
+      throw new ConflictError(`A matrix in status "${input.status}" has no approval step`, { status: input.status });
 
     let key = input.processInstanceKey;
     let started = false;
@@ -117,20 +128,36 @@ export class MatrixApproval {
     if (!task) {
       // Re-align the engine with Okno's record: the old instance (if any) goes, a new one waits at the right step.
       if (key) await withTimeout(zeebe.cancelProcessInstance(key)).catch(() => undefined);
-      const pi = await withTimeout(zeebe.createProcessInstance({ bpmnProcessId: APPROVAL_PROCESS_ID, variables, startInstructions: [{ elementId: expected }] })).catch((err: unknown) => {
+      const pi = await withTimeout(
+        zeebe.createProcessInstance({
+          bpmnProcessId: APPROVAL_PROCESS_ID,
+          variables,
+          startInstructions: [{ elementId: expected }],
+        }),
+      ).catch((err: unknown) => {
         throw unavailable(err);
       });
       key = String(pi.processInstanceKey);
       started = true;
       task = await this.waitingTask(sdk, key, expected, 3000);
-      if (!task) throw new AppError(503, 'engine_unavailable', 'The process engine did not create the approval step in time; nothing was changed');
+      if (!task)
+        throw new AppError(
+          503,
+          'engine_unavailable',
+          'The process engine did not create the approval step in time; nothing was changed',
+        );
     }
     try {
-      await withTimeout(this.rest(sdk).completeUserTask({ userTaskKey: UserTaskKey.assumeExists(task), variables: decision }));
+      await withTimeout(
+        this.rest(sdk).completeUserTask({ userTaskKey: UserTaskKey.assumeExists(task), variables: decision }),
+      );
     } catch (err) {
       if (started) await this.cancel(key!);
       const status = (err as { status?: number }).status;
-      if (status === 404 || status === 409) throw new ConflictError('This approval step has just been taken by someone else; reload the matrix', { step: expected });
+      if (status === 404 || status === 409)
+        throw new ConflictError('This approval step has just been taken by someone else; reload the matrix', {
+          step: expected,
+        });
       throw unavailable(err);
     }
     return { processInstanceKey: key!, started };
@@ -144,15 +171,33 @@ export class MatrixApproval {
   }
 
   /** The user tasks of a matrix's instance, as the engine reports them (for tests and support). */
-  async tasks(processInstanceKey: string): Promise<{ userTaskKey: string; elementId: string; state: string; assignee?: string; candidateUsers?: string[] }[]> {
+  async tasks(
+    processInstanceKey: string,
+  ): Promise<
+    { userTaskKey: string; elementId: string; state: string; assignee?: string; candidateUsers?: string[] }[]
+  > {
     const sdk = this.sdk();
-    const r = await this.rest(sdk).searchUserTasks({ filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) } }, NOW);
-    return r.items.map((t) => ({ userTaskKey: String(t.userTaskKey), elementId: String(t.elementId), state: String(t.state), assignee: t.assignee, candidateUsers: t.candidateUsers }));
+    const r = await this.rest(sdk).searchUserTasks(
+      { filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) } },
+      NOW,
+    );
+    return r.items.map((t) => ({
+      userTaskKey: String(t.userTaskKey),
+      elementId: String(t.elementId),
+      state: String(t.state),
+      assignee: t.assignee,
+      candidateUsers: t.candidateUsers,
+    }));
   }
 
   private sdk(): Camunda8 {
     const sdk = this.engine.sdk();
-    if (!sdk) throw new AppError(503, 'engine_unavailable', 'The process engine is not configured (ENGINE=none): the matrix approval cannot run');
+    if (!sdk)
+      throw new AppError(
+        503,
+        'engine_unavailable',
+        'The process engine is not configured (ENGINE=none): the matrix approval cannot run',
+      );
     return sdk;
   }
 
@@ -166,12 +211,24 @@ export class MatrixApproval {
   }
 
   /** The key of the CREATED user task of the given element, polling up to waitMs for it to appear. */
-  private async waitingTask(sdk: Camunda8, processInstanceKey: string, elementId: string, waitMs: number): Promise<string | undefined> {
+  private async waitingTask(
+    sdk: Camunda8,
+    processInstanceKey: string,
+    elementId: string,
+    waitMs: number,
+  ): Promise<string | undefined> {
     const started = performance.now();
     for (;;) {
       let items: { userTaskKey: unknown; elementId?: unknown }[];
       try {
-        items = (await withTimeout(this.rest(sdk).searchUserTasks({ filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey), state: 'CREATED' } }, NOW))).items;
+        items = (
+          await withTimeout(
+            this.rest(sdk).searchUserTasks(
+              { filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey), state: 'CREATED' } },
+              NOW,
+            ),
+          )
+        ).items;
       } catch (err) {
         throw unavailable(err);
       }
@@ -186,7 +243,11 @@ export class MatrixApproval {
 function unavailable(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const detail = err instanceof Error ? err.message.replace(/\s+/g, ' ').trim().slice(0, 300) : 'no answer';
-  return new AppError(503, 'engine_unavailable', `The process engine did not accept the approval step; nothing was changed (${detail})`);
+  return new AppError(
+    503,
+    'engine_unavailable',
+    `The process engine did not accept the approval step; nothing was changed (${detail})`,
+  );
 }
 
 function withTimeout<T>(p: PromiseLike<T>): Promise<T> {

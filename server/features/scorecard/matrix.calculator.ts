@@ -2,7 +2,13 @@ import type { Knex } from 'knex';
 import { workingDaysInMonth, type CalendarCountry } from '../../platform/calendar.js';
 import { computeMatrix, type MatrixResult, type RowInput } from './scorecard.formulas.js';
 import { factKey, type FactProviderRegistry, type FactValue } from './scorecard.providers.js';
-import type { IndicatorRow as IndicatorRecord, MatrixLineRow, MatrixRow, PlanItemRow as PlanItemRecord, RuleRow as RuleRecord } from './scorecard.tables.js';
+import type {
+  IndicatorRow as IndicatorRecord,
+  MatrixLineRow,
+  MatrixRow,
+  PlanItemRow as PlanItemRecord,
+  RuleRow as RuleRecord,
+} from './scorecard.tables.js';
 import type { EmployeeRow } from '../org/index.js';
 
 /**
@@ -16,9 +22,23 @@ export const DISCIPLINE_INDICATOR = 'executive-discipline';
 /** An employee as a new matrix snapshots them. */
 export type EmployeeSnapshot = Pick<EmployeeRow, 'id' | 'position' | 'unitId' | 'salary' | 'maxBonusSalaries'>;
 
-type RuleRow = Pick<RuleRecord, 'id' | 'position' | 'validFrom' | 'kpiWeight' | 'smartWeight' | 'disciplineWeight' | 'evaluationWeight' | 't0' | 'tmax'>;
+type RuleRow = Pick<
+  RuleRecord,
+  | 'id'
+  | 'position'
+  | 'validFrom'
+  | 'kpiWeight'
+  | 'smartWeight'
+  | 'disciplineWeight'
+  | 'evaluationWeight'
+  | 't0'
+  | 'tmax'
+>;
 
-type PlanItemRow = Pick<PlanItemRecord, 'id' | 'employeeId' | 'kind' | 'title' | 'indicatorId' | 'unit' | 'direction' | 'monthly'>;
+type PlanItemRow = Pick<
+  PlanItemRecord,
+  'id' | 'employeeId' | 'kind' | 'title' | 'indicatorId' | 'unit' | 'direction' | 'monthly'
+>;
 
 type IndicatorRow = Pick<IndicatorRecord, 'id' | 'code' | 'unit' | 'direction' | 'source' | 'name'>;
 
@@ -27,8 +47,17 @@ type NewRow = Omit<MatrixLineRow, 'id' | 'note' | 'effectiveWeight' | 'completio
 
 type StoredRow = RowInput & Pick<MatrixLineRow, 'id' | 'matrixId'>;
 
-type StoredMatrix = Pick<MatrixRow, 'id' | 'kpiWeight' | 'smartWeight' | 'disciplineWeight' | 'evaluationWeight' | 'maxBonusSalaries' | 'workedDays' | 'plannedWorkingDays'>;
-
+type StoredMatrix = Pick<
+  MatrixRow,
+  | 'id'
+  | 'kpiWeight'
+  | 'smartWeight'
+  | 'disciplineWeight'
+  | 'evaluationWeight'
+  | 'maxBonusSalaries'
+  | 'workedDays'
+  | 'plannedWorkingDays'
+>;
 
 /** Passes a JS array as one Postgres array parameter (knex's typings only know string[]). */
 function pgArray(values: readonly (number | string | null)[]): Knex.Value {
@@ -47,20 +76,36 @@ export function ruleFor(rules: readonly RuleRow[], position: string, monthDate: 
 }
 
 /** Creates and computes the month's matrices of the given employees (those without one); returns the new matrix ids. */
-export async function createMatrices(trx: Knex.Transaction, providers: FactProviderRegistry, employees: readonly EmployeeSnapshot[], month: string, country: CalendarCountry): Promise<number[]> {
+export async function createMatrices(
+  trx: Knex.Transaction,
+  providers: FactProviderRegistry,
+  employees: readonly EmployeeSnapshot[],
+  month: string,
+  country: CalendarCountry,
+): Promise<number[]> {
   const monthDate = monthStart(month);
   const monthIndex = Number(month.slice(5, 7)) - 1;
   const year = Number(month.slice(0, 4));
   const existing = new Set(
-    (await trx('sc_matrices').where({ month: monthDate }).whereRaw('employee_id = any(?::int[])', [pgArray(employees.map((e) => e.id))]).select('employeeId')).map((r) => r.employeeId),
+    (
+      await trx('sc_matrices')
+        .where({ month: monthDate })
+        .whereRaw('employee_id = any(?::int[])', [pgArray(employees.map((e) => e.id))])
+        .select('employeeId')
+    ).map((r) => r.employeeId),
   );
   const todo = employees.filter((e) => !existing.has(e.id));
   if (!todo.length) return [];
 
   const rules: RuleRow[] = await trx('sc_rules').where('validFrom', '<=', monthDate).select('*');
-  const terms = await trx('sc_indicator_terms').where('validFrom', '<=', monthDate).orderBy('validFrom', 'asc').select('indicatorId', 't0', 'tmax');
+  const terms = await trx('sc_indicator_terms')
+    .where('validFrom', '<=', monthDate)
+    .orderBy('validFrom', 'asc')
+    .select('indicatorId', 't0', 'tmax');
   const termOf = new Map(terms.map((t) => [t.indicatorId, t])); // ascending order: the latest one wins
-  const indicators = new Map((await trx('sc_indicators').select('id', 'code', 'unit', 'direction', 'source', 'name')).map((i) => [i.id, i]));
+  const indicators = new Map(
+    (await trx('sc_indicators').select('id', 'code', 'unit', 'direction', 'source', 'name')).map((i) => [i.id, i]),
+  );
   const discipline = [...indicators.values()].find((i) => i.code === DISCIPLINE_INDICATOR);
   const planItems = await trx('sc_plan_items')
     .where({ year })
@@ -108,9 +153,38 @@ export async function createMatrices(trx: Knex.Transaction, providers: FactProvi
         factDate: null,
       });
     }
-    const fixed = { matrixId: 0, indicatorId: null, planItemId: null, cascadedFromRowId: null, weight: null, planDate: null, factValue: null, factDate: null, direction: 'higher' as const };
-    rows.push({ ...fixed, section: 'discipline', kind: 'discipline', sort: 1000, title: discipline?.name ?? 'Исполнительская дисциплина', indicatorId: discipline?.id ?? null, unit: 'percent', ...limits(discipline?.id ?? null), planValue: 100 });
-    rows.push({ ...fixed, section: 'evaluation', kind: 'evaluation', sort: 1001, title: 'Оценка руководителя', unit: 'score', ...limits(null), planValue: 100 });
+    const fixed = {
+      matrixId: 0,
+      indicatorId: null,
+      planItemId: null,
+      cascadedFromRowId: null,
+      weight: null,
+      planDate: null,
+      factValue: null,
+      factDate: null,
+      direction: 'higher' as const,
+    };
+    rows.push({
+      ...fixed,
+      section: 'discipline',
+      kind: 'discipline',
+      sort: 1000,
+      title: discipline?.name ?? 'Исполнительская дисциплина',
+      indicatorId: discipline?.id ?? null,
+      unit: 'percent',
+      ...limits(discipline?.id ?? null),
+      planValue: 100,
+    });
+    rows.push({
+      ...fixed,
+      section: 'evaluation',
+      kind: 'evaluation',
+      sort: 1001,
+      title: 'Оценка руководителя',
+      unit: 'score',
+      ...limits(null),
+      planValue: 100,
+    });
     return { employee: e, rule, rows };
   });
   await fillFacts(trx, providers, indicators, drafts, month);
@@ -118,11 +192,17 @@ export async function createMatrices(trx: Knex.Transaction, providers: FactProvi
   const computed = drafts.map((d) =>
     computeMatrix(
       d.rows,
-      { kpi: d.rule.kpiWeight, smart: d.rule.smartWeight, discipline: d.rule.disciplineWeight, evaluation: d.rule.evaluationWeight },
+      {
+        kpi: d.rule.kpiWeight,
+        smart: d.rule.smartWeight,
+        discipline: d.rule.disciplineWeight,
+        evaluation: d.rule.evaluationWeight,
+      },
       { maxBonusSalaries: d.employee.maxBonusSalaries, workedDays: planned, plannedWorkingDays: planned },
     ),
   );
-  const col = <T>(f: (d: (typeof drafts)[number], i: number) => T) => pgArray(drafts.map((d, i) => f(d, i) as number | string | null));
+  const col = <T>(f: (d: (typeof drafts)[number], i: number) => T) =>
+    pgArray(drafts.map((d, i) => f(d, i) as number | string | null));
   const inserted = (
     await trx.raw<{ rows: Pick<MatrixRow, 'id' | 'employeeId'>[] }>(
       `insert into sc_matrices (employee_id, month, status, position, unit_id, salary, max_bonus_salaries, rule_id, kpi_weight, smart_weight, discipline_weight, evaluation_weight,
@@ -236,19 +316,53 @@ export async function recompute(trx: Knex | Knex.Transaction, matrixIds: readonl
   const ids = [...new Set(matrixIds)];
   const matrices: StoredMatrix[] = await trx('sc_matrices')
     .whereRaw('id = any(?::int[])', [pgArray(ids)])
-    .select('id', 'kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight', 'maxBonusSalaries', 'workedDays', 'plannedWorkingDays');
+    .select(
+      'id',
+      'kpiWeight',
+      'smartWeight',
+      'disciplineWeight',
+      'evaluationWeight',
+      'maxBonusSalaries',
+      'workedDays',
+      'plannedWorkingDays',
+    );
   const rows: StoredRow[] = await trx('sc_matrix_rows')
     .whereRaw('matrix_id = any(?::int[])', [pgArray(ids)])
     .orderBy(['matrixId', 'sort', 'id'])
-    .select('id', 'matrixId', 'section', 'weight', 'unit', 'direction', 'planValue', 'factValue', 'planDate', 'factDate', 't0', 'tmax');
+    .select(
+      'id',
+      'matrixId',
+      'section',
+      'weight',
+      'unit',
+      'direction',
+      'planValue',
+      'factValue',
+      'planDate',
+      'factDate',
+      't0',
+      'tmax',
+    );
   const rowsOf = new Map<number, StoredRow[]>();
   for (const r of rows) {
     const list = rowsOf.get(r.matrixId) ?? [];
     list.push(r);
     rowsOf.set(r.matrixId, list);
   }
-  const rowCols = { id: [] as number[], ew: [] as number[], c: [] as (number | null)[], ca: [] as number[], t: [] as number[] };
-  const mCols = { id: [] as number[], result: [] as number[], bonus: [] as number[], coef: [] as number[], pay: [] as number[] };
+  const rowCols = {
+    id: [] as number[],
+    ew: [] as number[],
+    c: [] as (number | null)[],
+    ca: [] as number[],
+    t: [] as number[],
+  };
+  const mCols = {
+    id: [] as number[],
+    result: [] as number[],
+    bonus: [] as number[],
+    coef: [] as number[],
+    pay: [] as number[],
+  };
   for (const m of matrices) {
     const mine = rowsOf.get(m.id) ?? [];
     const res = computeMatrix(
@@ -305,23 +419,44 @@ export interface AffectedMatrix {
  * The matrices (and their rows) that hold the given employee/indicator/month facts. The matrices are
  * locked (FOR UPDATE, in id order) so a concurrent row edit or transition cannot interleave with the recompute.
  */
-export async function affectedBy(trx: Knex.Transaction, facts: readonly ResolvedFact[]): Promise<{ rows: { rowId: number; matrixId: number; index: number }[]; matrices: AffectedMatrix[] }> {
+export async function affectedBy(
+  trx: Knex.Transaction,
+  facts: readonly ResolvedFact[],
+): Promise<{ rows: { rowId: number; matrixId: number; index: number }[]; matrices: AffectedMatrix[] }> {
   if (!facts.length) return { rows: [], matrices: [] };
   // Raw results are not camel-cased by the mappers: the aliases are.
   const found = (
-    await trx.raw<{ rows: { rowId: number; matrixId: number; employeeId: number; month: string; status: MatrixRow['status']; idx: number }[] }>(
+    await trx.raw<{
+      rows: {
+        rowId: number;
+        matrixId: number;
+        employeeId: number;
+        month: string;
+        status: MatrixRow['status'];
+        idx: number;
+      }[];
+    }>(
       `select r.id as "rowId", m.id as "matrixId", m.employee_id as "employeeId", to_char(m.month, 'YYYY-MM') as month, m.status, f.idx
        from unnest(?::int[], ?::int[], ?::date[], ?::int[]) as f(employee_id, indicator_id, month, idx)
        join sc_matrices m on m.employee_id = f.employee_id and m.month = f.month
        join sc_matrix_rows r on r.matrix_id = m.id and r.indicator_id = f.indicator_id
        order by m.id, r.id
        for update of m`,
-      [facts.map((f) => f.employeeId), facts.map((f) => f.indicatorId), facts.map((f) => monthStart(f.month)), facts.map((_, i) => i)].map(pgArray),
+      [
+        facts.map((f) => f.employeeId),
+        facts.map((f) => f.indicatorId),
+        facts.map((f) => monthStart(f.month)),
+        facts.map((_, i) => i),
+      ].map(pgArray),
     )
   ).rows;
   const matrices = new Map<number, AffectedMatrix>();
-  for (const r of found) matrices.set(r.matrixId, { matrixId: r.matrixId, employeeId: r.employeeId, month: r.month, status: r.status });
-  return { rows: found.map((r) => ({ rowId: r.rowId, matrixId: r.matrixId, index: r.idx })), matrices: [...matrices.values()] };
+  for (const r of found)
+    matrices.set(r.matrixId, { matrixId: r.matrixId, employeeId: r.employeeId, month: r.month, status: r.status });
+  return {
+    rows: found.map((r) => ({ rowId: r.rowId, matrixId: r.matrixId, index: r.idx })),
+    matrices: [...matrices.values()],
+  };
 }
 
 /**
@@ -329,7 +464,13 @@ export async function affectedBy(trx: Knex.Transaction, facts: readonly Resolved
  * the facts are upserted, the affected rows get the new fact, and just those matrices are recomputed.
  * Rows of matrices listed in `skipMatrixIds` keep their values. Returns the recomputed matrix ids.
  */
-export async function storeFacts(trx: Knex.Transaction, given: readonly ResolvedFact[], source: string, userId: number | null, skipMatrixIds: ReadonlySet<number> = new Set()): Promise<number[]> {
+export async function storeFacts(
+  trx: Knex.Transaction,
+  given: readonly ResolvedFact[],
+  source: string,
+  userId: number | null,
+  skipMatrixIds: ReadonlySet<number> = new Set(),
+): Promise<number[]> {
   // One fact per employee, indicator and month (the last one given wins): an upsert cannot touch a row twice.
   const facts = [...new Map(given.map((f) => [`${f.employeeId}:${f.indicatorId}:${f.month}`, f])).values()];
   if (!facts.length) return [];
@@ -338,7 +479,17 @@ export async function storeFacts(trx: Knex.Transaction, given: readonly Resolved
      select f.employee_id, f.indicator_id, f.month, f.value, f.date_value, ?, ?, now()
      from unnest(?::int[], ?::int[], ?::date[], ?::numeric[], ?::date[]) as f(employee_id, indicator_id, month, value, date_value)
      on conflict (employee_id, indicator_id, month) do update set value = excluded.value, date_value = excluded.date_value, source = excluded.source, updated_by = excluded.updated_by, updated_at = now()`,
-    [source, userId, ...[facts.map((f) => f.employeeId), facts.map((f) => f.indicatorId), facts.map((f) => monthStart(f.month)), facts.map((f) => f.value), facts.map((f) => f.dateValue)].map(pgArray)],
+    [
+      source,
+      userId,
+      ...[
+        facts.map((f) => f.employeeId),
+        facts.map((f) => f.indicatorId),
+        facts.map((f) => monthStart(f.month)),
+        facts.map((f) => f.value),
+        facts.map((f) => f.dateValue),
+      ].map(pgArray),
+    ],
   );
   const { rows } = await affectedBy(trx, facts);
   const live = rows.filter((r) => !skipMatrixIds.has(r.matrixId));
@@ -346,7 +497,9 @@ export async function storeFacts(trx: Knex.Transaction, given: readonly Resolved
   await trx.raw(
     `update sc_matrix_rows r set fact_value = v.value, fact_date = v.date_value
      from unnest(?::int[], ?::numeric[], ?::date[]) as v(id, value, date_value) where r.id = v.id`,
-    [live.map((r) => r.rowId), live.map((r) => facts[r.index].value), live.map((r) => facts[r.index].dateValue)].map(pgArray),
+    [live.map((r) => r.rowId), live.map((r) => facts[r.index].value), live.map((r) => facts[r.index].dateValue)].map(
+      pgArray,
+    ),
   );
   const matrixIds = [...new Set(live.map((r) => r.matrixId))];
   await recompute(trx, matrixIds);

@@ -10,8 +10,27 @@ const SECTION_TITLES: Record<string, string> = {
   evaluation: 'Оценка руководителя',
 };
 const UNIT_TITLES: Record<string, string> = { count: 'шт.', percent: '%', date: 'дата', score: 'балл' };
-const MONTHS = ['январь', 'февраль', 'март', 'апрель', 'май', 'июнь', 'июль', 'август', 'сентябрь', 'октябрь', 'ноябрь', 'декабрь'];
-const STATUS_TITLES: Record<string, string> = { draft: 'черновик', confirmed: 'подтверждена сотрудником', agreed: 'согласована', approved: 'утверждена', locked: 'закрыта' };
+const MONTHS = [
+  'январь',
+  'февраль',
+  'март',
+  'апрель',
+  'май',
+  'июнь',
+  'июль',
+  'август',
+  'сентябрь',
+  'октябрь',
+  'ноябрь',
+  'декабрь',
+];
+const STATUS_TITLES: Record<string, string> = {
+  draft: 'черновик',
+  confirmed: 'подтверждена сотрудником',
+  agreed: 'согласована',
+  approved: 'утверждена',
+  locked: 'закрыта',
+};
 
 const ru = (iso: string) => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
 const r2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
@@ -20,7 +39,9 @@ const r2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100)
 export async function matrixToXlsx(m: MatrixView): Promise<{ filename: string; buffer: Buffer }> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Okno';
-  const ws = wb.addWorksheet('Отчетная матрица', { pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 } });
+  const ws = wb.addWorksheet('Отчетная матрица', {
+    pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, paperSize: 9 },
+  });
   ws.columns = [
     { width: 5 },
     { width: 48 },
@@ -39,16 +60,37 @@ export async function matrixToXlsx(m: MatrixView): Promise<{ filename: string; b
   ws.mergeCells(title.number, 1, title.number, 11);
   title.font = { bold: true, size: 14 };
   title.alignment = { horizontal: 'center' };
-  ws.addRow(['', `Сотрудник: ${m.employee.fullName}${m.employee.personnelNumber ? ` (таб. № ${m.employee.personnelNumber})` : ''}`]);
+  ws.addRow([
+    '',
+    `Сотрудник: ${m.employee.fullName}${m.employee.personnelNumber ? ` (таб. № ${m.employee.personnelNumber})` : ''}`,
+  ]);
   ws.addRow(['', `Должность: ${m.employee.position}`]);
   ws.addRow(['', `Подразделение: ${m.employee.unitName}`]);
   ws.addRow(['', `Статус: ${STATUS_TITLES[m.status] ?? m.status}`]);
   ws.addRow([]);
-  const header = ws.addRow(['№', 'Показатель / задача', 'Вес, %', 'Ед.', 'План', 'Факт', 'Выполнение, %', 'T0, %', 'Tmax, %', 'С учетом T0/Tmax, %', 'Итог, %']);
+  const header = ws.addRow([
+    '№',
+    'Показатель / задача',
+    'Вес, %',
+    'Ед.',
+    'План',
+    'Факт',
+    'Выполнение, %',
+    'T0, %',
+    'Tmax, %',
+    'С учетом T0/Tmax, %',
+    'Итог, %',
+  ]);
   header.font = { bold: true };
   header.alignment = { wrapText: true, vertical: 'middle', horizontal: 'center' };
-  const border: Partial<ExcelJS.Borders> = { top: { style: 'thin' }, left: { style: 'thin' }, bottom: { style: 'thin' }, right: { style: 'thin' } };
-  const boxed = (row: ExcelJS.Row) => row.eachCell({ includeEmpty: true }, (c, col) => col <= 11 && (c.border = border));
+  const border: Partial<ExcelJS.Borders> = {
+    top: { style: 'thin' },
+    left: { style: 'thin' },
+    bottom: { style: 'thin' },
+    right: { style: 'thin' },
+  };
+  const boxed = (row: ExcelJS.Row) =>
+    row.eachCell({ includeEmpty: true }, (c, col) => col <= 11 && (c.border = border));
   boxed(header);
   let n = 0;
   for (const section of ['kpi', 'smart', 'discipline', 'evaluation'] as const) {
@@ -60,8 +102,25 @@ export async function matrixToXlsx(m: MatrixView): Promise<{ filename: string; b
     for (const r of rows) {
       const plan = r.unit === 'date' ? (r.planDate ? ru(r.planDate) : '') : r.planValue;
       const fact = r.unit === 'date' ? (r.factDate ? ru(r.factDate) : '') : r.factValue;
-      const label = r.kind === 'smart_variable' ? `${r.title} (переменная)` : r.kind === 'smart_constant' ? `${r.title} (постоянная)` : r.title;
-      const row = ws.addRow([++n, label, r2(r.effectiveWeight), UNIT_TITLES[r.unit] ?? r.unit, plan, fact, r2(r.completion), r.t0, r.tmax, r2(r.completionAdjusted), r2(r.total)]);
+      const label =
+        r.kind === 'smart_variable'
+          ? `${r.title} (переменная)`
+          : r.kind === 'smart_constant'
+            ? `${r.title} (постоянная)`
+            : r.title;
+      const row = ws.addRow([
+        ++n,
+        label,
+        r2(r.effectiveWeight),
+        UNIT_TITLES[r.unit] ?? r.unit,
+        plan,
+        fact,
+        r2(r.completion),
+        r.t0,
+        r.tmax,
+        r2(r.completionAdjusted),
+        r2(r.total),
+      ]);
       row.getCell(2).alignment = { wrapText: true };
       boxed(row);
     }
@@ -72,13 +131,27 @@ export async function matrixToXlsx(m: MatrixView): Promise<{ filename: string; b
   ws.addRow([]);
   ws.addRow(['', 'Максимальный размер премии, окладов', m.maxBonusSalaries]);
   ws.addRow(['', 'Премия по результату матрицы, окладов', Math.round(m.bonusSalaries * 10000) / 10000]);
-  ws.addRow(['', `Коэффициент отработанного времени (${m.workedDays} из ${m.plannedWorkingDays} раб. дн.)`, Math.round(m.workedTimeCoefficient * 10000) / 10000]);
+  ws.addRow([
+    '',
+    `Коэффициент отработанного времени (${m.workedDays} из ${m.plannedWorkingDays} раб. дн.)`,
+    Math.round(m.workedTimeCoefficient * 10000) / 10000,
+  ]);
   const pay = ws.addRow(['', 'Премия к выплате, окладов (округлено до 0,1)', m.bonusToPay]);
   pay.font = { bold: true };
   ws.addRow([]);
   const signature = (role: string, step: keyof MatrixView['workflow']) => {
     const s = m.workflow[step];
-    ws.addRow(['', role, '', '_______________', '', s?.by?.fullName ?? '_______________________', '', '', s ? ru(s.at.slice(0, 10)) : '«___» __________ 20__ г.']);
+    ws.addRow([
+      '',
+      role,
+      '',
+      '_______________',
+      '',
+      s?.by?.fullName ?? '_______________________',
+      '',
+      '',
+      s ? ru(s.at.slice(0, 10)) : '«___» __________ 20__ г.',
+    ]);
   };
   const captions = ws.addRow(['', '', '', '(подпись)', '', '(расшифровка подписи)', '', '', '(дата)']);
   captions.font = { italic: true, size: 8 };
@@ -96,11 +169,11 @@ const FACT_HEADERS: Record<string, keyof IndicatorFactInput> = {
   indicatorcode: 'indicatorCode',
   'код показателя': 'indicatorCode',
   month: 'month',
-  'месяц': 'month',
+  месяц: 'month',
   value: 'value',
-  'значение': 'value',
+  значение: 'value',
   date: 'dateValue',
-  'дата': 'dateValue',
+  дата: 'dateValue',
 };
 
 /** A fact row of an import file, still unvalidated, with its row number. */
@@ -121,11 +194,21 @@ export async function readFactsXlsx(buffer: Buffer): Promise<RawFactRow[]> {
   if (!ws) throw new AppError(400, 'bad_file', 'The workbook has no sheets');
   const cols = new Map<number, keyof IndicatorFactInput>();
   ws.getRow(1).eachCell((c, col) => {
-    const key = FACT_HEADERS[String(c.value ?? '').trim().toLowerCase()];
+    const key =
+      FACT_HEADERS[
+        String(c.value ?? '')
+          .trim()
+          .toLowerCase()
+      ];
     if (key) cols.set(col, key);
   });
   for (const need of ['employeeId', 'indicatorCode', 'month'] as const) {
-    if (![...cols.values()].includes(need)) throw new AppError(400, 'bad_file', `Missing column ${need} (headers: employeeId, indicator, month, value, date)`);
+    if (![...cols.values()].includes(need))
+      throw new AppError(
+        400,
+        'bad_file',
+        `Missing column ${need} (headers: employeeId, indicator, month, value, date)`,
+      );
   }
   const out: RawFactRow[] = [];
   ws.eachRow((row, n) => {

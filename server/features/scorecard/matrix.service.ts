@@ -2,11 +2,33 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
 import type { CalendarCountry } from '../../platform/calendar.js';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldIssue } from '../../platform/errors.js';
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+  type FieldIssue,
+} from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../../platform/http/context.js';
-import { createMatrices, monthStart, recompute, storeFacts, affectedBy, type EmployeeSnapshot, type ResolvedFact } from './matrix.calculator.js';
+import {
+  createMatrices,
+  monthStart,
+  recompute,
+  storeFacts,
+  affectedBy,
+  type EmployeeSnapshot,
+  type ResolvedFact,
+} from './matrix.calculator.js';
 import type { AdvanceResult, ApprovalParticipants, MatrixApproval } from './matrix.approval.js';
-import { allowedActions, checkTransition, editScope, type MatrixAction, type MatrixRelation, type MatrixStatus } from './matrix.states.js';
+import {
+  allowedActions,
+  checkTransition,
+  editScope,
+  type MatrixAction,
+  type MatrixRelation,
+  type MatrixStatus,
+} from './matrix.states.js';
 import { effectiveWeights, SECTIONS } from './scorecard.formulas.js';
 import { managedUnits, UnitTree } from '../org/index.js';
 import { relationOf } from './scorecard.org.js';
@@ -19,12 +41,24 @@ import { paginate, type Page } from '../../platform/http/paging.js';
 import type { Matrix as MatrixView, MatrixListItem, Signature, TeamTotals } from '../../contract/scorecard.js';
 
 /** What the matrix endpoints answer is the API contract's (server/contract/scorecard.ts). */
-export type { Matrix as MatrixView, MatrixListItem, MatrixRow as MatrixRowView, Signature, TeamTotals } from '../../contract/scorecard.js';
+export type {
+  Matrix as MatrixView,
+  MatrixListItem,
+  MatrixRow as MatrixRowView,
+  Signature,
+  TeamTotals,
+} from '../../contract/scorecard.js';
 
-type MatrixHead = Pick<MatrixRow, 'id' | 'employeeId' | 'unitId' | 'status' | 'month' | 'ruleId' | 'processInstanceKey'>;
+type MatrixHead = Pick<
+  MatrixRow,
+  'id' | 'employeeId' | 'unitId' | 'status' | 'month' | 'ruleId' | 'processInstanceKey'
+>;
 
 /** A matrix row with its indicator's source (null when the row measures no indicator). */
-type RowHead = Pick<MatrixLineRow, 'id' | 'matrixId' | 'kind' | 'section' | 'indicatorId' | 'unit' | 'weight' | 'planValue' | 'planDate' | 't0' | 'tmax'> & {
+type RowHead = Pick<
+  MatrixLineRow,
+  'id' | 'matrixId' | 'kind' | 'section' | 'indicatorId' | 'unit' | 'weight' | 'planValue' | 'planDate' | 't0' | 'tmax'
+> & {
   source: IndicatorRow['source'] | null;
 };
 
@@ -70,7 +104,10 @@ export class MatrixService {
    * Matrices of a month for the employees of the viewer's units (admin: every unit), with totals over
    * every matching matrix (not just the page): how many per status, the average result and the bonus sums.
    */
-  async team(viewer: SessionUser, q: { page: number; pageSize: number; month: string; status?: MatrixStatus; unitId?: number; q?: string }): Promise<Page<MatrixListItem> & { totals: TeamTotals }> {
+  async team(
+    viewer: SessionUser,
+    q: { page: number; pageSize: number; month: string; status?: MatrixStatus; unitId?: number; q?: string },
+  ): Promise<Page<MatrixListItem> & { totals: TeamTotals }> {
     const org = await UnitTree.load(this.knex);
     const scope = managedUnits(viewer, org);
     const base = this.listQuery().where('m.month', monthStart(q.month));
@@ -84,7 +121,12 @@ export class MatrixService {
     const sums = await base
       .clone()
       .clearSelect()
-      .select<StatusSums[]>('m.status', this.knex.raw('count(*) as n, avg(m.result) as "avgResult", sum(m.bonus_to_pay) as "bonusToPay", sum(m.bonus_to_pay * m.salary) as "bonusAmount"'))
+      .select<StatusSums[]>(
+        'm.status',
+        this.knex.raw(
+          'count(*) as n, avg(m.result) as "avgResult", sum(m.bonus_to_pay) as "bonusToPay", sum(m.bonus_to_pay * m.salary) as "bonusAmount"',
+        ),
+      )
       .groupBy('m.status');
     base.orderBy([{ column: 'u.name' }, { column: 'e.fullName' }, { column: 'm.id' }]);
     const page = await paginate(base, q, presentList);
@@ -104,8 +146,11 @@ export class MatrixService {
       const employee = await this.employee(trx, input.employeeId);
       const rel = relationOf(viewer, employee.id, employee.unitId, org);
       if (!rel.visible) throw new NotFoundError('Employee');
-      const existing = await trx('sc_matrices').where({ employeeId: employee.id, month: monthStart(input.month) }).first('id');
-      if (existing) throw new ConflictError('This employee already has a matrix for that month', { matrixId: existing.id });
+      const existing = await trx('sc_matrices')
+        .where({ employeeId: employee.id, month: monthStart(input.month) })
+        .first('id');
+      if (existing)
+        throw new ConflictError('This employee already has a matrix for that month', { matrixId: existing.id });
       const [id] = await createMatrices(trx, this.providers, [employee], input.month, this.options.country);
       await audit(trx, actor, { action: 'scorecard.matrix.create', entity: 'sc_matrix', entityId: id, after: input });
       return this.present(trx, id, rel);
@@ -113,7 +158,11 @@ export class MatrixService {
   }
 
   /** Creates the month's missing matrices for every active employee of the viewer's units (or one unit's subtree). */
-  async generate(viewer: SessionUser, input: { month: string; unitId?: number }, actor: Actor): Promise<{ created: number; existing: number }> {
+  async generate(
+    viewer: SessionUser,
+    input: { month: string; unitId?: number },
+    actor: Actor,
+  ): Promise<{ created: number; existing: number }> {
     return this.knex.transaction(async (trx) => {
       const org = await UnitTree.load(trx);
       let scope = managedUnits(viewer, org);
@@ -121,21 +170,34 @@ export class MatrixService {
         if (scope !== 'all' && !scope.includes(input.unitId)) throw new NotFoundError('Unit');
         scope = org.subtree(input.unitId);
       }
-      const q = trx('employees').where({ isActive: true }).select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
+      const q = trx('employees')
+        .where({ isActive: true })
+        .select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
       if (scope !== 'all') q.whereIn('unitId', scope).whereNot('id', viewer.employeeId ?? -1);
       const employees: EmployeeSnapshot[] = await q;
       const created = await createMatrices(trx, this.providers, employees, input.month, this.options.country);
-      await audit(trx, actor, { action: 'scorecard.matrix.generate', entity: 'sc_matrix', after: { ...input, created: created.length } });
+      await audit(trx, actor, {
+        action: 'scorecard.matrix.generate',
+        entity: 'sc_matrix',
+        after: { ...input, created: created.length },
+      });
       return { created: created.length, existing: employees.length - created.length };
     });
   }
 
   /** Changes the worked days or planned working days (managers, while the matrix is open). */
-  async patch(viewer: SessionUser, id: number, patch: { workedDays?: number; plannedWorkingDays?: number }, actor: Actor): Promise<MatrixView> {
+  async patch(
+    viewer: SessionUser,
+    id: number,
+    patch: { workedDays?: number; plannedWorkingDays?: number },
+    actor: Actor,
+  ): Promise<MatrixView> {
     return this.write(viewer, id, actor, 'scorecard.matrix.update', async (trx, head, rel) => {
       const scope = this.editGuard(head.status, rel);
       if (scope === 'own') throw new ForbiddenError('Worked days are entered by the manager');
-      await trx('sc_matrices').where({ id }).update({ ...patch, updatedAt: trx.fn.now() });
+      await trx('sc_matrices')
+        .where({ id })
+        .update({ ...patch, updatedAt: trx.fn.now() });
       return patch;
     });
   }
@@ -144,12 +206,18 @@ export class MatrixService {
   async addRow(viewer: SessionUser, id: number, input: AddRowInput, actor: Actor): Promise<MatrixView> {
     return this.write(viewer, id, actor, 'scorecard.row.create', async (trx, head, rel) => {
       const scope = this.editGuard(head.status, rel);
-      if (scope === 'managerRows') throw new ConflictError('The employee has confirmed the matrix: return it to draft to change the plan');
-      const rule = head.ruleId === null ? undefined : await trx('sc_rules').where({ id: head.ruleId }).first('t0', 'tmax');
+      if (scope === 'managerRows')
+        throw new ConflictError('The employee has confirmed the matrix: return it to draft to change the plan');
+      const rule =
+        head.ruleId === null ? undefined : await trx('sc_rules').where({ id: head.ruleId }).first('t0', 'tmax');
       const t0 = input.t0 ?? rule?.t0 ?? 0;
       const tmax = input.tmax ?? rule?.tmax ?? 100;
       if (t0 > tmax) throw new ValidationError('Row is invalid', [{ path: 't0', message: 'T0 must not exceed Tmax' }]);
-      const sortRow = await trx('sc_matrix_rows').where({ matrixId: id }).whereIn('section', ['kpi', 'smart']).max({ s: 'sort' }).first<{ s: number | null }>();
+      const sortRow = await trx('sc_matrix_rows')
+        .where({ matrixId: id })
+        .whereIn('section', ['kpi', 'smart'])
+        .max({ s: 'sort' })
+        .first<{ s: number | null }>();
       const row = {
         matrixId: id,
         section: input.kind === 'kpi' ? ('kpi' as const) : ('smart' as const),
@@ -181,21 +249,50 @@ export class MatrixService {
       if (scope === 'own' && managerRow) throw new ForbiddenError('This row is filled by the manager');
       if (scope === 'managerRows') {
         const onlyFacts = Object.keys(patch).every((k) => ['factValue', 'factDate', 'note'].includes(k));
-        if (!managerRow || !onlyFacts) throw new ConflictError('The employee has confirmed the matrix: only the discipline and evaluation facts can change now');
+        if (!managerRow || !onlyFacts)
+          throw new ConflictError(
+            'The employee has confirmed the matrix: only the discipline and evaluation facts can change now',
+          );
       }
       const unit = patch.unit ?? row.unit;
       const issues: FieldIssue[] = [];
-      if (unit === 'date' && patch.planValue !== undefined && patch.planValue !== null) issues.push({ path: 'planValue', message: 'A date task has a planned date, not a number' });
-      if (unit !== 'date' && patch.planDate) issues.push({ path: 'planDate', message: 'Only a date task has a planned date' });
-      if (row.indicatorId !== null && (patch.unit || patch.direction)) issues.push({ path: 'unit', message: "An indicator's unit and direction come from its definition" });
-      if (row.source !== null && row.source !== 'manual' && (patch.factValue !== undefined || patch.factDate !== undefined)) issues.push({ path: 'factValue', message: `This fact comes from the "${row.source}" source, not from people` });
-      if ((patch.t0 ?? row.t0 ?? 0) > (patch.tmax ?? row.tmax ?? Infinity)) issues.push({ path: patch.t0 !== undefined ? 't0' : 'tmax', message: 'T0 must not exceed Tmax' });
-      if (managerRow && (patch.weight !== undefined || patch.unit)) issues.push({ path: 'weight', message: 'Discipline and evaluation rows take their weight and unit from the rules' });
+      if (unit === 'date' && patch.planValue !== undefined && patch.planValue !== null)
+        issues.push({ path: 'planValue', message: 'A date task has a planned date, not a number' });
+      if (unit !== 'date' && patch.planDate)
+        issues.push({ path: 'planDate', message: 'Only a date task has a planned date' });
+      if (row.indicatorId !== null && (patch.unit || patch.direction))
+        issues.push({ path: 'unit', message: "An indicator's unit and direction come from its definition" });
+      if (
+        row.source !== null &&
+        row.source !== 'manual' &&
+        (patch.factValue !== undefined || patch.factDate !== undefined)
+      )
+        issues.push({ path: 'factValue', message: `This fact comes from the "${row.source}" source, not from people` });
+      if ((patch.t0 ?? row.t0 ?? 0) > (patch.tmax ?? row.tmax ?? Infinity))
+        issues.push({ path: patch.t0 !== undefined ? 't0' : 'tmax', message: 'T0 must not exceed Tmax' });
+      if (managerRow && (patch.weight !== undefined || patch.unit))
+        issues.push({
+          path: 'weight',
+          message: 'Discipline and evaluation rows take their weight and unit from the rules',
+        });
       if (issues.length) throw new ValidationError('Row is invalid', issues);
       const { factValue, factDate, ...rest } = patch;
       if (row.indicatorId !== null && (factValue !== undefined || factDate !== undefined)) {
         const month = head.month.slice(0, 7);
-        await storeFacts(trx, [{ employeeId: head.employeeId, indicatorId: row.indicatorId, month, value: factValue ?? null, dateValue: factDate ?? null }], 'manual', actor.userId);
+        await storeFacts(
+          trx,
+          [
+            {
+              employeeId: head.employeeId,
+              indicatorId: row.indicatorId,
+              month,
+              value: factValue ?? null,
+              dateValue: factDate ?? null,
+            },
+          ],
+          'manual',
+          actor.userId,
+        );
       } else {
         if (factValue !== undefined) Object.assign(rest, { factValue });
         if (factDate !== undefined) Object.assign(rest, { factDate });
@@ -210,7 +307,8 @@ export class MatrixService {
     return this.write(viewer, id, actor, 'scorecard.row.delete', async (trx, head, rel) => {
       const row = await this.row(trx, id, rowId);
       const scope = this.editGuard(head.status, rel);
-      if (scope === 'managerRows') throw new ConflictError('The employee has confirmed the matrix: return it to draft to change the plan');
+      if (scope === 'managerRows')
+        throw new ConflictError('The employee has confirmed the matrix: return it to draft to change the plan');
       if (MANAGER_KINDS.has(row.kind)) throw new ConflictError('Discipline and evaluation rows cannot be removed');
       await trx('sc_matrix_rows').where({ id: rowId }).delete();
       return { rowId };
@@ -218,36 +316,66 @@ export class MatrixService {
   }
 
   /** Enters facts of several rows at once. */
-  async enterFacts(viewer: SessionUser, id: number, facts: { rowId: number; factValue?: number | null; factDate?: string | null }[], actor: Actor): Promise<MatrixView> {
+  async enterFacts(
+    viewer: SessionUser,
+    id: number,
+    facts: { rowId: number; factValue?: number | null; factDate?: string | null }[],
+    actor: Actor,
+  ): Promise<MatrixView> {
     return this.write(viewer, id, actor, 'scorecard.facts.enter', async (trx, head, rel) => {
       const scope = this.editGuard(head.status, rel);
       const rows = await trx('sc_matrix_rows as r')
         .leftJoin('sc_indicators as i', 'i.id', 'r.indicatorId')
         .where('r.matrixId', id)
-        .whereIn('r.id', facts.map((f) => f.rowId))
-        .select<Pick<RowHead, 'id' | 'kind' | 'indicatorId' | 'source' | 'unit'>[]>('r.id', 'r.kind', 'r.indicatorId', 'i.source', 'r.unit');
+        .whereIn(
+          'r.id',
+          facts.map((f) => f.rowId),
+        )
+        .select<Pick<RowHead, 'id' | 'kind' | 'indicatorId' | 'source' | 'unit'>[]>(
+          'r.id',
+          'r.kind',
+          'r.indicatorId',
+          'i.source',
+          'r.unit',
+        );
       const byId = new Map(rows.map((r) => [r.id, r]));
       const issues: FieldIssue[] = [];
       facts.forEach((f, i) => {
         const row = byId.get(f.rowId);
         if (!row) issues.push({ path: `facts.${i}.rowId`, message: 'No such row in this matrix' });
-        else if (row.source !== null && row.source !== 'manual') issues.push({ path: `facts.${i}.factValue`, message: `This fact comes from the "${row.source}" source, not from people` });
-        else if (row.unit === 'date' && f.factValue !== undefined && f.factValue !== null) issues.push({ path: `facts.${i}.factValue`, message: 'A date task takes a date' });
-        else if (row.unit !== 'date' && f.factDate) issues.push({ path: `facts.${i}.factDate`, message: 'Only a date task takes a date' });
+        else if (row.source !== null && row.source !== 'manual')
+          issues.push({
+            path: `facts.${i}.factValue`,
+            message: `This fact comes from the "${row.source}" source, not from people`,
+          });
+        else if (row.unit === 'date' && f.factValue !== undefined && f.factValue !== null)
+          issues.push({ path: `facts.${i}.factValue`, message: 'A date task takes a date' });
+        else if (row.unit !== 'date' && f.factDate)
+          issues.push({ path: `facts.${i}.factDate`, message: 'Only a date task takes a date' });
       });
       if (issues.length) throw new ValidationError('Facts are invalid', issues);
       for (const f of facts) {
         const row = byId.get(f.rowId)!;
         const managerRow = MANAGER_KINDS.has(row.kind);
-        if (scope === 'own' && managerRow) throw new ForbiddenError('Discipline and evaluation are filled by the manager');
-        if (scope === 'managerRows' && !managerRow) throw new ConflictError('The employee has confirmed the matrix: only the discipline and evaluation facts can change now');
+        if (scope === 'own' && managerRow)
+          throw new ForbiddenError('Discipline and evaluation are filled by the manager');
+        if (scope === 'managerRows' && !managerRow)
+          throw new ConflictError(
+            'The employee has confirmed the matrix: only the discipline and evaluation facts can change now',
+          );
       }
       const indicatorFacts: ResolvedFact[] = [];
       const month = head.month.slice(0, 7);
       for (const f of facts) {
         const row = byId.get(f.rowId)!;
         if (row.indicatorId !== null) {
-          indicatorFacts.push({ employeeId: head.employeeId, indicatorId: row.indicatorId, month, value: f.factValue ?? null, dateValue: f.factDate ?? null });
+          indicatorFacts.push({
+            employeeId: head.employeeId,
+            indicatorId: row.indicatorId,
+            month,
+            value: f.factValue ?? null,
+            dateValue: f.factDate ?? null,
+          });
         } else {
           const set: Record<string, unknown> = {};
           if (f.factValue !== undefined) set.factValue = f.factValue;
@@ -265,8 +393,19 @@ export class MatrixService {
    * The step runs on the engine first (the BPMN approval process); only when the engine accepted it is the
    * new status written, so a refused or failed engine call leaves the matrix as it was.
    */
-  async transition(viewer: SessionUser, id: number, action: MatrixAction, comment: string | undefined, actor: Actor): Promise<MatrixView> {
-    if (!this.options.approval?.enabled) throw new AppError(503, 'engine_unavailable', 'The process engine is not configured (ENGINE=none): the matrix approval cannot run');
+  async transition(
+    viewer: SessionUser,
+    id: number,
+    action: MatrixAction,
+    comment: string | undefined,
+    actor: Actor,
+  ): Promise<MatrixView> {
+    if (!this.options.approval?.enabled)
+      throw new AppError(
+        503,
+        'engine_unavailable',
+        'The process engine is not configured (ENGINE=none): the matrix approval cannot run',
+      );
     // 1. The rules, checked in a short transaction that also takes the matrix's approval lease: one step at a
     //    time per matrix, without keeping a transaction open while the engine is awaited.
     const before = await this.knex.transaction(async (trx) => {
@@ -277,7 +416,10 @@ export class MatrixService {
         .where({ id, status: head.status })
         .where((q) => q.whereNull('workflowLeaseUntil').orWhere('workflowLeaseUntil', '<', this.options.clock.now()))
         .update({ workflowLeaseUntil: new Date(this.options.clock.ms() + WORKFLOW_LEASE_SECONDS * 1000) });
-      if (!leased) throw new ConflictError('Another approval step of this matrix is in progress; reload it in a moment', { status: head.status });
+      if (!leased)
+        throw new ConflictError('Another approval step of this matrix is in progress; reload it in a moment', {
+          status: head.status,
+        });
       return { head, participants: await this.participants(trx, head) };
     });
     const release = () => this.knex('sc_matrices').where({ id }).update({ workflowLeaseUntil: null });
@@ -301,18 +443,38 @@ export class MatrixService {
     try {
       return await this.knex.transaction(async (trx) => {
         const { head, rel } = await this.access(trx, viewer, id, true);
-        if (head.status !== before.head.status) throw new ConflictError('The matrix changed meanwhile; reload it', { status: head.status });
+        if (head.status !== before.head.status)
+          throw new ConflictError('The matrix changed meanwhile; reload it', { status: head.status });
         const check = this.checkAction(action, head.status, rel);
         if (action === 'confirm') await this.checkComplete(trx, id);
-        const set: Record<string, unknown> = { status: check.to, processInstanceKey: step.processInstanceKey, workflowLeaseUntil: null, updatedAt: trx.fn.now() };
+        const set: Record<string, unknown> = {
+          status: check.to,
+          processInstanceKey: step.processInstanceKey,
+          workflowLeaseUntil: null,
+          updatedAt: trx.fn.now(),
+        };
         if (action === 'return') {
           for (const s of STEPS) Object.assign(set, { [`${s}By`]: null, [`${s}At`]: null });
         } else {
           Object.assign(set, { [`${check.to}By`]: viewer.id, [`${check.to}At`]: this.options.clock.now() });
         }
         await trx('sc_matrices').where({ id }).update(set);
-        await trx('sc_matrix_events').insert({ matrixId: id, action, fromStatus: head.status, toStatus: check.to, userId: viewer.id, comment: comment ?? null, at: this.options.clock.now() });
-        await audit(trx, actor, { action: `scorecard.matrix.${action}`, entity: 'sc_matrix', entityId: id, before: { status: head.status }, after: { status: check.to, comment, processInstanceKey: step.processInstanceKey } });
+        await trx('sc_matrix_events').insert({
+          matrixId: id,
+          action,
+          fromStatus: head.status,
+          toStatus: check.to,
+          userId: viewer.id,
+          comment: comment ?? null,
+          at: this.options.clock.now(),
+        });
+        await audit(trx, actor, {
+          action: `scorecard.matrix.${action}`,
+          entity: 'sc_matrix',
+          entityId: id,
+          before: { status: head.status },
+          after: { status: check.to, comment, processInstanceKey: step.processInstanceKey },
+        });
         return this.present(trx, id, rel);
       });
     } catch (err) {
@@ -332,37 +494,72 @@ export class MatrixService {
       const m = await trx('sc_matrices').where({ id }).forUpdate().first('status');
       if (!m) return null;
       if (m.status !== 'approved') return m.status;
-      await trx('sc_matrices').where({ id }).update({ status: 'locked', lockedBy: null, lockedAt: this.options.clock.now(), updatedAt: trx.fn.now() });
-      await trx('sc_matrix_events').insert({ matrixId: id, action: 'lock', fromStatus: 'approved', toStatus: 'locked', userId: null, comment: 'Закрыта автоматически: срок закрытия истёк', at: this.options.clock.now() });
-      await audit(trx, actor, { action: 'scorecard.matrix.lock', entity: 'sc_matrix', entityId: id, before: { status: 'approved' }, after: { status: 'locked', automatic: true } });
+      await trx('sc_matrices')
+        .where({ id })
+        .update({ status: 'locked', lockedBy: null, lockedAt: this.options.clock.now(), updatedAt: trx.fn.now() });
+      await trx('sc_matrix_events').insert({
+        matrixId: id,
+        action: 'lock',
+        fromStatus: 'approved',
+        toStatus: 'locked',
+        userId: null,
+        comment: 'Закрыта автоматически: срок закрытия истёк',
+        at: this.options.clock.now(),
+      });
+      await audit(trx, actor, {
+        action: 'scorecard.matrix.lock',
+        entity: 'sc_matrix',
+        entityId: id,
+        before: { status: 'approved' },
+        after: { status: 'locked', automatic: true },
+      });
       return 'locked';
     });
   }
 
   /** Cascades a manager's SMART task as a KPI into their employees' matrices of the same month (created if missing). */
-  async cascadeRow(viewer: SessionUser, id: number, rowId: number, employeeIds: number[], actor: Actor): Promise<{ matrixIds: number[] }> {
+  async cascadeRow(
+    viewer: SessionUser,
+    id: number,
+    rowId: number,
+    employeeIds: number[],
+    actor: Actor,
+  ): Promise<{ matrixIds: number[] }> {
     return this.knex.transaction(async (trx) => {
       const { head, rel } = await this.access(trx, viewer, id);
       const row = await trx('sc_matrix_rows').where({ id: rowId, matrixId: id }).first();
       if (!row) throw new NotFoundError('Row');
-      if (row.section !== 'smart') throw new ValidationError('Only SMART tasks cascade', [{ path: 'rowId', message: 'Only SMART tasks cascade' }]);
-      if (!rel.admin && !(rel.owner && viewer.roles.includes('manager'))) throw new ForbiddenError("Only the manager who owns the task (or an admin) cascades it");
+      if (row.section !== 'smart')
+        throw new ValidationError('Only SMART tasks cascade', [{ path: 'rowId', message: 'Only SMART tasks cascade' }]);
+      if (!rel.admin && !(rel.owner && viewer.roles.includes('manager')))
+        throw new ForbiddenError('Only the manager who owns the task (or an admin) cascades it');
       const org = await UnitTree.load(trx);
-      const employees: EmployeeSnapshot[] = await trx('employees').whereIn('id', employeeIds).select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
+      const employees: EmployeeSnapshot[] = await trx('employees')
+        .whereIn('id', employeeIds)
+        .select('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
       const known = new Map(employees.map((e) => [e.id, e]));
       const issues: FieldIssue[] = [];
       employeeIds.forEach((eid, i) => {
         const e = known.get(eid);
         const ownerUnit = head.unitId;
-        if (!e || e.id === head.employeeId || (!rel.admin && !org.isWithin(e.unitId, ownerUnit))) issues.push({ path: `employeeIds.${i}`, message: 'Not an employee of your units' });
+        if (!e || e.id === head.employeeId || (!rel.admin && !org.isWithin(e.unitId, ownerUnit)))
+          issues.push({ path: `employeeIds.${i}`, message: 'Not an employee of your units' });
       });
       if (issues.length) throw new ValidationError('Cannot cascade', issues);
       const month = head.month.slice(0, 7);
       await createMatrices(trx, this.providers, employees, month, this.options.country);
-      const targets = await trx('sc_matrices').where({ month: monthStart(month) }).whereIn('employeeId', employeeIds).select('id', 'status', 'employeeId');
+      const targets = await trx('sc_matrices')
+        .where({ month: monthStart(month) })
+        .whereIn('employeeId', employeeIds)
+        .select('id', 'status', 'employeeId');
       const closed = targets.filter((t) => t.status !== 'draft');
-      if (closed.length) throw new ConflictError('Some matrices are no longer drafts', { matrices: closed.map((t) => ({ id: t.id, status: t.status })) });
-      const already = new Set((await trx('sc_matrix_rows').where({ cascadedFromRowId: rowId }).select('matrixId')).map((r) => r.matrixId));
+      if (closed.length)
+        throw new ConflictError('Some matrices are no longer drafts', {
+          matrices: closed.map((t) => ({ id: t.id, status: t.status })),
+        });
+      const already = new Set(
+        (await trx('sc_matrix_rows').where({ cascadedFromRowId: rowId }).select('matrixId')).map((r) => r.matrixId),
+      );
       const inserts = targets
         .filter((t) => !already.has(t.id))
         .map((t) => ({
@@ -381,8 +578,16 @@ export class MatrixService {
           planDate: row.planDate,
         }));
       if (inserts.length) await trx('sc_matrix_rows').insert(inserts);
-      await recompute(trx, targets.map((t) => t.id));
-      await audit(trx, actor, { action: 'scorecard.row.cascade', entity: 'sc_matrix_row', entityId: rowId, after: { employeeIds } });
+      await recompute(
+        trx,
+        targets.map((t) => t.id),
+      );
+      await audit(trx, actor, {
+        action: 'scorecard.row.cascade',
+        entity: 'sc_matrix_row',
+        entityId: rowId,
+        after: { employeeIds },
+      });
       return { matrixIds: targets.map((t) => t.id) };
     });
   }
@@ -391,36 +596,73 @@ export class MatrixService {
    * Stores indicator facts (entered in bulk or imported) and recomputes only the matrices holding them.
    * Every employee must be in the viewer's units; facts for agreed, approved or locked matrices are refused (409).
    */
-  async writeIndicatorFacts(viewer: SessionUser, facts: IndicatorFactInput[], source: 'manual' | 'import', actor: Actor, pathPrefix = 'facts', dryRun = false): Promise<{ written: number; recomputed: number; dryRun: boolean }> {
+  async writeIndicatorFacts(
+    viewer: SessionUser,
+    facts: IndicatorFactInput[],
+    source: 'manual' | 'import',
+    actor: Actor,
+    pathPrefix = 'facts',
+    dryRun = false,
+  ): Promise<{ written: number; recomputed: number; dryRun: boolean }> {
     return this.knex.transaction(async (trx) => {
       const org = await UnitTree.load(trx);
       const scope = managedUnits(viewer, org);
       const codes = [...new Set(facts.map((f) => f.indicatorCode))];
-      const indicators = new Map((await trx('sc_indicators').whereIn('code', codes).select('id', 'code', 'unit')).map((i) => [i.code, i]));
-      const employees = new Map((await trx('employees').whereIn('id', [...new Set(facts.map((f) => f.employeeId))]).select('id', 'unitId')).map((e) => [e.id, e]));
+      const indicators = new Map(
+        (await trx('sc_indicators').whereIn('code', codes).select('id', 'code', 'unit')).map((i) => [i.code, i]),
+      );
+      const employees = new Map(
+        (
+          await trx('employees')
+            .whereIn('id', [...new Set(facts.map((f) => f.employeeId))])
+            .select('id', 'unitId')
+        ).map((e) => [e.id, e]),
+      );
       const issues: FieldIssue[] = [];
       const resolved: ResolvedFact[] = [];
       const seen = new Map<string, number>();
       facts.forEach((f, i) => {
         const ind = indicators.get(f.indicatorCode);
         const emp = employees.get(f.employeeId);
-        if (!emp || (scope !== 'all' && (!scope.includes(emp.unitId) || emp.id === viewer.employeeId))) issues.push({ path: `${pathPrefix}.${i}.employeeId`, message: 'Unknown employee or not in your units' });
-        if (!ind) issues.push({ path: `${pathPrefix}.${i}.indicatorCode`, message: `Unknown indicator ${f.indicatorCode}` });
-        else if (ind.unit === 'date' && (f.dateValue === null || f.value !== null)) issues.push({ path: `${pathPrefix}.${i}.dateValue`, message: 'A date indicator takes a date' });
-        else if (ind.unit !== 'date' && (f.value === null || f.dateValue !== null)) issues.push({ path: `${pathPrefix}.${i}.value`, message: 'Give a number' });
+        if (!emp || (scope !== 'all' && (!scope.includes(emp.unitId) || emp.id === viewer.employeeId)))
+          issues.push({ path: `${pathPrefix}.${i}.employeeId`, message: 'Unknown employee or not in your units' });
+        if (!ind)
+          issues.push({ path: `${pathPrefix}.${i}.indicatorCode`, message: `Unknown indicator ${f.indicatorCode}` });
+        else if (ind.unit === 'date' && (f.dateValue === null || f.value !== null))
+          issues.push({ path: `${pathPrefix}.${i}.dateValue`, message: 'A date indicator takes a date' });
+        else if (ind.unit !== 'date' && (f.value === null || f.dateValue !== null))
+          issues.push({ path: `${pathPrefix}.${i}.value`, message: 'Give a number' });
         const key = `${f.employeeId}:${f.indicatorCode}:${f.month}`;
-        if (seen.has(key)) issues.push({ path: `${pathPrefix}.${i}`, message: `The same fact is given twice (also at ${seen.get(key)})` });
+        if (seen.has(key))
+          issues.push({
+            path: `${pathPrefix}.${i}`,
+            message: `The same fact is given twice (also at ${seen.get(key)})`,
+          });
         seen.set(key, i);
-        if (ind && emp) resolved.push({ employeeId: emp.id, indicatorId: ind.id, month: f.month, value: f.value, dateValue: f.dateValue });
+        if (ind && emp)
+          resolved.push({
+            employeeId: emp.id,
+            indicatorId: ind.id,
+            month: f.month,
+            value: f.value,
+            dateValue: f.dateValue,
+          });
       });
       if (issues.length) throw new ValidationError('Facts are invalid', issues);
       const { matrices } = await affectedBy(trx, resolved);
       const frozen = matrices.filter((m) => FROZEN_FOR_FACTS.includes(m.status as MatrixStatus));
-      if (frozen.length) throw new ConflictError('Some facts belong to matrices that are already agreed, approved or locked', { matrices: frozen });
+      if (frozen.length)
+        throw new ConflictError('Some facts belong to matrices that are already agreed, approved or locked', {
+          matrices: frozen,
+        });
       // A dry run checks everything above and reports what would change, writing nothing.
       if (dryRun) return { written: resolved.length, recomputed: matrices.length, dryRun };
       const recomputed = await storeFacts(trx, resolved, source, actor.userId);
-      await audit(trx, actor, { action: `scorecard.facts.${source}`, entity: 'sc_fact', after: { count: resolved.length, recomputed: recomputed.length } });
+      await audit(trx, actor, {
+        action: `scorecard.facts.${source}`,
+        entity: 'sc_fact',
+        after: { count: resolved.length, recomputed: recomputed.length },
+      });
       return { written: resolved.length, recomputed: recomputed.length, dryRun };
     });
   }
@@ -429,35 +671,53 @@ export class MatrixService {
    * Pulls a month's facts from one provider for every matrix row of its indicators and stores the ones
    * that changed through the incremental path; agreed, approved and locked matrices keep their values.
    */
-  async syncFacts(month: string, source: string, actor: Actor): Promise<{ checked: number; changed: number; recomputed: number; frozen: number }> {
+  async syncFacts(
+    month: string,
+    source: string,
+    actor: Actor,
+  ): Promise<{ checked: number; changed: number; recomputed: number; frozen: number }> {
     const provider = this.providers.get(source);
-    if (!provider) throw new ValidationError('Unknown source', [{ path: 'source', message: `Registered sources: ${this.providers.ids().join(', ')}` }]);
+    if (!provider)
+      throw new ValidationError('Unknown source', [
+        { path: 'source', message: `Registered sources: ${this.providers.ids().join(', ')}` },
+      ]);
     return this.knex.transaction(async (trx) => {
       const rows = await trx('sc_matrix_rows as r')
         .join('sc_matrices as m', 'm.id', 'r.matrixId')
         .join('sc_indicators as i', 'i.id', 'r.indicatorId')
         .where({ 'm.month': monthStart(month), 'i.source': source })
-        .select<(Pick<MatrixRow, 'employeeId' | 'status'> & Pick<MatrixLineRow, 'matrixId' | 'factValue' | 'factDate'> & Pick<IndicatorRow, 'code'> & { indicatorId: number })[]>(
-          'm.id as matrixId',
-          'm.employeeId',
-          'm.status',
-          'i.id as indicatorId',
-          'i.code',
-          'r.factValue',
-          'r.factDate',
-        );
+        .select<
+          (Pick<MatrixRow, 'employeeId' | 'status'> &
+            Pick<MatrixLineRow, 'matrixId' | 'factValue' | 'factDate'> &
+            Pick<IndicatorRow, 'code'> & { indicatorId: number })[]
+        >('m.id as matrixId', 'm.employeeId', 'm.status', 'i.id as indicatorId', 'i.code', 'r.factValue', 'r.factDate');
       if (!rows.length) return { checked: 0, changed: 0, recomputed: 0, frozen: 0 };
-      const facts = await provider.facts([...new Set(rows.map((r) => r.employeeId))], month, [...new Set(rows.map((r) => r.code))], trx);
+      const facts = await provider.facts(
+        [...new Set(rows.map((r) => r.employeeId))],
+        month,
+        [...new Set(rows.map((r) => r.code))],
+        trx,
+      );
       const changed: ResolvedFact[] = [];
       const frozen = new Set<number>();
       for (const r of rows) {
         const f = facts.get(factKey(r.employeeId, r.code));
         if (!f || (f.value === r.factValue && f.dateValue === r.factDate)) continue;
         if (FROZEN_FOR_FACTS.includes(r.status)) frozen.add(r.matrixId);
-        changed.push({ employeeId: r.employeeId, indicatorId: r.indicatorId, month, value: f.value, dateValue: f.dateValue });
+        changed.push({
+          employeeId: r.employeeId,
+          indicatorId: r.indicatorId,
+          month,
+          value: f.value,
+          dateValue: f.dateValue,
+        });
       }
       const recomputed = await storeFacts(trx, changed, source, actor.userId, frozen);
-      await audit(trx, actor, { action: 'scorecard.facts.sync', entity: 'sc_fact', after: { month, source, changed: changed.length, recomputed: recomputed.length } });
+      await audit(trx, actor, {
+        action: 'scorecard.facts.sync',
+        entity: 'sc_fact',
+        after: { month, source, changed: changed.length, recomputed: recomputed.length },
+      });
       return { checked: rows.length, changed: changed.length, recomputed: recomputed.length, frozen: frozen.size };
     });
   }
@@ -466,7 +726,8 @@ export class MatrixService {
   /** Checks an action against the workflow rules: 409 for the wrong state, 403 for the wrong person. */
   private checkAction(action: MatrixAction, status: MatrixStatus, rel: MatrixRelation): { to: MatrixStatus } {
     const check = checkTransition(action, status, rel);
-    if (!check.ok) throw check.status === 409 ? new ConflictError(check.message, { status }) : new ForbiddenError(check.message);
+    if (!check.ok)
+      throw check.status === 409 ? new ConflictError(check.message, { status }) : new ForbiddenError(check.message);
     return check;
   }
 
@@ -477,8 +738,16 @@ export class MatrixService {
     const users = await db('users as u')
       .leftJoin('employees as e', 'e.id', 'u.employeeId')
       .where('u.isActive', true)
-      .where((q) => q.where('u.employeeId', head.employeeId).orWhere((m) => m.whereRaw("'manager' = any(u.roles)").whereIn('e.unitId', chain)))
-      .select<(Pick<UserRow, 'id' | 'employeeId'> & { unitId: EmployeeRow['unitId'] | null })[]>('u.id', 'u.employeeId', 'e.unitId');
+      .where((q) =>
+        q
+          .where('u.employeeId', head.employeeId)
+          .orWhere((m) => m.whereRaw("'manager' = any(u.roles)").whereIn('e.unitId', chain)),
+      )
+      .select<(Pick<UserRow, 'id' | 'employeeId'> & { unitId: EmployeeRow['unitId'] | null })[]>(
+        'u.id',
+        'u.employeeId',
+        'e.unitId',
+      );
     const employeeUser = users.find((u) => u.employeeId === head.employeeId);
     const managers = users.filter((u) => u.employeeId !== head.employeeId);
     const top = org.topOf(head.unitId);
@@ -489,12 +758,22 @@ export class MatrixService {
     };
   }
 
-
   private listQuery() {
     return this.knex('sc_matrices as m')
       .join('employees as e', 'e.id', 'm.employeeId')
       .join('org_units as u', 'u.id', 'm.unitId')
-      .select('m.id', 'm.month', 'm.status', 'm.employeeId', 'e.fullName', 'm.position', 'm.unitId', 'u.name as unitName', 'm.result', 'm.bonusToPay');
+      .select(
+        'm.id',
+        'm.month',
+        'm.status',
+        'm.employeeId',
+        'e.fullName',
+        'm.position',
+        'm.unitId',
+        'u.name as unitName',
+        'm.result',
+        'm.bonusToPay',
+      );
   }
 
   /** Runs a change of an open matrix in one transaction: access check, the change, recompute, audit, fresh view. */
@@ -521,8 +800,15 @@ export class MatrixService {
     return scope;
   }
 
-  private async access(db: Knex | Knex.Transaction, viewer: SessionUser, id: number, forUpdate = false): Promise<{ head: MatrixHead; rel: MatrixRelation }> {
-    const q = db('sc_matrices').where({ id }).first('id', 'employeeId', 'unitId', 'status', 'month', 'ruleId', 'processInstanceKey');
+  private async access(
+    db: Knex | Knex.Transaction,
+    viewer: SessionUser,
+    id: number,
+    forUpdate = false,
+  ): Promise<{ head: MatrixHead; rel: MatrixRelation }> {
+    const q = db('sc_matrices')
+      .where({ id })
+      .first('id', 'employeeId', 'unitId', 'status', 'month', 'ruleId', 'processInstanceKey');
     if (forUpdate) q.forUpdate();
     const head: MatrixHead | undefined = await q;
     if (!head) throw new NotFoundError('Matrix');
@@ -532,7 +818,9 @@ export class MatrixService {
   }
 
   private async employee(db: Knex | Knex.Transaction, id: number): Promise<EmployeeSnapshot> {
-    const e: EmployeeSnapshot | undefined = await db('employees').where({ id }).first('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
+    const e: EmployeeSnapshot | undefined = await db('employees')
+      .where({ id })
+      .first('id', 'position', 'unitId', 'salary', 'maxBonusSalaries');
     if (!e) throw new NotFoundError('Employee');
     return e;
   }
@@ -541,26 +829,55 @@ export class MatrixService {
     const row = await db('sc_matrix_rows as r')
       .leftJoin('sc_indicators as i', 'i.id', 'r.indicatorId')
       .where({ 'r.id': rowId, 'r.matrixId': matrixId })
-      .first<RowHead | undefined>('r.id', 'r.matrixId', 'r.kind', 'r.section', 'r.indicatorId', 'i.source', 'r.unit', 'r.weight', 'r.planValue', 'r.planDate', 'r.t0', 'r.tmax');
+      .first<RowHead | undefined>(
+        'r.id',
+        'r.matrixId',
+        'r.kind',
+        'r.section',
+        'r.indicatorId',
+        'i.source',
+        'r.unit',
+        'r.weight',
+        'r.planValue',
+        'r.planDate',
+        'r.t0',
+        'r.tmax',
+      );
     if (!row) throw new NotFoundError('Row');
     return row;
   }
 
   /** Before confirming: every section has rows whose weights add up to the section's weight, and every row has a plan. */
   private async checkComplete(trx: Knex.Transaction, id: number): Promise<void> {
-    const m = await trx('sc_matrices').where({ id }).first('kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight');
+    const m = await trx('sc_matrices')
+      .where({ id })
+      .first('kpiWeight', 'smartWeight', 'disciplineWeight', 'evaluationWeight');
     if (!m) throw new NotFoundError('Matrix');
-    const sections = { kpi: m.kpiWeight, smart: m.smartWeight, discipline: m.disciplineWeight, evaluation: m.evaluationWeight };
-    const rows = await trx('sc_matrix_rows').where({ matrixId: id }).orderBy(['sort', 'id']).select('id', 'section', 'weight', 'unit', 'planValue', 'planDate');
+    const sections = {
+      kpi: m.kpiWeight,
+      smart: m.smartWeight,
+      discipline: m.disciplineWeight,
+      evaluation: m.evaluationWeight,
+    };
+    const rows = await trx('sc_matrix_rows')
+      .where({ matrixId: id })
+      .orderBy(['sort', 'id'])
+      .select('id', 'section', 'weight', 'unit', 'planValue', 'planDate');
     const weights = effectiveWeights(rows, sections);
     const issues: FieldIssue[] = [];
     for (const s of SECTIONS) {
       const sum = rows.reduce((acc, r, i) => acc + (r.section === s ? weights[i] : 0), 0);
-      if (sections[s] > 0 && !rows.some((r) => r.section === s)) issues.push({ path: `sections.${s}`, message: `The ${s} section has no rows` });
-      else if (Math.abs(sum - sections[s]) > 0.0001) issues.push({ path: `sections.${s}`, message: `Row weights of the ${s} section add up to ${Math.round(sum * 1e4) / 1e4}, not ${sections[s]}` });
+      if (sections[s] > 0 && !rows.some((r) => r.section === s))
+        issues.push({ path: `sections.${s}`, message: `The ${s} section has no rows` });
+      else if (Math.abs(sum - sections[s]) > 0.0001)
+        issues.push({
+          path: `sections.${s}`,
+          message: `Row weights of the ${s} section add up to ${Math.round(sum * 1e4) / 1e4}, not ${sections[s]}`,
+        });
     }
     rows.forEach((r) => {
-      if (r.unit === 'date' ? !r.planDate : r.planValue === null) issues.push({ path: `rows.${r.id}.plan`, message: 'Give a plan' });
+      if (r.unit === 'date' ? !r.planDate : r.planValue === null)
+        issues.push({ path: `rows.${r.id}.plan`, message: 'Give a plan' });
     });
     if (issues.length) throw new ValidationError('The matrix is not complete', issues);
   }
@@ -570,28 +887,32 @@ export class MatrixService {
       .join('employees as e', 'e.id', 'm.employeeId')
       .join('org_units as u', 'u.id', 'm.unitId')
       .where('m.id', id)
-      .first<(MatrixRow & Pick<EmployeeRow, 'fullName' | 'personnelNumber'> & { unitName: OrgUnitRow['name'] }) | undefined>('m.*', 'e.fullName', 'e.personnelNumber', 'u.name as unitName');
+      .first<
+        (MatrixRow & Pick<EmployeeRow, 'fullName' | 'personnelNumber'> & { unitName: OrgUnitRow['name'] }) | undefined
+      >('m.*', 'e.fullName', 'e.personnelNumber', 'u.name as unitName');
     if (!m) throw new NotFoundError('Matrix');
     const rows = await db('sc_matrix_rows as r')
       .leftJoin('sc_indicators as i', 'i.id', 'r.indicatorId')
       .where('r.matrixId', id)
-      .orderByRaw("array_position(array['kpi','smart','discipline','evaluation']::text[], r.section::text), r.sort, r.id")
-      .select<(MatrixLineRow & { indicatorCode: IndicatorRow['code'] | null; source: IndicatorRow['source'] | null })[]>('r.*', 'i.code as indicatorCode', 'i.source as source');
+      .orderByRaw(
+        "array_position(array['kpi','smart','discipline','evaluation']::text[], r.section::text), r.sort, r.id",
+      )
+      .select<
+        (MatrixLineRow & { indicatorCode: IndicatorRow['code'] | null; source: IndicatorRow['source'] | null })[]
+      >('r.*', 'i.code as indicatorCode', 'i.source as source');
     const events = await db('sc_matrix_events as ev')
       .leftJoin('users as usr', 'usr.id', 'ev.userId')
       .where('ev.matrixId', id)
       .orderBy('ev.id')
-      .select<(Pick<MatrixEventRow, 'action' | 'fromStatus' | 'toStatus' | 'userId' | 'at' | 'comment'> & { fullName: UserRow['fullName'] | null })[]>(
-        'ev.action',
-        'ev.fromStatus',
-        'ev.toStatus',
-        'ev.userId',
-        'usr.fullName',
-        'ev.at',
-        'ev.comment',
-      );
+      .select<
+        (Pick<MatrixEventRow, 'action' | 'fromStatus' | 'toStatus' | 'userId' | 'at' | 'comment'> & {
+          fullName: UserRow['fullName'] | null;
+        })[]
+      >('ev.action', 'ev.fromStatus', 'ev.toStatus', 'ev.userId', 'usr.fullName', 'ev.at', 'ev.comment');
     const userIds = STEPS.map((s) => m[`${s}By`]).filter((v): v is number => typeof v === 'number');
-    const names = new Map((await db('users').whereIn('id', userIds).select('id', 'fullName')).map((u) => [u.id, u.fullName]));
+    const names = new Map(
+      (await db('users').whereIn('id', userIds).select('id', 'fullName')).map((u) => [u.id, u.fullName]),
+    );
     const sign = (s: (typeof STEPS)[number]): Signature | null => {
       const at = m[`${s}At`];
       if (!at) return null;
@@ -603,10 +924,22 @@ export class MatrixService {
       id: m.id,
       month: String(m.month).slice(0, 7),
       status,
-      employee: { id: m.employeeId, fullName: String(m.fullName), position: String(m.position), unitId: m.unitId, unitName: String(m.unitName), personnelNumber: m.personnelNumber ?? null },
+      employee: {
+        id: m.employeeId,
+        fullName: String(m.fullName),
+        position: String(m.position),
+        unitId: m.unitId,
+        unitName: String(m.unitName),
+        personnelNumber: m.personnelNumber ?? null,
+      },
       salary: Number(m.salary),
       maxBonusSalaries: Number(m.maxBonusSalaries),
-      sections: { kpi: Number(m.kpiWeight), smart: Number(m.smartWeight), discipline: Number(m.disciplineWeight), evaluation: Number(m.evaluationWeight) },
+      sections: {
+        kpi: Number(m.kpiWeight),
+        smart: Number(m.smartWeight),
+        discipline: Number(m.disciplineWeight),
+        evaluation: Number(m.evaluationWeight),
+      },
       plannedWorkingDays: Number(m.plannedWorkingDays),
       workedDays: Number(m.workedDays),
       rows: rows.map(({ matrixId: _m, ...r }) => r),
@@ -616,8 +949,20 @@ export class MatrixService {
       bonusToPay: Number(m.bonusToPay),
       bonusAmount: Math.round(Number(m.bonusToPay) * Number(m.salary) * 100) / 100,
       computedAt: m.computedAt instanceof Date ? m.computedAt.toISOString() : null,
-      workflow: { confirmed: sign('confirmed'), agreed: sign('agreed'), approved: sign('approved'), locked: sign('locked') },
-      history: events.map((e) => ({ action: e.action, from: e.fromStatus, to: e.toStatus, by: e.userId === null ? null : { id: e.userId, fullName: e.fullName ?? '' }, at: e.at.toISOString(), comment: e.comment })),
+      workflow: {
+        confirmed: sign('confirmed'),
+        agreed: sign('agreed'),
+        approved: sign('approved'),
+        locked: sign('locked'),
+      },
+      history: events.map((e) => ({
+        action: e.action,
+        from: e.fromStatus,
+        to: e.toStatus,
+        by: e.userId === null ? null : { id: e.userId, fullName: e.fullName ?? '' },
+        at: e.at.toISOString(),
+        comment: e.comment,
+      })),
       allowedActions: allowedActions(status, rel),
       editable: editScope(status, rel),
       processInstanceKey: m.processInstanceKey ?? null,

@@ -33,7 +33,11 @@ export const TRANSITIONS: Record<MatrixAction, Transition> = {
   approve: { from: ['agreed'], to: 'approved', allowed: (r) => r.head || r.admin },
   lock: { from: ['approved'], to: 'locked', allowed: (r) => r.head || r.admin },
   // Managers send a confirmed or agreed matrix back; only an admin reopens an approved one; locked is final.
-  return: { from: ['confirmed', 'agreed', 'approved'], to: 'draft', allowed: (r, from) => (from === 'approved' ? r.admin : r.manager || r.head || r.admin) },
+  return: {
+    from: ['confirmed', 'agreed', 'approved'],
+    to: 'draft',
+    allowed: (r, from) => (from === 'approved' ? r.admin : r.manager || r.head || r.admin),
+  },
 };
 
 /** The outcome of checking an action: allowed, or why not (403 = not this person, 409 = not in this state). */
@@ -42,7 +46,8 @@ export type TransitionCheck = { ok: true; to: MatrixStatus } | { ok: false; stat
 /** Checks whether the viewer may perform the action on a matrix in the given state. */
 export function checkTransition(action: MatrixAction, from: MatrixStatus, rel: MatrixRelation): TransitionCheck {
   const t = TRANSITIONS[action];
-  if (!t.from.includes(from)) return { ok: false, status: 409, message: `A matrix in status "${from}" cannot be ${pastTense(action)}` };
+  if (!t.from.includes(from))
+    return { ok: false, status: 409, message: `A matrix in status "${from}" cannot be ${pastTense(action)}` };
   if (!t.allowed(rel, from)) return { ok: false, status: 403, message: `You may not ${action} this matrix` };
   return { ok: true, to: t.to };
 }

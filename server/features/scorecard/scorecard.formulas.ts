@@ -74,7 +74,7 @@ export function roundHalfUp(value: number, digits: number): number {
   const factor = 10 ** digits;
   // Go through a 10-significant-decimals string first so 0.15 × 10 = 1.4999999999999998 rounds as 1.5.
   const scaled = Number((value * factor).toPrecision(12));
-  return Math.sign(scaled) * Math.round(Math.abs(scaled)) / factor;
+  return (Math.sign(scaled) * Math.round(Math.abs(scaled))) / factor;
 }
 
 /**
@@ -111,7 +111,10 @@ export function applyThresholds(completion: number | null, t0: number, tmax: num
 }
 
 /** Each row's weight: an explicit one, or an equal share of what its section has left after explicit weights. */
-export function effectiveWeights(rows: readonly Pick<RowInput, 'section' | 'weight'>[], sections: SectionWeights): number[] {
+export function effectiveWeights(
+  rows: readonly Pick<RowInput, 'section' | 'weight'>[],
+  sections: SectionWeights,
+): number[] {
   const explicit = new Map<Section, number>();
   const autoCount = new Map<Section, number>();
   for (const r of rows) {
@@ -151,7 +154,11 @@ export function computeBonus(input: BonusInput): BonusResult {
 }
 
 /** Computes a whole matrix: every row, the result (Σ row totals, in %) and the bonus. */
-export function computeMatrix(rows: readonly RowInput[], sections: SectionWeights, bonus: Omit<BonusInput, 'result'>): MatrixResult {
+export function computeMatrix(
+  rows: readonly RowInput[],
+  sections: SectionWeights,
+  bonus: Omit<BonusInput, 'result'>,
+): MatrixResult {
   const weights = effectiveWeights(rows, sections);
   const rowResults = rows.map((r, i) => computeRow(r, weights[i]));
   const result = rowResults.reduce((s, r) => s + r.total, 0);
@@ -214,11 +221,18 @@ export interface OrgInputIssue {
 
 /** Picks the level whose range [min, max) holds the value (open ends allowed), or undefined. */
 export function levelForValue(levels: readonly LevelDef[], value: number): LevelDef | undefined {
-  return levels.find((l) => (l.min === null || l.min === undefined || value >= l.min) && (l.max === null || l.max === undefined || value < l.max));
+  return levels.find(
+    (l) =>
+      (l.min === null || l.min === undefined || value >= l.min) &&
+      (l.max === null || l.max === undefined || value < l.max),
+  );
 }
 
 /** Score = Σ group weight × Σ indicator weight × points; returns issues instead when inputs are missing or fit no level. */
-export function scoreOrganisation(groups: readonly OrgGroupDef[], inputs: Readonly<Record<string, OrgInput>>): { ok: true; value: OrgScore } | { ok: false; issues: OrgInputIssue[] } {
+export function scoreOrganisation(
+  groups: readonly OrgGroupDef[],
+  inputs: Readonly<Record<string, OrgInput>>,
+): { ok: true; value: OrgScore } | { ok: false; issues: OrgInputIssue[] } {
   const issues: OrgInputIssue[] = [];
   const out: OrgScore = { score: 0, groups: [] };
   for (const g of groups) {

@@ -3,7 +3,12 @@ import type { UnitTree } from '../org/index.js';
 import type { MatrixRelation } from './matrix.states.js';
 
 /** How a signed-in user relates to an employee's matrix (owner, their manager, the head of their department, admin). */
-export function relationOf(viewer: SessionUser, employeeId: number, unitId: number, org: UnitTree): MatrixRelation & { visible: boolean } {
+export function relationOf(
+  viewer: SessionUser,
+  employeeId: number,
+  unitId: number,
+  org: UnitTree,
+): MatrixRelation & { visible: boolean } {
   const owner = viewer.employeeId === employeeId;
   const admin = viewer.roles.includes('admin');
   const managing = viewer.roles.includes('manager') && viewer.unitId !== null && !owner;

@@ -27,7 +27,12 @@ export interface FactProvider {
    * Facts of the given employees for a month ('YYYY-MM'), for the indicators whose source is this provider.
    * `db` is the caller's connection or transaction: read through it (one open transaction holds PGlite's only connection).
    */
-  facts(employeeIds: readonly number[], month: string, indicatorCodes: readonly string[], db: Knex | Knex.Transaction): Promise<Map<FactKey, FactValue>>;
+  facts(
+    employeeIds: readonly number[],
+    month: string,
+    indicatorCodes: readonly string[],
+    db: Knex | Knex.Transaction,
+  ): Promise<Map<FactKey, FactValue>>;
 }
 
 /** Reads facts stored in sc_facts by a given source (what people entered or imported). */
@@ -35,7 +40,12 @@ export class StoredFactProvider implements FactProvider {
   constructor(readonly id: string) {}
 
   /** Facts from sc_facts written by this source. */
-  async facts(employeeIds: readonly number[], month: string, indicatorCodes: readonly string[], db: Knex | Knex.Transaction): Promise<Map<FactKey, FactValue>> {
+  async facts(
+    employeeIds: readonly number[],
+    month: string,
+    indicatorCodes: readonly string[],
+    db: Knex | Knex.Transaction,
+  ): Promise<Map<FactKey, FactValue>> {
     const out = new Map<FactKey, FactValue>();
     if (!employeeIds.length || !indicatorCodes.length) return out;
     const rows = await db('sc_facts as f')
@@ -43,7 +53,12 @@ export class StoredFactProvider implements FactProvider {
       .whereIn('f.employeeId', employeeIds as number[])
       .whereIn('i.code', indicatorCodes as string[])
       .where({ 'f.month': `${month}-01`, 'f.source': this.id })
-      .select<(Pick<FactRow, 'employeeId' | 'value' | 'dateValue'> & Pick<IndicatorRow, 'code'>)[]>('f.employeeId', 'i.code', 'f.value', 'f.dateValue');
+      .select<(Pick<FactRow, 'employeeId' | 'value' | 'dateValue'> & Pick<IndicatorRow, 'code'>)[]>(
+        'f.employeeId',
+        'i.code',
+        'f.value',
+        'f.dateValue',
+      );
     for (const r of rows) out.set(factKey(r.employeeId, r.code), { value: r.value, dateValue: r.dateValue });
     return out;
   }
@@ -73,5 +88,7 @@ export class FactProviderRegistry {
 
 /** The registry with the providers of this release: `manual` and `import` (process and rating providers register here next). */
 export function defaultProviders(): FactProviderRegistry {
-  return new FactProviderRegistry().register(new StoredFactProvider('manual')).register(new StoredFactProvider('import'));
+  return new FactProviderRegistry()
+    .register(new StoredFactProvider('manual'))
+    .register(new StoredFactProvider('import'));
 }

@@ -50,7 +50,10 @@ const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 10 
 /** The uploaded file of a multipart request, or 400. */
 function uploaded(ctx: AppContext): Buffer {
   const file = (ctx.request as { file?: { buffer: Buffer } }).file;
-  if (!file?.buffer?.length) throw new ValidationError('Upload a file', [{ path: 'file', message: 'Attach the file as multipart field "file"' }]);
+  if (!file?.buffer?.length)
+    throw new ValidationError('Upload a file', [
+      { path: 'file', message: 'Attach the file as multipart field "file"' },
+    ]);
   return file.buffer;
 }
 
@@ -85,18 +88,34 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
     ctx.body = await matrices.get(ctx.state.user!, parse(idParams, ctx.params).id);
   });
   router.patch('/matrices/:id', allow.authenticated(), async (ctx) => {
-    ctx.body = await matrices.patch(ctx.state.user!, parse(idParams, ctx.params).id, parse(matrixPatchSchema, ctx.request.body), actorOf(ctx));
+    ctx.body = await matrices.patch(
+      ctx.state.user!,
+      parse(idParams, ctx.params).id,
+      parse(matrixPatchSchema, ctx.request.body),
+      actorOf(ctx),
+    );
   });
   router.get('/matrices/:id/export.xlsx', allow.authenticated(), async (ctx) => {
     download(ctx, await matrixToXlsx(await matrices.get(ctx.state.user!, parse(idParams, ctx.params).id)), XLSX_TYPE);
   });
   router.post('/matrices/:id/rows', allow.authenticated(), async (ctx) => {
     ctx.status = 201;
-    ctx.body = await matrices.addRow(ctx.state.user!, parse(idParams, ctx.params).id, parse(addRowSchema, ctx.request.body), actorOf(ctx));
+    ctx.body = await matrices.addRow(
+      ctx.state.user!,
+      parse(idParams, ctx.params).id,
+      parse(addRowSchema, ctx.request.body),
+      actorOf(ctx),
+    );
   });
   router.patch('/matrices/:id/rows/:rowId', allow.authenticated(), async (ctx) => {
     const p = parse(rowParams, ctx.params);
-    ctx.body = await matrices.patchRow(ctx.state.user!, p.id, p.rowId, parse(rowPatchSchema, ctx.request.body), actorOf(ctx));
+    ctx.body = await matrices.patchRow(
+      ctx.state.user!,
+      p.id,
+      p.rowId,
+      parse(rowPatchSchema, ctx.request.body),
+      actorOf(ctx),
+    );
   });
   router.delete('/matrices/:id/rows/:rowId', allow.authenticated(), async (ctx) => {
     const p = parse(rowParams, ctx.params);
@@ -104,21 +123,43 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
   });
   router.post('/matrices/:id/rows/:rowId/cascade', allow.roles('manager', 'admin'), async (ctx) => {
     const p = parse(rowParams, ctx.params);
-    ctx.body = await matrices.cascadeRow(ctx.state.user!, p.id, p.rowId, parse(cascadeSchema, ctx.request.body).employeeIds, actorOf(ctx));
+    ctx.body = await matrices.cascadeRow(
+      ctx.state.user!,
+      p.id,
+      p.rowId,
+      parse(cascadeSchema, ctx.request.body).employeeIds,
+      actorOf(ctx),
+    );
   });
   router.put('/matrices/:id/facts', allow.authenticated(), async (ctx) => {
-    ctx.body = await matrices.enterFacts(ctx.state.user!, parse(idParams, ctx.params).id, parse(factsSchema, ctx.request.body).facts, actorOf(ctx));
+    ctx.body = await matrices.enterFacts(
+      ctx.state.user!,
+      parse(idParams, ctx.params).id,
+      parse(factsSchema, ctx.request.body).facts,
+      actorOf(ctx),
+    );
   });
   for (const action of ['confirm', 'agree', 'approve', 'lock', 'return'] as const satisfies readonly MatrixAction[]) {
     router.post(`/matrices/:id/${action}`, allow.authenticated(), async (ctx) => {
       const body = parse(action === 'return' ? returnSchema : transitionSchema, ctx.request.body ?? {});
-      ctx.body = await matrices.transition(ctx.state.user!, parse(idParams, ctx.params).id, action, body.comment, actorOf(ctx));
+      ctx.body = await matrices.transition(
+        ctx.state.user!,
+        parse(idParams, ctx.params).id,
+        action,
+        body.comment,
+        actorOf(ctx),
+      );
     });
   }
 
   // --- indicator facts ------------------------------------------------------------------------
   router.post('/facts', allow.roles('manager', 'admin'), async (ctx) => {
-    ctx.body = await matrices.writeIndicatorFacts(ctx.state.user!, parse(indicatorFactsSchema, ctx.request.body).facts, 'manual', actorOf(ctx));
+    ctx.body = await matrices.writeIndicatorFacts(
+      ctx.state.user!,
+      parse(indicatorFactsSchema, ctx.request.body).facts,
+      'manual',
+      actorOf(ctx),
+    );
   });
   router.post('/facts/import', allow.roles('manager', 'admin'), upload.single('file'), async (ctx) => {
     const { dryRun } = parse(importQuerySchema, queryOf(ctx), 'Query');
@@ -139,7 +180,13 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
     } catch (err) {
       if (err instanceof ValidationError) {
         const details = err.details as { fields: FieldIssue[] };
-        throw new ValidationError(err.message, details.fields.map((f) => ({ ...f, path: f.path.replace(/^rows\.(\d+)/, (_, i: string) => `rows.${rowOf[Number(i)]}`) })));
+        throw new ValidationError(
+          err.message,
+          details.fields.map((f) => ({
+            ...f,
+            path: f.path.replace(/^rows\.(\d+)/, (_, i: string) => `rows.${rowOf[Number(i)]}`),
+          })),
+        );
       }
       throw err;
     }
@@ -159,7 +206,11 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
     ctx.body = await plans.createIndicator(parse(indicatorCreateSchema, ctx.request.body), actorOf(ctx));
   });
   router.patch('/indicators/:id', allow.roles('admin'), async (ctx) => {
-    ctx.body = await plans.patchIndicator(parse(idParams, ctx.params).id, parse(indicatorPatchSchema, ctx.request.body), actorOf(ctx));
+    ctx.body = await plans.patchIndicator(
+      parse(idParams, ctx.params).id,
+      parse(indicatorPatchSchema, ctx.request.body),
+      actorOf(ctx),
+    );
   });
   router.post('/indicators/:id/terms', allow.roles('admin'), async (ctx) => {
     ctx.body = await plans.addTerm(parse(idParams, ctx.params).id, parse(termSchema, ctx.request.body), actorOf(ctx));
@@ -185,14 +236,26 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
     ctx.body = await plans.createItem(ctx.state.user!, parse(planItemCreateSchema, ctx.request.body), actorOf(ctx));
   });
   router.patch('/plans/:id', allow.roles(...STAFF), async (ctx) => {
-    ctx.body = await plans.patchItem(ctx.state.user!, parse(idParams, ctx.params).id, parse(planItemPatchSchema, ctx.request.body), actorOf(ctx));
+    ctx.body = await plans.patchItem(
+      ctx.state.user!,
+      parse(idParams, ctx.params).id,
+      parse(planItemPatchSchema, ctx.request.body),
+      actorOf(ctx),
+    );
   });
   router.delete('/plans/:id', allow.roles(...STAFF), async (ctx) => {
     await plans.deleteItem(ctx.state.user!, parse(idParams, ctx.params).id, actorOf(ctx));
     ctx.status = 204;
   });
   router.post('/plans/:id/cascade', allow.roles('manager', 'admin'), async (ctx) => {
-    ctx.body = { items: await plans.cascadeItem(ctx.state.user!, parse(idParams, ctx.params).id, parse(cascadeSchema, ctx.request.body).employeeIds, actorOf(ctx)) };
+    ctx.body = {
+      items: await plans.cascadeItem(
+        ctx.state.user!,
+        parse(idParams, ctx.params).id,
+        parse(cascadeSchema, ctx.request.body).employeeIds,
+        actorOf(ctx),
+      ),
+    };
   });
 
   // --- organisation methodology ---------------------------------------------------------------
@@ -211,7 +274,11 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
     ctx.body = await methodologies.get(parse(idParams, ctx.params).id);
   });
   router.put('/methodologies/:id', allow.roles('admin'), async (ctx) => {
-    ctx.body = await methodologies.replace(parse(idParams, ctx.params).id, parse(methodologySchema, ctx.request.body, 'Methodology'), actorOf(ctx));
+    ctx.body = await methodologies.replace(
+      parse(idParams, ctx.params).id,
+      parse(methodologySchema, ctx.request.body, 'Methodology'),
+      actorOf(ctx),
+    );
   });
   router.delete('/methodologies/:id', allow.roles('admin'), async (ctx) => {
     await methodologies.remove(parse(idParams, ctx.params).id, actorOf(ctx));
@@ -224,10 +291,18 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
       return;
     }
     const { id: _id, evaluations: _e, ...doc } = await methodologies.get(id);
-    download(ctx, { filename: `methodology-${doc.code}.json`, buffer: Buffer.from(JSON.stringify(doc, null, 2)) }, 'application/json');
+    download(
+      ctx,
+      { filename: `methodology-${doc.code}.json`, buffer: Buffer.from(JSON.stringify(doc, null, 2)) },
+      'application/json',
+    );
   });
   router.post('/methodologies/:id/evaluations', allow.roles('admin'), async (ctx) => {
-    ctx.body = await methodologies.evaluate(parse(idParams, ctx.params).id, parse(evaluationSchema, ctx.request.body), actorOf(ctx));
+    ctx.body = await methodologies.evaluate(
+      parse(idParams, ctx.params).id,
+      parse(evaluationSchema, ctx.request.body),
+      actorOf(ctx),
+    );
   });
   router.get('/methodologies/:id/evaluations', allow.roles('admin', 'manager'), async (ctx) => {
     ctx.body = await methodologies.evaluations(parse(idParams, ctx.params).id, parse(evaluationQuerySchema, ctx.query));
@@ -248,14 +323,22 @@ export function scorecardRoutes({ features }: AppDeps): Router<AppState> {
     ctx.body = await roadmap.get(parse(idParams, ctx.params).id);
   });
   router.patch('/roadmap/indicators/:id', allow.roles('admin'), async (ctx) => {
-    ctx.body = await roadmap.patch(parse(idParams, ctx.params).id, parse(roadmapIndicatorPatchSchema, ctx.request.body), actorOf(ctx));
+    ctx.body = await roadmap.patch(
+      parse(idParams, ctx.params).id,
+      parse(roadmapIndicatorPatchSchema, ctx.request.body),
+      actorOf(ctx),
+    );
   });
   router.delete('/roadmap/indicators/:id', allow.roles('admin'), async (ctx) => {
     await roadmap.remove(parse(idParams, ctx.params).id, actorOf(ctx));
     ctx.status = 204;
   });
   router.put('/roadmap/indicators/:id/values', allow.roles('admin'), async (ctx) => {
-    ctx.body = await roadmap.setValues(parse(idParams, ctx.params).id, parse(roadmapValuesSchema, ctx.request.body).values, actorOf(ctx));
+    ctx.body = await roadmap.setValues(
+      parse(idParams, ctx.params).id,
+      parse(roadmapValuesSchema, ctx.request.body).values,
+      actorOf(ctx),
+    );
   });
 
   return router;

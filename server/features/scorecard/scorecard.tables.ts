@@ -217,7 +217,11 @@ declare module 'knex/types/tables.js' {
     sc_org_evaluations: Table<
       OrgEvaluationRow,
       'id' | 'evaluatedAt',
-      { inputs: JsonWrite<OrgEvaluationRow['inputs']>; breakdown: JsonWrite<OrgEvaluationRow['breakdown']>; evaluatedAt?: TimestampWrite }
+      {
+        inputs: JsonWrite<OrgEvaluationRow['inputs']>;
+        breakdown: JsonWrite<OrgEvaluationRow['breakdown']>;
+        evaluatedAt?: TimestampWrite;
+      }
     >;
     sc_roadmap_indicators: Table<RoadmapIndicatorRow, Generated | 'direction' | 'source' | 'sort'>;
     sc_roadmap_values: Table<RoadmapValueRow, 'updatedAt', { updatedAt?: TimestampWrite }>;

@@ -10,7 +10,9 @@ export function startScorecardWorkers({ engine, logger, features }: AppDeps): Ru
   const sdk = engine.sdk();
   if (!sdk) return { stop: async () => undefined };
   const log = logger.child({ component: 'scorecard-workers' });
-  deployApproval(sdk).catch((err: unknown) => log.warn({ err }, 'the matrix approval process could not be deployed yet; it is deployed on first use'));
+  deployApproval(sdk).catch((err: unknown) =>
+    log.warn({ err }, 'the matrix approval process could not be deployed yet; it is deployed on first use'),
+  );
   const { matrices } = features.scorecard;
   const worker = sdk.getZeebeGrpcApiClient().createWorker({
     taskType: LOCK_MATRIX_JOB_TYPE,
@@ -21,15 +23,24 @@ export function startScorecardWorkers({ engine, logger, features }: AppDeps): Ru
     loglevel: 'NONE',
     taskHandler: async (job) => {
       const matrixId = Number((job.variables as { matrixId?: unknown }).matrixId);
-      if (!Number.isInteger(matrixId)) return job.fail({ errorMessage: 'The instance has no matrixId variable', retries: 0 });
+      if (!Number.isInteger(matrixId))
+        return job.fail({ errorMessage: 'The instance has no matrixId variable', retries: 0 });
       try {
-        const status = await matrices.lockBySystem(matrixId, { userId: null, requestId: `job-${job.key}`, ip: 'engine' });
+        const status = await matrices.lockBySystem(matrixId, {
+          userId: null,
+          requestId: `job-${job.key}`,
+          ip: 'engine',
+        });
         log.info({ matrixId, status }, 'approved matrix locked by the approval process');
         return await job.complete({ lockedAutomatically: status === 'locked' });
       } catch (err) {
         // A transient fault (database busy): the engine offers the job again after the back-off.
         log.warn({ err, matrixId }, 'automatic lock failed; retrying');
-        return job.fail({ errorMessage: err instanceof Error ? err.message : String(err), retries: Math.max(job.retries - 1, 0), retryBackOff: 5000 });
+        return job.fail({
+          errorMessage: err instanceof Error ? err.message : String(err),
+          retries: Math.max(job.retries - 1, 0),
+          retryBackOff: 5000,
+        });
       }
     },
   });

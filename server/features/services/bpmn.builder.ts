@@ -132,7 +132,10 @@ function layout(spec: ProcessSpec): Map<string, Box> {
     if (hosts.has(id)) continue;
     const l = layer.get(id)!;
     const taken = used.get(l) ?? new Set<number>();
-    const pred = (preds.get(id) ?? []).map((p) => (hosts.has(p) ? (rows.get(hosts.get(p)!) ?? 0) + 1 : rows.get(p))).find((r) => r !== undefined) ?? 0;
+    const pred =
+      (preds.get(id) ?? [])
+        .map((p) => (hosts.has(p) ? (rows.get(hosts.get(p)!) ?? 0) + 1 : rows.get(p)))
+        .find((r) => r !== undefined) ?? 0;
     let row = spec.nodes.find((n) => n.id === id)?.row ?? pred;
     while (taken.has(row)) row++;
     taken.add(row);
@@ -154,15 +157,26 @@ function layout(spec: ProcessSpec): Map<string, Box> {
 
 /** Renders a complete BPMN definitions document with one process and its diagram. */
 export function buildBpmn(spec: ProcessSpec): string {
-  const flowId = (f: FlowSpec, i: number) => `Flow_${f.from.replace(/^[A-Za-z]+_/, '')}_${f.to.replace(/^[A-Za-z]+_/, '')}_${i}`;
+  const flowId = (f: FlowSpec, i: number) =>
+    `Flow_${f.from.replace(/^[A-Za-z]+_/, '')}_${f.to.replace(/^[A-Za-z]+_/, '')}_${i}`;
   const flows = spec.flows.map((f, i) => ({ ...f, id: flowId(f, i) }));
-  const incoming = (id: string) => flows.filter((f) => f.to === id).map((f) => `      <bpmn:incoming>${f.id}</bpmn:incoming>\n`).join('');
-  const outgoing = (id: string) => flows.filter((f) => f.from === id).map((f) => `      <bpmn:outgoing>${f.id}</bpmn:outgoing>\n`).join('');
+  const incoming = (id: string) =>
+    flows
+      .filter((f) => f.to === id)
+      .map((f) => `      <bpmn:incoming>${f.id}</bpmn:incoming>\n`)
+      .join('');
+  const outgoing = (id: string) =>
+    flows
+      .filter((f) => f.from === id)
+      .map((f) => `      <bpmn:outgoing>${f.id}</bpmn:outgoing>\n`)
+      .join('');
   const nodes = spec.nodes
     .map((n) => {
       const def = flows.find((f) => f.from === n.id && f.isDefault);
       const a = attrs({ id: n.id, name: n.name, attachedToRef: n.attachedTo, default: def?.id, ...n.attrs });
-      const ext = n.extensions ? `      <bpmn:extensionElements>\n${n.extensions}\n      </bpmn:extensionElements>\n` : '';
+      const ext = n.extensions
+        ? `      <bpmn:extensionElements>\n${n.extensions}\n      </bpmn:extensionElements>\n`
+        : '';
       return `    <bpmn:${n.kind}${a}>\n${ext}${incoming(n.id)}${outgoing(n.id)}${n.body ? `${n.body}\n` : ''}    </bpmn:${n.kind}>`;
     })
     .join('\n');
@@ -204,7 +218,12 @@ export function buildBpmn(spec: ProcessSpec): string {
         } else {
           // Backwards: go round below both shapes.
           const below = Math.max(s.y + s.h, t.y + t.h) + 30;
-          pts.push([s.x + s.w / 2, s.y + s.h], [s.x + s.w / 2, below], [t.x + t.w / 2, below], [t.x + t.w / 2, t.y + t.h]);
+          pts.push(
+            [s.x + s.w / 2, s.y + s.h],
+            [s.x + s.w / 2, below],
+            [t.x + t.w / 2, below],
+            [t.x + t.w / 2, t.y + t.h],
+          );
         }
       }
       const wps = pts.map(([x, y]) => `        <di:waypoint x="${Math.round(x)}" y="${Math.round(y)}" />`).join('\n');
@@ -231,7 +250,13 @@ ${edges}
 }
 
 /** Extension XML of a user task: Camunda user task, form, candidate group and Okno step settings. */
-export function userTaskExtensions(opts: { group: string; form?: string; deadline: number; unit?: string; checks?: string[] }): string {
+export function userTaskExtensions(opts: {
+  group: string;
+  form?: string;
+  deadline: number;
+  unit?: string;
+  checks?: string[];
+}): string {
   const checks = (opts.checks ?? []).map((c) => `\n          <okno:checkDocument code="${esc(c)}" />`).join('');
   return [
     '        <zeebe:userTask />',

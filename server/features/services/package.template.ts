@@ -26,8 +26,15 @@ function questionXml(q: Question, prefix: string, indent: string): string {
   const options = q.options
     .map((o) => {
       const nested = o.questions.map((n) => questionXml(n, prefix, `${indent}    `)).join('\n');
-      const a = attrs({ id: prefix + o.id, text: o.text, situations: o.situations.join(' '), next: o.next.map((n) => prefix + n).join(' ') });
-      return nested ? `${indent}  <okno:option${a}>\n${nested}\n${indent}  </okno:option>` : `${indent}  <okno:option${a} />`;
+      const a = attrs({
+        id: prefix + o.id,
+        text: o.text,
+        situations: o.situations.join(' '),
+        next: o.next.map((n) => prefix + n).join(' '),
+      });
+      return nested
+        ? `${indent}  <okno:option${a}>\n${nested}\n${indent}  </okno:option>`
+        : `${indent}  <okno:option${a} />`;
     })
     .join('\n');
   return `${indent}<okno:question${attrs({ id: prefix + q.id, text: q.text, mode: q.mode, followUp: q.followUp ? 'true' : undefined })}>\n${options}\n${indent}</okno:question>`;
@@ -52,7 +59,13 @@ export function mergeDocuments(members: PackageMemberSource[]): ReferenceDocumen
       }
       const reqs = existing.requiredFor === ALWAYS ? [] : existing.requiredFor;
       existing.requiredFor = [...new Set([...reqs, ...requiredFor])];
-      if (existing.form !== d.form) existing.form = existing.form === 'copy' && d.form === 'copy' ? 'copy' : existing.form === 'copy' || d.form === 'copy' ? 'originalAndCopy' : 'original';
+      if (existing.form !== d.form)
+        existing.form =
+          existing.form === 'copy' && d.form === 'copy'
+            ? 'copy'
+            : existing.form === 'copy' || d.form === 'copy'
+              ? 'originalAndCopy'
+              : 'original';
       if (d.supplier === 'applicant') existing.supplier = 'applicant';
     }
   }
@@ -77,7 +90,13 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
     text: 'Какие услуги вам нужны?',
     mode: 'multiple',
     followUp: false,
-    options: spec.members.map((m) => ({ id: `O_${m.code}`, text: m.title, situations: [memberSituation(m.code)], next: [], questions: [] })),
+    options: spec.members.map((m) => ({
+      id: `O_${m.code}`,
+      text: m.title,
+      situations: [memberSituation(m.code)],
+      next: [],
+      questions: [],
+    })),
   };
   const choiceXml = questionXml(choice, '', '        ').split('\n');
   // A question several members ask alike (same id, text, options and codes) is asked once, before the choice.
@@ -85,10 +104,12 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
   const signature = (q: Question) => JSON.stringify([q.id, q.text, q.mode, q.options]);
   const hasRefs = (q: Question): boolean => q.options.some((o) => o.next.length > 0 || o.questions.some(hasRefs));
   const counts = new Map<string, number>();
-  for (const m of spec.members) for (const sig of new Set(m.model.questions.map(signature))) counts.set(sig, (counts.get(sig) ?? 0) + 1);
+  for (const m of spec.members)
+    for (const sig of new Set(m.model.questions.map(signature))) counts.set(sig, (counts.get(sig) ?? 0) + 1);
   const shared = new Map<string, Question>();
   for (const m of spec.members) {
-    for (const q of m.model.questions) if (!q.followUp && !hasRefs(q) && (counts.get(signature(q)) ?? 0) > 1) shared.set(signature(q), q);
+    for (const q of m.model.questions)
+      if (!q.followUp && !hasRefs(q) && (counts.get(signature(q)) ?? 0) > 1) shared.set(signature(q), q);
   }
   // Nest each member's other questions under the option that chooses it.
   const nested = spec.members.map((m) =>
@@ -104,10 +125,18 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
       return `${line.replace(/ \/>$/, '>')}\n${nested[i]}\n          </okno:option>`;
     })
     .join('\n');
-  const usedCodes = new Set<string>([...documents.flatMap((d) => (d.requiredFor === ALWAYS ? [] : d.requiredFor)), ...spec.members.map((m) => memberSituation(m.code))]);
-  for (const m of spec.members) for (const v of m.model.variants) for (const c of [...v.requires, ...v.requiresAny, ...v.excludes]) usedCodes.add(c);
+  const usedCodes = new Set<string>([
+    ...documents.flatMap((d) => (d.requiredFor === ALWAYS ? [] : d.requiredFor)),
+    ...spec.members.map((m) => memberSituation(m.code)),
+  ]);
+  for (const m of spec.members)
+    for (const v of m.model.variants)
+      for (const c of [...v.requires, ...v.requiresAny, ...v.excludes]) usedCodes.add(c);
   const docXml = documents
-    .map((d) => `        <okno:document${attrs({ code: d.code, kind: d.kind, title: d.title, form: d.form, supplier: d.supplier, requiredFor: d.requiredFor === ALWAYS ? ALWAYS : d.requiredFor.join(' '), note: d.note ?? undefined })} />`)
+    .map(
+      (d) =>
+        `        <okno:document${attrs({ code: d.code, kind: d.kind, title: d.title, form: d.form, supplier: d.supplier, requiredFor: d.requiredFor === ALWAYS ? ALWAYS : d.requiredFor.join(' '), note: d.note ?? undefined })} />`,
+    )
     .join('\n');
   const extensions = [
     `      <okno:service${attrs({ code: spec.code, title: spec.title, department: spec.department, kind: 'package' })}>`,
@@ -116,7 +145,9 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
     '        <okno:channel kind="mfc" title="МФЦ" />',
     '      </okno:service>',
     '      <okno:situations>',
-    ...[...situations].filter(([c]) => usedCodes.has(c)).map(([c, t]) => `        <okno:situation${attrs({ code: c, title: t })} />`),
+    ...[...situations]
+      .filter(([c]) => usedCodes.has(c))
+      .map(([c, t]) => `        <okno:situation${attrs({ code: c, title: t })} />`),
     '      </okno:situations>',
     '      <okno:questionnaire>',
     ...[...shared.values()].map((q) => questionXml(q, '', '        ')),
@@ -126,7 +157,10 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
     docXml,
     '      </okno:documents>',
     '      <okno:members>',
-    ...spec.members.map((m) => `        <okno:member${attrs({ service: m.code, title: m.title, requiredFor: memberSituation(m.code) })} />`),
+    ...spec.members.map(
+      (m) =>
+        `        <okno:member${attrs({ service: m.code, title: m.title, requiredFor: memberSituation(m.code) })} />`,
+    ),
     '      </okno:members>',
   ].join('\n');
   const xml = buildBpmn({
@@ -135,7 +169,17 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
     extensions,
     nodes: [
       { id: 'StartEvent_Application', kind: 'startEvent', name: 'Комплексный запрос поступил' },
-      { id: 'Task_Intake', kind: 'userTask', name: 'Приём комплексного запроса', extensions: userTaskExtensions({ group: 'mfc-operators', form: `${spec.code}-intake`, deadline: 1, checks: documents.map((d) => d.code) }) },
+      {
+        id: 'Task_Intake',
+        kind: 'userTask',
+        name: 'Приём комплексного запроса',
+        extensions: userTaskExtensions({
+          group: 'mfc-operators',
+          form: `${spec.code}-intake`,
+          deadline: 1,
+          checks: documents.map((d) => d.code),
+        }),
+      },
       {
         id: 'Activity_Members',
         kind: 'callActivity',
@@ -149,8 +193,18 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
         ].join('\n'),
         body: '      <bpmn:multiInstanceLoopCharacteristics>\n        <bpmn:extensionElements>\n          <zeebe:loopCharacteristics inputCollection="=members" inputElement="member" />\n        </bpmn:extensionElements>\n      </bpmn:multiInstanceLoopCharacteristics>',
       },
-      { id: 'Task_IssueAll', kind: 'userTask', name: 'Выдача результатов по пакету', extensions: userTaskExtensions({ group: 'mfc-operators', form: `${spec.code}-issue`, deadline: 1 }) },
-      { id: 'Task_InviteRating', kind: 'serviceTask', name: 'Приглашение оценить качество услуги', extensions: jobExtensions('invite-rating') },
+      {
+        id: 'Task_IssueAll',
+        kind: 'userTask',
+        name: 'Выдача результатов по пакету',
+        extensions: userTaskExtensions({ group: 'mfc-operators', form: `${spec.code}-issue`, deadline: 1 }),
+      },
+      {
+        id: 'Task_InviteRating',
+        kind: 'serviceTask',
+        name: 'Приглашение оценить качество услуги',
+        extensions: jobExtensions('invite-rating'),
+      },
       { id: 'EndEvent_Done', kind: 'endEvent', name: 'Результаты выданы' },
     ],
     flows: [
@@ -167,10 +221,26 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
       type: 'default',
       schemaVersion: 16,
       components: [
-        { type: 'text', id: 'Text_Title', text: `# ${esc(spec.title)}\nПроверьте документы по перечню и отметьте услуги пакета.` },
-        { type: 'textfield', id: 'Field_Applicant', key: 'applicantName', label: 'ФИО заявителя', validate: { required: true } },
+        {
+          type: 'text',
+          id: 'Text_Title',
+          text: `# ${esc(spec.title)}\nПроверьте документы по перечню и отметьте услуги пакета.`,
+        },
+        {
+          type: 'textfield',
+          id: 'Field_Applicant',
+          key: 'applicantName',
+          label: 'ФИО заявителя',
+          validate: { required: true },
+        },
         { type: 'textfield', id: 'Field_Phone', key: 'applicantPhone', label: 'Телефон для уведомлений' },
-        { type: 'checkbox', id: 'Field_DocumentsChecked', key: 'documentsChecked', label: 'Документы проверены по перечню', validate: { required: true } },
+        {
+          type: 'checkbox',
+          id: 'Field_DocumentsChecked',
+          key: 'documentsChecked',
+          label: 'Документы проверены по перечню',
+          validate: { required: true },
+        },
       ],
     },
     {
@@ -178,7 +248,13 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
       type: 'default',
       schemaVersion: 16,
       components: [
-        { type: 'checkbox', id: 'Field_Issued', key: 'resultsIssued', label: 'Результаты всех услуг пакета выданы заявителю', validate: { required: true } },
+        {
+          type: 'checkbox',
+          id: 'Field_Issued',
+          key: 'resultsIssued',
+          label: 'Результаты всех услуг пакета выданы заявителю',
+          validate: { required: true },
+        },
         { type: 'datetime', id: 'Field_IssuedOn', key: 'issuedOn', subtype: 'date', dateLabel: 'Дата выдачи' },
       ],
     },

@@ -3,9 +3,19 @@
 
 /** Every job type Okno handles, with the feature whose worker takes it. The one list validation checks against. */
 export const OKNO_JOB_TYPES = {
-  'okno-task-created': { worker: 'tasks', description: 'creating task listener: records the user task and its due date (injected on publish)' },
-  'send-interagency-request': { worker: 'interagency', description: 'sends an inter-agency request (межведомственный запрос); the reply arrives as message interagency-reply' },
-  'notify-applicant': { worker: 'notifications', description: 'tells the applicant by SMS/e-mail that the result is ready' },
+  'okno-task-created': {
+    worker: 'tasks',
+    description: 'creating task listener: records the user task and its due date (injected on publish)',
+  },
+  'send-interagency-request': {
+    worker: 'interagency',
+    description:
+      'sends an inter-agency request (межведомственный запрос); the reply arrives as message interagency-reply',
+  },
+  'notify-applicant': {
+    worker: 'notifications',
+    description: 'tells the applicant by SMS/e-mail that the result is ready',
+  },
   'invite-rating': { worker: 'ratings', description: 'invites the applicant to rate the service (Ваш контроль)' },
 } as const;
 

@@ -10,7 +10,19 @@ import {
   type Situation,
   type Variant,
 } from '../../okno-moddle/index.js';
-import { extensionOf, extensionsOf, list, readDocuments, readMembers, readQuestions, readServiceMeta, readSituations, readVariants, str, words } from '../../okno-moddle/reader.js';
+import {
+  extensionOf,
+  extensionsOf,
+  list,
+  readDocuments,
+  readMembers,
+  readQuestions,
+  readServiceMeta,
+  readSituations,
+  readVariants,
+  str,
+  words,
+} from '../../okno-moddle/reader.js';
 
 export { extensionsOf, words } from '../../okno-moddle/reader.js';
 
@@ -117,7 +129,8 @@ export class BpmnParseError extends Error {
   }
 }
 
-const ext = (el: ModdleElement, type: string): ModdleElement | undefined => extensionOf(el, type) as ModdleElement | undefined;
+const ext = (el: ModdleElement, type: string): ModdleElement | undefined =>
+  extensionOf(el, type) as ModdleElement | undefined;
 
 /** The id of an element or of its nearest ancestor that has one. */
 function nearestId(el: ModdleElement | undefined): string {
@@ -167,16 +180,27 @@ export function readServiceModel(process: ModdleElement): ServiceModel {
         candidateGroups: words(assignment?.candidateGroups),
         formId: str(ext(el, 'zeebe:FormDefinition')?.formId) || null,
         hasZeebeUserTask: Boolean(ext(el, 'zeebe:UserTask')),
-        deadline: step && typeof step.deadline === 'number' ? { value: step.deadline, unit: (str(step.deadlineUnit) || 'workingDays') as DeadlineUnit } : null,
+        deadline:
+          step && typeof step.deadline === 'number'
+            ? { value: step.deadline, unit: (str(step.deadlineUnit) || 'workingDays') as DeadlineUnit }
+            : null,
         checks: list(step?.checks).map((c) => str(c.code)),
       });
     }
     const taskDef = ext(el, 'zeebe:TaskDefinition');
-    if (taskDef) model.jobs.push({ elementId: id, type: str(taskDef.type), external: ext(el, 'okno:External') ? str(ext(el, 'okno:External')?.system) || 'external' : null });
-    for (const l of list(ext(el, 'zeebe:ExecutionListeners')?.listeners)) model.jobs.push({ elementId: id, type: str(l.type), external: null });
-    for (const l of list(ext(el, 'zeebe:TaskListeners')?.listeners)) model.jobs.push({ elementId: id, type: str(l.type), external: null });
+    if (taskDef)
+      model.jobs.push({
+        elementId: id,
+        type: str(taskDef.type),
+        external: ext(el, 'okno:External') ? str(ext(el, 'okno:External')?.system) || 'external' : null,
+      });
+    for (const l of list(ext(el, 'zeebe:ExecutionListeners')?.listeners))
+      model.jobs.push({ elementId: id, type: str(l.type), external: null });
+    for (const l of list(ext(el, 'zeebe:TaskListeners')?.listeners))
+      model.jobs.push({ elementId: id, type: str(l.type), external: null });
     const cond = el.conditionExpression as ModdleElement | undefined;
-    if (cond && typeof cond.body === 'string') model.conditions.push({ elementId: id, field: 'conditionExpression', expression: cond.body });
+    if (cond && typeof cond.body === 'string')
+      model.conditions.push({ elementId: id, field: 'conditionExpression', expression: cond.body });
     if (el.$type === 'bpmn:CallActivity') {
       const called = ext(el, 'zeebe:CalledElement');
       model.calledElements.push({ elementId: id, processId: str(called?.processId) });
@@ -200,17 +224,33 @@ export async function parseBpmn(xml: string, moddle: Moddle = createModdle()): P
     result = await moddle.fromXML(xml, 'bpmn:Definitions');
   } catch (err) {
     const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-    throw new BpmnParseError([{ elementId: '(document)', field: 'xml', code: 'xml_malformed', params: { detail: message.slice(0, 300) } }]);
+    throw new BpmnParseError([
+      { elementId: '(document)', field: 'xml', code: 'xml_malformed', params: { detail: message.slice(0, 300) } },
+    ]);
   }
   const problems: ParseProblem[] = result.warnings.map((w): ParseProblem => {
     const lines = w.message.split('\n').map((l) => l.trim());
-    const where = lines.find((l) => l.startsWith('line:'))?.slice(5).trim();
-    const nested = lines.find((l) => l.startsWith('nested error:'))?.slice(13).trim();
+    const where = lines
+      .find((l) => l.startsWith('line:'))
+      ?.slice(5)
+      .trim();
+    const nested = lines
+      .find((l) => l.startsWith('nested error:'))
+      ?.slice(13)
+      .trim();
     const detail = `${nested ?? lines[0]}${where ? ` (line ${where})` : ''}`.slice(0, 300);
     const duplicate = /duplicate ID <([^>]+)>/.exec(nested ?? '');
-    if (duplicate) return { elementId: duplicate[1], field: 'id', code: 'id_duplicate', params: { id: duplicate[1], detail } };
-    const unknown = /unknown (type|attribute|element)\s*<([^>]+)>/i.exec(w.message) ?? /unparsable content <([^>]+)>/i.exec(w.message);
-    const column = Number(lines.find((l) => l.startsWith('column:'))?.slice(7).trim());
+    if (duplicate)
+      return { elementId: duplicate[1], field: 'id', code: 'id_duplicate', params: { id: duplicate[1], detail } };
+    const unknown =
+      /unknown (type|attribute|element)\s*<([^>]+)>/i.exec(w.message) ??
+      /unparsable content <([^>]+)>/i.exec(w.message);
+    const column = Number(
+      lines
+        .find((l) => l.startsWith('column:'))
+        ?.slice(7)
+        .trim(),
+    );
     return {
       elementId: w.element ? nearestId(w.element) : ownerAt(xml, Number(where), column),
       field: w.property ?? unknown?.[2] ?? unknown?.[1] ?? 'xml',
@@ -222,12 +262,22 @@ export async function parseBpmn(xml: string, moddle: Moddle = createModdle()): P
   const definitions = result.rootElement;
   const processes = list(definitions.rootElements).filter((e) => e.$type === 'bpmn:Process');
   if (processes.length !== 1) {
-    problems.push({ elementId: '(document)', field: 'rootElements', code: 'process_count', params: { count: processes.length } });
+    problems.push({
+      elementId: '(document)',
+      field: 'rootElements',
+      code: 'process_count',
+      params: { count: processes.length },
+    });
   }
   const visit = (el: ModdleElement) => {
     for (const e of extensionsOf(el)) {
       if (!e.$type.includes(':') || (e.$type.startsWith('okno:') && !KNOWN_OKNO.has(e.$type))) {
-        problems.push({ elementId: str(el.id) || '(document)', field: 'extensionElements', code: 'xml_unknown_element', params: { detail: e.$type } });
+        problems.push({
+          elementId: str(el.id) || '(document)',
+          field: 'extensionElements',
+          code: 'xml_unknown_element',
+          params: { detail: e.$type },
+        });
       }
     }
   };

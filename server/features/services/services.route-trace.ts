@@ -42,7 +42,8 @@ export function traceRoute(process: ModdleElement, variables: Record<string, unk
       const defaultId = (node.default as ModdleElement | undefined)?.id;
       const results = flows.map((f) => {
         const cond = f.conditionExpression as ModdleElement | undefined;
-        if (f.id === defaultId || !cond || typeof cond.body !== 'string') return { f, holds: f.id === defaultId ? null : true };
+        if (f.id === defaultId || !cond || typeof cond.body !== 'string')
+          return { f, holds: f.id === defaultId ? null : true };
         const holds = conditionHolds(cond.body, variables);
         if (holds === undefined) undetermined.add(String(f.id));
         return { f, holds };

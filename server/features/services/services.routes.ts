@@ -66,7 +66,11 @@ export function servicesRoutes({ features }: AppDeps): Router<AppState> {
 
   router.post('/api/services/:code/validate', analyst(), async (ctx) => {
     const body = parse(validateSchema, ctx.request.body ?? {});
-    ctx.body = await services.validateDraft(ctx.params.code, { xml: body.xml, forms: body.forms as FormDoc[] | undefined }, localeOf(ctx));
+    ctx.body = await services.validateDraft(
+      ctx.params.code,
+      { xml: body.xml, forms: body.forms as FormDoc[] | undefined },
+      localeOf(ctx),
+    );
   });
 
   router.post('/api/services/:code/try', analyst(), async (ctx) => {

@@ -27,7 +27,10 @@ export interface SampleService {
 /** Every form in forms/, by id. */
 export function loadForms(dir = FORMS_DIR): Map<string, FormDoc> {
   const forms = new Map<string, FormDoc>();
-  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.form')).sort()) {
+  for (const f of fs
+    .readdirSync(dir)
+    .filter((x) => x.endsWith('.form'))
+    .sort()) {
     const form = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as FormDoc;
     forms.set(form.id, form);
   }
@@ -38,7 +41,10 @@ export function loadForms(dir = FORMS_DIR): Map<string, FormDoc> {
 export async function loadSampleServices(dir = WORKFLOWS_DIR, formsDir = FORMS_DIR): Promise<SampleService[]> {
   const forms = loadForms(formsDir);
   const out: SampleService[] = [];
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.bpmn')).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.bpmn'))
+    .sort()) {
     const xml = fs.readFileSync(path.join(dir, file), 'utf8');
     const { model } = await parseBpmn(xml);
     const formIds = [...new Set(model.userTasks.map((t) => t.formId).filter((x): x is string => Boolean(x)))];

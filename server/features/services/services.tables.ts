@@ -45,6 +45,10 @@ declare module 'knex/types/tables.js' {
       'id' | 'kind' | 'draftRevision' | 'createdAt' | 'updatedAt',
       { draftForms?: JsonWrite<FormDoc[]>; publishedAt?: TimestampWrite | null }
     >;
-    service_versions: Table<ServiceVersionRow, 'id' | 'publishedAt', { forms?: JsonWrite<FormDoc[]>; card: JsonWrite<ServiceCard>; publishedAt?: TimestampWrite }>;
+    service_versions: Table<
+      ServiceVersionRow,
+      'id' | 'publishedAt',
+      { forms?: JsonWrite<FormDoc[]>; card: JsonWrite<ServiceCard>; publishedAt?: TimestampWrite }
+    >;
   }
 }

@@ -29,7 +29,11 @@ export async function withTaskListeners(parsed: ParsedBpmn): Promise<string> {
     }
     const list = listeners.listeners as ModdleElement[];
     if (!list.some((l) => l.eventType === 'creating' && l.type === TASK_CREATED_JOB_TYPE)) {
-      const l = moddle.create('zeebe:TaskListener', { eventType: 'creating', type: TASK_CREATED_JOB_TYPE, retries: '3' });
+      const l = moddle.create('zeebe:TaskListener', {
+        eventType: 'creating',
+        type: TASK_CREATED_JOB_TYPE,
+        retries: '3',
+      });
       l.$parent = listeners;
       list.push(l);
     }

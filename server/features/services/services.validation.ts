@@ -1,11 +1,27 @@
 import { SERVICE_CODE_RE } from '../../contract/services.js';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
-import { ALWAYS, DEADLINE_UNITS, DOCUMENT_FORMS, DOCUMENT_SUPPLIERS, QUESTION_MODES, SERVICE_KINDS, type Deadline, type Question } from '../../okno-moddle/index.js';
+import {
+  ALWAYS,
+  DEADLINE_UNITS,
+  DOCUMENT_FORMS,
+  DOCUMENT_SUPPLIERS,
+  QUESTION_MODES,
+  SERVICE_KINDS,
+  type Deadline,
+  type Question,
+} from '../../okno-moddle/index.js';
 import { checkCoverage, findCycles, questionIndex, type CoverageReport } from '../../okno-moddle/questionnaire.js';
 import { isOknoJobType } from './services.jobs.js';
 import { message, type Locale } from './services.messages.js';
-import { BpmnParseError, parseBpmn, type ModdleElement, type ParsedBpmn, type ParseProblem, type ServiceModel } from './services.moddle.js';
+import {
+  BpmnParseError,
+  parseBpmn,
+  type ModdleElement,
+  type ParsedBpmn,
+  type ParseProblem,
+  type ServiceModel,
+} from './services.moddle.js';
 
 const require = createRequire(import.meta.url);
 
@@ -62,7 +78,10 @@ export { SERVICE_CODE_RE } from '../../contract/services.js';
 const componentSchema: z.ZodType<unknown> = z.lazy(() =>
   z.looseObject({
     type: z.string().min(1),
-    key: z.string().regex(/^[A-Za-z_][\w.]*$/, 'key must be a variable name').optional(),
+    key: z
+      .string()
+      .regex(/^[A-Za-z_][\w.]*$/, 'key must be a variable name')
+      .optional(),
     id: z.string().optional(),
     components: z.array(componentSchema).optional(),
   }),
@@ -82,9 +101,16 @@ export function validateForm(form: unknown, locale: Locale): Problem[] {
   const r = formSchema.safeParse(form);
   const problems: Problem[] = [];
   const add = (field: string, detail: string) =>
-    problems.push({ elementId: id, field, code: 'form_invalid', severity: 'error', message: message('form_invalid', locale, { formId: id, detail }) });
+    problems.push({
+      elementId: id,
+      field,
+      code: 'form_invalid',
+      severity: 'error',
+      message: message('form_invalid', locale, { formId: id, detail }),
+    });
   if (!r.success) {
-    for (const i of r.error.issues) add(i.path.map(String).join('.') || '(root)', `${i.path.join('.') || '(root)'}: ${i.message}`);
+    for (const i of r.error.issues)
+      add(i.path.map(String).join('.') || '(root)', `${i.path.join('.') || '(root)'}: ${i.message}`);
     return problems;
   }
   const keys = new Map<string, number>();
@@ -108,7 +134,10 @@ interface LintReport {
   data?: { type?: string; property?: string };
 }
 
-type RuleCheck = (node: ModdleElement, reporter: { report(id: string, message: string, path?: unknown): void }) => boolean | void;
+type RuleCheck = (
+  node: ModdleElement,
+  reporter: { report(id: string, message: string, path?: unknown): void },
+) => boolean | void;
 
 /** A configured bpmnlint rule: its check (one function, or enter/leave) and its category (error, warn, …). */
 interface ResolvedRule {
@@ -123,7 +152,9 @@ interface LinterLike {
 }
 
 const { Linter } = require('bpmnlint') as { Linter: new (opts: { config: object; resolver: object }) => LinterLike };
-const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new (opts: { require: NodeJS.Require }) => object;
+const NodeResolver = require('bpmnlint/lib/resolver/node-resolver') as new (opts: {
+  require: NodeJS.Require;
+}) => object;
 
 /** The lint configuration: Camunda 8.8 compatibility plus structural bpmnlint rules. */
 export const LINT_CONFIG = {
@@ -185,7 +216,10 @@ function containedProperties(descriptor: TypeDescriptor): PropertyDescriptor[] {
  * (same depth-first order, a rule whose `enter` returns false skips that subtree, a failing rule reports a
  * rule-error). The reports are the same as Linter.lint's (checked by the validation tests).
  */
-export async function lintOnePass(definitions: ModdleElement, linter: LinterLike = getLinter()): Promise<Record<string, LintReport[]>> {
+export async function lintOnePass(
+  definitions: ModdleElement,
+  linter: LinterLike = getLinter(),
+): Promise<Record<string, LintReport[]>> {
   const rules = (await linter.resolveRules(LINT_CONFIG)).map((def) => {
     const check = def.rule.check ?? {};
     const enter = typeof check === 'function' ? check : check.enter;
@@ -223,7 +257,10 @@ export async function lintOnePass(definitions: ModdleElement, linter: LinterLike
     for (const r of active) call(r, r.leave, node);
   };
   for (const r of rules) if (!r.enter && !r.leave) r.failed = new Error('no check implemented');
-  walk(definitions, rules.filter((r) => !r.failed));
+  walk(
+    definitions,
+    rules.filter((r) => !r.failed),
+  );
   const results: Record<string, LintReport[]> = {};
   for (const r of rules) {
     const reports = r.failed ? [{ message: r.failed.message, category: 'rule-error' }] : r.messages;
@@ -239,7 +276,10 @@ export async function lint(definitions: ModdleElement, locale: Locale): Promise<
   for (const [rule, reports] of Object.entries(results)) {
     for (const r of reports) {
       const field = r.data?.property ?? (r.path?.length ? r.path.map(String).join('.') : '');
-      const feel = rule.endsWith('/feel') || r.data?.type === 'feelExpressionInvalid' || r.data?.type === 'FEEL_EXPRESSION_INVALID';
+      const feel =
+        rule.endsWith('/feel') ||
+        r.data?.type === 'feelExpressionInvalid' ||
+        r.data?.type === 'FEEL_EXPRESSION_INVALID';
       problems.push({
         elementId: r.id ?? '(process)',
         field,
@@ -255,14 +295,25 @@ export async function lint(definitions: ModdleElement, locale: Locale): Promise<
 }
 
 function validDeadline(d: Deadline | null): boolean {
-  return Boolean(d && Number.isInteger(d.value) && d.value > 0 && (DEADLINE_UNITS as readonly string[]).includes(d.unit));
+  return Boolean(
+    d && Number.isInteger(d.value) && d.value > 0 && (DEADLINE_UNITS as readonly string[]).includes(d.unit),
+  );
 }
 
 /** Okno's own rules on a read model: service card, steps, documents, tree, variants, jobs, package members. */
-export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: ValidationContext): { problems: Problem[]; coverage: CoverageReport | null } {
+export function checkOknoRules(
+  model: ServiceModel,
+  forms: FormDoc[],
+  ctx: ValidationContext,
+): { problems: Problem[]; coverage: CoverageReport | null } {
   const problems: Problem[] = [];
-  const add = (elementId: string, field: string, code: string, params: Record<string, string | number> = {}, severity: 'error' | 'warning' = 'error') =>
-    problems.push({ elementId, field, code, severity, message: message(code, ctx.locale, params) });
+  const add = (
+    elementId: string,
+    field: string,
+    code: string,
+    params: Record<string, string | number> = {},
+    severity: 'error' | 'warning' = 'error',
+  ) => problems.push({ elementId, field, code, severity, message: message(code, ctx.locale, params) });
   const pid = model.processId || '(process)';
   const meta = model.meta;
 
@@ -270,10 +321,13 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
   if (!meta) add(pid, 'okno:service', 'service_meta_missing');
   else {
     if (!SERVICE_CODE_RE.test(meta.code)) add(pid, 'okno:service.code', 'service_code_invalid', { code: meta.code });
-    else if (model.processId !== meta.code) add(pid, 'id', 'process_id_mismatch', { processId: model.processId, code: meta.code });
+    else if (model.processId !== meta.code)
+      add(pid, 'id', 'process_id_mismatch', { processId: model.processId, code: meta.code });
     if (!meta.title.trim()) add(pid, 'okno:service.title', 'service_title_missing');
-    if (!ctx.departments.has(meta.department)) add(pid, 'okno:service.department', 'department_unknown', { code: meta.department });
-    if (!(SERVICE_KINDS as readonly string[]).includes(meta.kind)) add(pid, 'okno:service.kind', 'service_kind_invalid', { value: meta.kind });
+    if (!ctx.departments.has(meta.department))
+      add(pid, 'okno:service.department', 'department_unknown', { code: meta.department });
+    if (!(SERVICE_KINDS as readonly string[]).includes(meta.kind))
+      add(pid, 'okno:service.kind', 'service_kind_invalid', { value: meta.kind });
     if (!meta.deadline) add(pid, 'okno:service.deadline', 'deadline_missing');
     else if (!validDeadline(meta.deadline)) add(pid, 'okno:service.deadline', 'deadline_invalid');
     if (!meta.results.length) add(pid, 'okno:service.results', 'result_missing', {}, 'warning');
@@ -286,14 +340,17 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
   for (const t of model.userTasks) {
     if (!t.hasZeebeUserTask) add(t.id, 'zeebe:userTask', 'user_task_not_zeebe');
     if (!t.assignee && !t.candidateGroups.length) add(t.id, 'zeebe:assignmentDefinition', 'user_task_owner_missing');
-    for (const g of t.candidateGroups) if (!g.startsWith('=') && !ctx.staffGroups.has(g)) add(t.id, 'zeebe:assignmentDefinition.candidateGroups', 'candidate_group_unknown', { group: g });
+    for (const g of t.candidateGroups)
+      if (!g.startsWith('=') && !ctx.staffGroups.has(g))
+        add(t.id, 'zeebe:assignmentDefinition.candidateGroups', 'candidate_group_unknown', { group: g });
     if (!t.deadline) add(t.id, 'okno:step.deadline', 'user_task_deadline_missing');
     else if (!validDeadline(t.deadline)) add(t.id, 'okno:step.deadline', 'deadline_invalid');
     if (t.formId) {
       usedForms.add(t.formId);
       if (!formIds.has(t.formId)) add(t.id, 'zeebe:formDefinition.formId', 'form_unknown', { formId: t.formId });
     }
-    for (const c of t.checks) if (!docCodes.has(c)) add(t.id, 'okno:step.checkDocument', 'check_document_unknown', { code: c });
+    for (const c of t.checks)
+      if (!docCodes.has(c)) add(t.id, 'okno:step.checkDocument', 'check_document_unknown', { code: c });
   }
   for (const f of forms) {
     problems.push(...validateForm(f, ctx.locale));
@@ -303,7 +360,8 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
   // Jobs.
   for (const j of model.jobs) {
     if (!j.type) add(j.elementId, 'zeebe:taskDefinition.type', 'job_type_missing');
-    else if (!j.external && !isOknoJobType(j.type) && !j.type.startsWith('=')) add(j.elementId, 'zeebe:taskDefinition.type', 'job_type_unknown', { type: j.type });
+    else if (!j.external && !isOknoJobType(j.type) && !j.type.startsWith('='))
+      add(j.elementId, 'zeebe:taskDefinition.type', 'job_type_unknown', { type: j.type });
   }
 
   // Situations.
@@ -327,7 +385,8 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
     ids.set(q.id, (ids.get(q.id) ?? 0) + 1);
     if (!q.id) add(pid, 'okno:questionnaire', 'question_id_missing');
     if (!q.text.trim()) add(q.id || pid, 'text', 'question_text_missing');
-    if (!(QUESTION_MODES as readonly string[]).includes(q.mode)) add(q.id || pid, 'mode', 'question_mode_invalid', { value: q.mode });
+    if (!(QUESTION_MODES as readonly string[]).includes(q.mode))
+      add(q.id || pid, 'mode', 'question_mode_invalid', { value: q.mode });
     if (!q.options.length) add(q.id || pid, 'options', 'question_no_options');
     for (const o of q.options) {
       ids.set(o.id, (ids.get(o.id) ?? 0) + 1);
@@ -348,7 +407,8 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
   };
   model.questions.forEach(walkTree);
   for (const [id, n] of ids) if (id && n > 1) add(id, 'id', 'question_id_duplicate', { id });
-  for (const q of model.questions) if (q.followUp && !referenced.has(q.id)) add(q.id, 'followUp', 'follow_up_unused', { id: q.id }, 'warning');
+  for (const q of model.questions)
+    if (q.followUp && !referenced.has(q.id)) add(q.id, 'followUp', 'follow_up_unused', { id: q.id }, 'warning');
   const cycles = findCycles(model.questions);
   for (const c of cycles) add(c.optionId, 'next', 'tree_cycle', { path: c.path.join(' → ') });
 
@@ -360,8 +420,10 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
     else if (seenDocs.has(d.code)) add(el, 'code', 'document_duplicate', { code: d.code });
     seenDocs.add(d.code);
     if (!d.title.trim()) add(el, 'title', 'document_title_missing', { code: d.code });
-    if (!(DOCUMENT_FORMS as readonly string[]).includes(d.form)) add(el, 'form', 'document_form_invalid', { code: d.code, value: d.form });
-    if (!(DOCUMENT_SUPPLIERS as readonly string[]).includes(d.supplier)) add(el, 'supplier', 'document_supplier_invalid', { code: d.code, value: d.supplier });
+    if (!(DOCUMENT_FORMS as readonly string[]).includes(d.form))
+      add(el, 'form', 'document_form_invalid', { code: d.code, value: d.form });
+    if (!(DOCUMENT_SUPPLIERS as readonly string[]).includes(d.supplier))
+      add(el, 'supplier', 'document_supplier_invalid', { code: d.code, value: d.supplier });
     if (d.requiredFor !== ALWAYS) {
       for (const c of d.requiredFor) {
         checkCode(el, 'requiredFor', c);
@@ -393,7 +455,8 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
         if (!declared.has(l)) add(c.elementId, c.field, 'condition_unknown_situation', { code: l });
       }
     } else if (/\bvariant\b/.test(c.expression)) {
-      for (const l of literals) if (!variantCodes.has(l)) add(c.elementId, c.field, 'condition_unknown_variant', { code: l });
+      for (const l of literals)
+        if (!variantCodes.has(l)) add(c.elementId, c.field, 'condition_unknown_variant', { code: l });
     }
   }
 
@@ -416,7 +479,13 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
   }
   for (const c of model.calledElements) {
     if (c.processId && !c.processId.startsWith('=') && !ctx.publishedServices.has(c.processId)) {
-      add(c.elementId, 'zeebe:calledElement.processId', 'called_element_unknown', { processId: c.processId }, 'warning');
+      add(
+        c.elementId,
+        'zeebe:calledElement.processId',
+        'called_element_unknown',
+        { processId: c.processId },
+        'warning',
+      );
     }
   }
 
@@ -436,14 +505,28 @@ export function checkOknoRules(model: ServiceModel, forms: FormDoc[], ctx: Valid
         .map(([q, a]) => `${q}=${Array.isArray(a) ? `[${a.join(',')}]` : a}`)
         .join('; ');
     if (coverage.tooLarge) add(pid, 'okno:questionnaire', 'coverage_too_large', { limit: coverage.limit }, 'warning');
-    for (const g of coverage.gaps) add(pid, 'okno:variants', 'coverage_gap', { answers: fmt(g.answers), situations: g.situations.join(', ') || '—' });
-    for (const c of coverage.conflicts) add(pid, 'okno:variants', 'coverage_conflict', { answers: fmt(c.answers), situations: c.situations.join(', ') || '—', variants: c.variants.join(', ') });
+    for (const g of coverage.gaps)
+      add(pid, 'okno:variants', 'coverage_gap', {
+        answers: fmt(g.answers),
+        situations: g.situations.join(', ') || '—',
+      });
+    for (const c of coverage.conflicts)
+      add(pid, 'okno:variants', 'coverage_conflict', {
+        answers: fmt(c.answers),
+        situations: c.situations.join(', ') || '—',
+        variants: c.variants.join(', '),
+      });
   }
   return { problems, coverage };
 }
 
 /** Full validation of a service: parse, bpmnlint (Camunda 8.8) and Okno's rules. Problems sorted errors first. */
-export async function validateService(xml: string, forms: FormDoc[], ctx: ValidationContext, alreadyParsed?: ParsedBpmn): Promise<ValidationResult & { parsed: ParsedBpmn | null }> {
+export async function validateService(
+  xml: string,
+  forms: FormDoc[],
+  ctx: ValidationContext,
+  alreadyParsed?: ParsedBpmn,
+): Promise<ValidationResult & { parsed: ParsedBpmn | null }> {
   let parsed: ParsedBpmn;
   try {
     parsed = alreadyParsed ?? (await parseBpmn(xml));
@@ -455,11 +538,25 @@ export async function validateService(xml: string, forms: FormDoc[], ctx: Valida
     throw err;
   }
   const [linted, okno] = [await lint(parsed.definitions, ctx.locale), checkOknoRules(parsed.model, forms, ctx)];
-  const problems = [...linted, ...okno.problems].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
-  return { valid: !problems.some((p) => p.severity === 'error'), problems, model: parsed.model, coverage: okno.coverage, parsed };
+  const problems = [...linted, ...okno.problems].sort((a, b) =>
+    a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1,
+  );
+  return {
+    valid: !problems.some((p) => p.severity === 'error'),
+    problems,
+    model: parsed.model,
+    coverage: okno.coverage,
+    parsed,
+  };
 }
 
 /** Turns a parse problem into a client problem with a message. */
 export function toProblem(p: ParseProblem, locale: Locale): Problem {
-  return { elementId: p.elementId, field: p.field, code: p.code, severity: 'error', message: message(p.code, locale, p.params) };
+  return {
+    elementId: p.elementId,
+    field: p.field,
+    code: p.code,
+    severity: 'error',
+    message: message(p.code, locale, p.params),
+  };
 }

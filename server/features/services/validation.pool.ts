@@ -74,12 +74,19 @@ export class ValidationPool {
   checkSize(xml: string): void {
     const bytes = Buffer.byteLength(xml, 'utf8');
     if (bytes > this.opts.limits.maxBytes) {
-      throw new ModelTooLargeError(`The BPMN model is ${bytes} bytes; Okno accepts models up to ${this.opts.limits.maxBytes} bytes (SERVICE_MODEL_MAX_BYTES)`, { limit: this.opts.limits.maxBytes, actual: bytes, unit: 'bytes' });
+      throw new ModelTooLargeError(
+        `The BPMN model is ${bytes} bytes; Okno accepts models up to ${this.opts.limits.maxBytes} bytes (SERVICE_MODEL_MAX_BYTES)`,
+        { limit: this.opts.limits.maxBytes, actual: bytes, unit: 'bytes' },
+      );
     }
   }
 
-  validate(task: Omit<Extract<WorkerTask, { kind: 'validate' }>, 'kind' | 'maxElements'>): Promise<Answer<'validated'> | Answer<'needsPackageContext'>> {
-    return this.run({ kind: 'validate', maxElements: this.opts.limits.maxElements, ...task }) as Promise<Answer<'validated'> | Answer<'needsPackageContext'>>;
+  validate(
+    task: Omit<Extract<WorkerTask, { kind: 'validate' }>, 'kind' | 'maxElements'>,
+  ): Promise<Answer<'validated'> | Answer<'needsPackageContext'>> {
+    return this.run({ kind: 'validate', maxElements: this.opts.limits.maxElements, ...task }) as Promise<
+      Answer<'validated'> | Answer<'needsPackageContext'>
+    >;
   }
 
   model(xml: string): Promise<Answer<'model'>> {
@@ -91,7 +98,9 @@ export class ValidationPool {
   }
 
   rename(xml: string, code: string, title: string): Promise<Answer<'renamed'>> {
-    return this.run({ kind: 'rename', xml, code, title, maxElements: this.opts.limits.maxElements }) as Promise<Answer<'renamed'>>;
+    return this.run({ kind: 'rename', xml, code, title, maxElements: this.opts.limits.maxElements }) as Promise<
+      Answer<'renamed'>
+    >;
   }
 
   async close(): Promise<void> {
@@ -114,17 +123,29 @@ export class ValidationPool {
     });
     const pooled: PooledTask = { ...task, started: channel.port2 };
     try {
-      const answer = (await this.pool.run(pooled, { signal: abort.signal, transferList: [channel.port2] })) as WorkerAnswer;
+      const answer = (await this.pool.run(pooled, {
+        signal: abort.signal,
+        transferList: [channel.port2],
+      })) as WorkerAnswer;
       if (answer.kind === 'tooManyElements') {
-        throw new ModelTooLargeError(`The BPMN model has ${answer.elements} flow elements; Okno accepts models with up to ${maxElements} (SERVICE_MODEL_MAX_ELEMENTS)`, { limit: maxElements, actual: answer.elements, unit: 'elements' });
+        throw new ModelTooLargeError(
+          `The BPMN model has ${answer.elements} flow elements; Okno accepts models with up to ${maxElements} (SERVICE_MODEL_MAX_ELEMENTS)`,
+          { limit: maxElements, actual: answer.elements, unit: 'elements' },
+        );
       }
       return answer;
     } catch (err) {
       if (abort.signal.aborted) {
-        throw new ModelTooLargeError(`Validating this BPMN model took longer than ${timeoutMs / 1000} s and was stopped; split or simplify the model (VALIDATION_TIMEOUT_MS)`, { limit: timeoutMs / 1000, unit: 'seconds' });
+        throw new ModelTooLargeError(
+          `Validating this BPMN model took longer than ${timeoutMs / 1000} s and was stopped; split or simplify the model (VALIDATION_TIMEOUT_MS)`,
+          { limit: timeoutMs / 1000, unit: 'seconds' },
+        );
       }
       if ((err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        throw new ModelTooLargeError('Validating this BPMN model needed more memory than a validation worker has; split or simplify the model', { limit: 1024 * 1024 * 1024, unit: 'bytes' });
+        throw new ModelTooLargeError(
+          'Validating this BPMN model needed more memory than a validation worker has; split or simplify the model',
+          { limit: 1024 * 1024 * 1024, unit: 'bytes' },
+        );
       }
       throw err;
     } finally {
@@ -140,7 +161,8 @@ export class ValidationPool {
       this.running++;
       return Promise.resolve();
     }
-    if (this.waiting.length >= (this.opts.maxWaiting ?? 50)) return Promise.reject(new ValidationBusyError(Math.max(1, Math.ceil(this.opts.limits.timeoutMs / 1000))));
+    if (this.waiting.length >= (this.opts.maxWaiting ?? 50))
+      return Promise.reject(new ValidationBusyError(Math.max(1, Math.ceil(this.opts.limits.timeoutMs / 1000))));
     return new Promise((resolve) => this.waiting.push(resolve));
   }
 

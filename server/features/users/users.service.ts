@@ -11,7 +11,13 @@ import type { UserItem } from '../../contract/users.js';
 /** What the user endpoints answer is the API contract's (server/contract/users.ts). */
 export type { UserItem };
 
-const SORT_COLUMNS = { fullName: 'u.fullName', email: 'u.email', createdAt: 'u.createdAt', lastLoginAt: 'u.lastLoginAt', id: 'u.id' };
+const SORT_COLUMNS = {
+  fullName: 'u.fullName',
+  email: 'u.email',
+  createdAt: 'u.createdAt',
+  lastLoginAt: 'u.lastLoginAt',
+  id: 'u.id',
+};
 
 /** Staff accounts managed by administrators: create, edit, (de)activate, reset passwords. */
 export class UsersService {
@@ -20,7 +26,20 @@ export class UsersService {
   private baseQuery(db: Knex | Knex.Transaction) {
     return db('users as u')
       .leftJoin('employees as e', 'e.id', 'u.employeeId')
-      .select<UserItem[]>('u.id', 'u.email', 'u.phone', 'u.fullName', 'u.roles', 'u.locale', 'u.employeeId', 'u.isActive', 'u.lastLoginAt', 'u.createdAt', 'e.fullName as employeeName', 'e.unitId');
+      .select<UserItem[]>(
+        'u.id',
+        'u.email',
+        'u.phone',
+        'u.fullName',
+        'u.roles',
+        'u.locale',
+        'u.employeeId',
+        'u.isActive',
+        'u.lastLoginAt',
+        'u.createdAt',
+        'e.fullName as employeeName',
+        'e.unitId',
+      );
   }
 
   /** One page of users, filtered by text (name, e-mail, phone), role and activity. */
@@ -71,17 +90,29 @@ export class UsersService {
     return this.knex.transaction(async (trx) => {
       const before = await this.get(id, trx);
       if (id === actor.userId) {
-        if (patch.isActive === false) throw new ValidationError('You cannot deactivate yourself', [{ path: 'isActive', message: 'You cannot deactivate your own account' }]);
+        if (patch.isActive === false)
+          throw new ValidationError('You cannot deactivate yourself', [
+            { path: 'isActive', message: 'You cannot deactivate your own account' },
+          ]);
         if (patch.roles && before.roles.includes('admin') && !patch.roles.includes('admin')) {
-          throw new ValidationError('You cannot remove your own admin role', [{ path: 'roles', message: 'You cannot remove your own admin role' }]);
+          throw new ValidationError('You cannot remove your own admin role', [
+            { path: 'roles', message: 'You cannot remove your own admin role' },
+          ]);
         }
       }
       const email = patch.email === undefined ? before.email : patch.email;
       const phone = patch.phone === undefined ? before.phone : patch.phone;
-      if (!email && !phone) throw new ValidationError('A user needs an e-mail or a phone number', [{ path: 'email', message: 'Enter an e-mail or a phone number' }]);
+      if (!email && !phone)
+        throw new ValidationError('A user needs an e-mail or a phone number', [
+          { path: 'email', message: 'Enter an e-mail or a phone number' },
+        ]);
       await AuthService.assertLoginFree(trx, { email: patch.email, phone: patch.phone }, id);
-      if (patch.employeeId && patch.employeeId !== before.employeeId) await this.assertEmployeeFree(trx, patch.employeeId, id);
-      if (Object.keys(patch).length) await trx('users').where({ id }).update({ ...patch, updatedAt: trx.fn.now() });
+      if (patch.employeeId && patch.employeeId !== before.employeeId)
+        await this.assertEmployeeFree(trx, patch.employeeId, id);
+      if (Object.keys(patch).length)
+        await trx('users')
+          .where({ id })
+          .update({ ...patch, updatedAt: trx.fn.now() });
       if (patch.isActive === false && before.isActive) await trx('sessions').where({ userId: id }).delete();
       const after = await this.get(id, trx);
       await audit(trx, actor, { action: 'update', entity: 'user', entityId: id, before, after });
@@ -105,11 +136,15 @@ export class UsersService {
 
   private async assertEmployeeFree(trx: Knex.Transaction, employeeId: number, exceptUserId?: number): Promise<void> {
     if (!(await trx('employees').where({ id: employeeId }).first('id'))) {
-      throw new ValidationError('The employee does not exist', [{ path: 'employeeId', message: 'Employee does not exist' }]);
+      throw new ValidationError('The employee does not exist', [
+        { path: 'employeeId', message: 'Employee does not exist' },
+      ]);
     }
     const q = trx('users').where({ employeeId });
     if (exceptUserId) q.whereNot('id', exceptUserId);
-    if (await q.first('id')) throw new ConflictError('The employee already has an account', { fields: [{ path: 'employeeId', message: 'This employee is linked to another user' }] });
+    if (await q.first('id'))
+      throw new ConflictError('The employee already has an account', {
+        fields: [{ path: 'employeeId', message: 'This employee is linked to another user' }],
+      });
   }
 }
-

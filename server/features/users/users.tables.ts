@@ -17,6 +17,10 @@ export interface UserRow extends Timestamps {
 
 declare module 'knex/types/tables.js' {
   interface Tables {
-    users: Table<UserRow, 'id' | 'roles' | 'locale' | 'isActive' | 'createdAt' | 'updatedAt', { lastLoginAt?: TimestampWrite | null }>;
+    users: Table<
+      UserRow,
+      'id' | 'roles' | 'locale' | 'isActive' | 'createdAt' | 'updatedAt',
+      { lastLoginAt?: TimestampWrite | null }
+    >;
   }
 }

@@ -20,7 +20,9 @@ function lastDayOfMonth(value: unknown): unknown {
   const d = value as { year?: number; month?: number } | null;
   if (!d || typeof d.year !== 'number' || typeof d.month !== 'number') return null;
   const days = new Date(Date.UTC(d.year, d.month, 0)).getUTCDate();
-  return date(`${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(days).padStart(2, '0')}`);
+  return date(
+    `${String(d.year).padStart(4, '0')}-${String(d.month).padStart(2, '0')}-${String(days).padStart(2, '0')}`,
+  );
 }
 
 function getValue(context: unknown, keys: unknown): unknown {

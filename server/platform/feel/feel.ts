@@ -31,7 +31,9 @@ export function feelSyntaxError(expression: string): string | undefined {
   } catch (err) {
     return `failed to parse expression '${text}': ${(err as Error).message}`;
   }
-  return errorAt === undefined ? undefined : `failed to parse expression '${text}': syntax error at position ${errorAt}`;
+  return errorAt === undefined
+    ? undefined
+    : `failed to parse expression '${text}': syntax error at position ${errorAt}`;
 }
 
 /** Turns a FEEL value into plain JSON data (dates become ISO strings; decimals are rounded like Zeebe's). */
@@ -73,7 +75,11 @@ function clockFunctions(now: Date): Record<string, unknown> {
 export function evaluateFeel(expression: string, variables: Record<string, unknown>, now?: Date): FeelResult {
   const text = body(expression);
   try {
-    const { value, warnings } = evaluate(text, { ...variables, ...camundaFunctions, ...(now ? clockFunctions(now) : {}) });
+    const { value, warnings } = evaluate(text, {
+      ...variables,
+      ...camundaFunctions,
+      ...(now ? clockFunctions(now) : {}),
+    });
     if (value === null || value === undefined) {
       const failure = warnings.find((w) => !BENIGN_WARNINGS.has(w.type));
       if (failure) return { ok: false, message: `failed to evaluate expression '${text}': ${failure.message}` };

@@ -12,7 +12,12 @@ interface PgError {
 }
 
 function isPgError(err: unknown): err is PgError {
-  return typeof err === 'object' && err !== null && typeof (err as PgError).code === 'string' && /^[0-9A-Z]{5}$/.test((err as PgError).code!);
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as PgError).code === 'string' &&
+    /^[0-9A-Z]{5}$/.test((err as PgError).code!)
+  );
 }
 
 /** The one error middleware: maps errors to `{ error: { code, message, details } }` without leaking internals. */
@@ -31,20 +36,39 @@ export function errorMiddleware(logger: Logger): Middleware<AppState> {
         status = err.status;
         body = { code: err.code, message: err.message, details: err.details };
         if (err instanceof TooManyRequestsError) ctx.set('Retry-After', String(err.retryAfterSeconds));
-        else if (typeof (err as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number') ctx.set('Retry-After', String((err as unknown as { retryAfterSeconds: number }).retryAfterSeconds));
+        else if (typeof (err as { retryAfterSeconds?: unknown }).retryAfterSeconds === 'number')
+          ctx.set('Retry-After', String((err as unknown as { retryAfterSeconds: number }).retryAfterSeconds));
       } else if (err instanceof ZodError) {
         status = 400;
         body = { code: 'validation_failed', message: 'Request is invalid', details: { fields: toFieldIssues(err) } };
       } else if (isPgError(err) && err.code === '23505') {
         status = 409;
-        body = { code: 'conflict', message: 'A record with the same unique value already exists', details: { constraint: err.constraint } };
+        body = {
+          code: 'conflict',
+          message: 'A record with the same unique value already exists',
+          details: { constraint: err.constraint },
+        };
       } else if (isPgError(err) && err.code === '23503') {
         status = 409;
-        body = { code: 'conflict', message: 'The record is referenced by or refers to another record', details: { constraint: err.constraint } };
-      } else if (typeof err === 'object' && err !== null && 'status' in err && typeof (err as { status: unknown }).status === 'number' && (err as { status: number }).status < 500 && (err as { expose?: boolean }).expose) {
+        body = {
+          code: 'conflict',
+          message: 'The record is referenced by or refers to another record',
+          details: { constraint: err.constraint },
+        };
+      } else if (
+        typeof err === 'object' &&
+        err !== null &&
+        'status' in err &&
+        typeof (err as { status: unknown }).status === 'number' &&
+        (err as { status: number }).status < 500 &&
+        (err as { expose?: boolean }).expose
+      ) {
         // Errors thrown by Koa/body parser (e.g. malformed JSON, payload too large).
         status = (err as { status: number }).status;
-        body = { code: status === 400 ? 'bad_request' : `http_${status}`, message: String((err as { message?: unknown }).message) };
+        body = {
+          code: status === 400 ? 'bad_request' : `http_${status}`,
+          message: String((err as { message?: unknown }).message),
+        };
       } else {
         body = { code: 'internal', message: 'Internal server error' };
       }

@@ -8,8 +8,12 @@ export { booleanParam, idParam, idParams, listQuerySchema, type Page };
 export type SortColumn = string | { raw: string[] };
 
 /** The query string without empty parameters (`?unitId=&q=` means "no filter"). */
-export function queryOf(ctx: { query: Record<string, string | string[] | undefined> }): Record<string, string | string[]> {
-  return Object.fromEntries(Object.entries(ctx.query).filter((e): e is [string, string | string[]] => e[1] !== undefined && e[1] !== ''));
+export function queryOf(ctx: {
+  query: Record<string, string | string[] | undefined>;
+}): Record<string, string | string[]> {
+  return Object.fromEntries(
+    Object.entries(ctx.query).filter((e): e is [string, string | string[]] => e[1] !== undefined && e[1] !== ''),
+  );
 }
 
 /** An ILIKE pattern matching the text anywhere, with LIKE wildcards in it escaped. */
@@ -18,7 +22,12 @@ export function containsPattern(text: string): string {
 }
 
 /** Orders a query by a whitelisted sort field ("name" or "-name"), then by the tiebreaker column. */
-export function applySort(qb: Knex.QueryBuilder, sort: string, columns: Record<string, SortColumn>, tiebreaker: string): void {
+export function applySort(
+  qb: Knex.QueryBuilder,
+  sort: string,
+  columns: Record<string, SortColumn>,
+  tiebreaker: string,
+): void {
   const desc = sort.startsWith('-');
   const column = columns[desc ? sort.slice(1) : sort];
   const dir = desc ? 'desc' : 'asc';
@@ -33,7 +42,8 @@ export async function paginate<Row, Item = Row>(
   opts: { page: number; pageSize: number },
   present: (rows: Row[]) => Item[] | Promise<Item[]> = (rows) => rows as unknown as Item[],
 ): Promise<Page<Item>> {
-  const countRow = (await base.clone().clearSelect().clearOrder().count({ total: '*' }).first()) as { total: number | string } | undefined;
+  const countRow = (await base.clone().clearSelect().clearOrder().count({ total: '*' }).first()) as
+    { total: number | string } | undefined;
   const rows = (await base.limit(opts.pageSize).offset((opts.page - 1) * opts.pageSize)) as Row[];
   return { items: await present(rows), total: Number(countRow?.total ?? 0), page: opts.page, pageSize: opts.pageSize };
 }

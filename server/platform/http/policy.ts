@@ -3,10 +3,7 @@ import { ForbiddenError, UnauthorizedError } from '../errors.js';
 import type { AppState, Role } from './context.js';
 
 /** Who may call a route. Every route declares one; a test enumerates the router to enforce it. */
-export type Policy =
-  | { kind: 'public' }
-  | { kind: 'authenticated' }
-  | { kind: 'roles'; roles: readonly Role[] };
+export type Policy = { kind: 'public' } | { kind: 'authenticated' } | { kind: 'roles'; roles: readonly Role[] };
 
 export type PolicyMiddleware = Middleware<AppState> & { policy: Policy };
 

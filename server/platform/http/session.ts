@@ -48,7 +48,11 @@ export function sessionMiddleware(load: (idHash: string) => Promise<LoadedSessio
       if (ctx.state.csrfToken) {
         const sent = ctx.get(CSRF_HEADER);
         const expected = ctx.state.csrfToken;
-        if (!sent || sent.length !== expected.length || !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))) {
+        if (
+          !sent ||
+          sent.length !== expected.length ||
+          !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
+        ) {
           throw new ForbiddenError('Missing or invalid CSRF token', 'csrf_failed');
         }
       }

@@ -28,14 +28,22 @@ describe('http wrapper', () => {
   });
 
   it('builds query strings without empty values', () => {
-    expect(buildUrl('/api/x', { page: 2, q: '', unitId: null, active: false, sort: undefined })).toBe('/api/x?page=2&active=false');
+    expect(buildUrl('/api/x', { page: 2, q: '', unitId: null, active: false, sort: undefined })).toBe(
+      '/api/x?page=2&active=false',
+    );
     expect(buildUrl('/api/x')).toBe('/api/x');
   });
 
   it('maps an error answer to ApiError with code, message and field errors', async () => {
     mockFetch(() => ({
       status: 400,
-      body: { error: { code: 'validation_failed', message: 'Invalid input', details: { fields: [{ path: 'email', message: 'Enter a valid e-mail address' }] } } },
+      body: {
+        error: {
+          code: 'validation_failed',
+          message: 'Invalid input',
+          details: { fields: [{ path: 'email', message: 'Enter a valid e-mail address' }] },
+        },
+      },
     }));
     const err = await http.post('/api/auth/register', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
@@ -48,15 +56,32 @@ describe('http wrapper', () => {
   });
 
   it('carries import row errors', async () => {
-    mockFetch(() => ({ status: 400, body: { error: { code: 'import_failed', message: 'bad rows', details: { rows: [{ row: 3, field: 'code', message: 'Required' }] } } } }));
-    const err = (await http.upload('/api/org/import/units', new File(['a'], 'a.csv'), { dryRun: true }).catch((e: unknown) => e)) as ApiError;
+    mockFetch(() => ({
+      status: 400,
+      body: {
+        error: {
+          code: 'import_failed',
+          message: 'bad rows',
+          details: { rows: [{ row: 3, field: 'code', message: 'Required' }] },
+        },
+      },
+    }));
+    const err = (await http
+      .upload('/api/org/import/units', new File(['a'], 'a.csv'), { dryRun: true })
+      .catch((e: unknown) => e)) as ApiError;
     expect(err.rows).toEqual([{ row: 3, field: 'code', message: 'Required' }]);
   });
 
   it('gives non-JSON failures and network errors a code', async () => {
-    vi.stubGlobal('fetch', vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 })));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => new Response('<html>Bad gateway</html>', { status: 502 })),
+    );
     await expect(http.get('/api/x')).rejects.toMatchObject({ status: 502, code: 'http_502' });
-    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))),
+    );
     await expect(http.get('/api/x')).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
 
@@ -66,7 +91,9 @@ describe('http wrapper', () => {
     onUnauthorized(lost);
     await expect(http.get('/api/org/units')).rejects.toMatchObject({ status: 401 });
     expect(lost).toHaveBeenCalledTimes(1);
-    await expect(http.post('/api/auth/login', {}, { allowUnauthorized: true })).rejects.toMatchObject({ code: 'unauthorized' });
+    await expect(http.post('/api/auth/login', {}, { allowUnauthorized: true })).rejects.toMatchObject({
+      code: 'unauthorized',
+    });
     expect(lost).toHaveBeenCalledTimes(1);
   });
 

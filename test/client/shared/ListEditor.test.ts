@@ -19,7 +19,13 @@ interface ThingDraft {
 function mountEditor(initial: Thing[]) {
   const items = ref<Thing[]>(initial);
   const input = (draft: ThingDraft, field: keyof ThingDraft) =>
-    h(NFormItem, { label: field, path: field }, () => h(NInput, { value: draft[field], 'onUpdate:value': (v: string) => (draft[field] = v), inputProps: { name: field } }));
+    h(NFormItem, { label: field, path: field }, () =>
+      h(NInput, {
+        value: draft[field],
+        'onUpdate:value': (v: string) => (draft[field] = v),
+        inputProps: { name: field },
+      }),
+    );
   const Host = defineComponent({
     setup: () => () =>
       h(NDialogProvider, null, {
@@ -34,7 +40,10 @@ function mountEditor(initial: Thing[]) {
                 { key: 'title', title: 'Title' },
               ],
               rowKey: (row: Thing) => row.code,
-              toDraft: (row: Thing | null, list: Thing[]) => ({ code: row?.code ?? `t${list.length + 1}`, title: row?.title ?? '' }),
+              toDraft: (row: Thing | null, list: Thing[]) => ({
+                code: row?.code ?? `t${list.length + 1}`,
+                title: row?.title ?? '',
+              }),
               fromDraft: (d: ThingDraft) => ({ code: d.code.trim(), title: d.title.trim() }),
               keyRule: { path: 'code', pattern: /^[a-z][a-z0-9]*$/, invalid: 'Bad code', duplicate: 'Code taken' },
               title: 'Things',
@@ -55,7 +64,8 @@ function mountEditor(initial: Thing[]) {
   return { wrapper, items };
 }
 
-const rowCodes = () => [...document.querySelectorAll('.n-data-table-tbody tr')].map((tr) => tr.querySelector('td')?.textContent?.trim());
+const rowCodes = () =>
+  [...document.querySelectorAll('.n-data-table-tbody tr')].map((tr) => tr.querySelector('td')?.textContent?.trim());
 const el = <E extends Element = HTMLElement>(selector: string) => {
   const found = document.querySelector<E>(selector);
   if (!found) throw new Error(`${selector} is not on the page`);

@@ -6,11 +6,16 @@ describe('the server clock in the browser', () => {
     // Given the browser's clock at 1 January 2020 and the server's at 28 February 2028, 22:00 UTC
     syncClock({ now: '2028-02-28T22:00:00Z', timeZone: 'Europe/Moscow' }, Date.parse('2020-01-01T00:00:00Z'));
     // Then "now" is about the server's (the offset is kept), and in Moscow it is already the leap day
-    expect(Math.abs(serverNow().getTime() - (Date.parse('2028-02-28T22:00:00Z') + (Date.now() - Date.parse('2020-01-01T00:00:00Z'))))).toBeLessThan(1_000);
+    expect(
+      Math.abs(
+        serverNow().getTime() -
+          (Date.parse('2028-02-28T22:00:00Z') + (Date.now() - Date.parse('2020-01-01T00:00:00Z'))),
+      ),
+    ).toBeLessThan(1_000);
     expect(zonedDate(new Date('2028-02-28T22:00:00Z'))).toBe('2028-02-29');
   });
 
-  it('given the year\'s last evening in UTC, then Moscow is in the new year and Kyiv is not', () => {
+  it("given the year's last evening in UTC, then Moscow is in the new year and Kyiv is not", () => {
     syncClock({ now: '2027-12-31T21:30:00Z', timeZone: 'Europe/Moscow' });
     expect(thisMonth()).toBe('2028-01');
     expect(thisYear()).toBe(2028);

@@ -40,7 +40,9 @@ describe('useAction', () => {
     const { action } = mountAction();
 
     // when
-    const result = await action.run(() => http.post<{ id: number }>('/api/things', { name: 'x' }), { success: 'common.saved' });
+    const result = await action.run(() => http.post<{ id: number }>('/api/things', { name: 'x' }), {
+      success: 'common.saved',
+    });
     await flushPromises();
 
     // then
@@ -53,7 +55,9 @@ describe('useAction', () => {
     mockFetch(() => ({ status: 200, body: { outcome: 'deactivated' } }));
     const { action } = mountAction();
 
-    await action.run(() => http.delete<{ outcome: string }>('/api/things/5'), { success: (r) => ({ type: 'warning', text: `outcome: ${r.outcome}` }) });
+    await action.run(() => http.delete<{ outcome: string }>('/api/things/5'), {
+      success: (r) => ({ type: 'warning', text: `outcome: ${r.outcome}` }),
+    });
     await flushPromises();
 
     expect(toasts()).toEqual(['outcome: deactivated']);
@@ -64,7 +68,18 @@ describe('useAction', () => {
     // given
     mockFetch(() => ({
       status: 400,
-      body: { error: { code: 'validation_failed', message: 'Invalid input', details: { fields: [{ path: 'email', message: 'Адрес занят' }, { path: 'items.0.name', message: 'Пусто' }] } } },
+      body: {
+        error: {
+          code: 'validation_failed',
+          message: 'Invalid input',
+          details: {
+            fields: [
+              { path: 'email', message: 'Адрес занят' },
+              { path: 'items.0.name', message: 'Пусто' },
+            ],
+          },
+        },
+      },
     }));
     const { action, form } = mountAction();
     form.fields.stale = 'from the last try';

@@ -6,9 +6,24 @@ import { openDatabase } from '../../../server/platform/db.js';
 import { createLogger } from '../../../server/platform/logger.js';
 import { migrateLatest } from '../../../server/platform/migrate.js';
 
-const db = await openDatabase({ url: process.env.DATABASE_URL || undefined, dataDir: process.env.DATA_DIR ?? '/tmp/okno-engine-process', poolMax: 8, schema: process.env.SCHEMA });
+const db = await openDatabase({
+  url: process.env.DATABASE_URL || undefined,
+  dataDir: process.env.DATA_DIR ?? '/tmp/okno-engine-process',
+  poolMax: 8,
+  schema: process.env.SCHEMA,
+});
 await migrateLatest(db.knex, db.schema);
-const engine = await startEmbeddedEngine({ knex: db.knex, host: '127.0.0.1', grpcPort: 0, restPort: 0, logger: createLogger(process.env.ENGINE_LOG_LEVEL ?? 'error'), credentials: { username: process.env.CAMUNDA_BASIC_AUTH_USERNAME!, password: process.env.CAMUNDA_BASIC_AUTH_PASSWORD! } });
+const engine = await startEmbeddedEngine({
+  knex: db.knex,
+  host: '127.0.0.1',
+  grpcPort: 0,
+  restPort: 0,
+  logger: createLogger(process.env.ENGINE_LOG_LEVEL ?? 'error'),
+  credentials: {
+    username: process.env.CAMUNDA_BASIC_AUTH_USERNAME!,
+    password: process.env.CAMUNDA_BASIC_AUTH_PASSWORD!,
+  },
+});
 process.stdout.write(`${JSON.stringify({ grpc: engine.grpcAddress, rest: engine.restAddress })}\n`);
 process.on('SIGTERM', () => {
   void engine

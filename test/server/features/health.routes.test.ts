@@ -13,7 +13,14 @@ describe('GET /api/health', () => {
   it('given a running Okno, then health reports database and engine up with the version', async () => {
     const res = await okno.anonymous().get('/api/health');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'ok', db: 'up', engine: 'up', engineMode: 'embedded', engineMessageInconsistencies: 0, version: expect.any(String) });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      db: 'up',
+      engine: 'up',
+      engineMode: 'embedded',
+      engineMessageInconsistencies: 0,
+      version: expect.any(String),
+    });
   });
 
   it('given the engine stops, then health stays 200 but says degraded', async () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { addWorkingDays, isWorkingDay, workingDaysBetween, workingDaysInMonth, workingDaysInYear } from '../../../server/platform/calendar.js';
+import {
+  addWorkingDays,
+  isWorkingDay,
+  workingDaysBetween,
+  workingDaysInMonth,
+  workingDaysInYear,
+} from '../../../server/platform/calendar.js';
 
 // Working days per month of the Russian production calendar (five-day week), as published with the
 // Government's decrees: 2024 — № 1314 of 10.08.2023 (248 days), 2025 — № 1335 of 04.10.2024 (247),
@@ -11,11 +17,17 @@ const RU_MONTHS: Record<number, number[]> = {
 };
 
 describe('production calendar', () => {
-  it.each(Object.entries(RU_MONTHS))('given Russia %s, then every month has the official number of working days', (year, months) => {
-    const got = months.map((_, i) => workingDaysInMonth(`${year}-${String(i + 1).padStart(2, '0')}`, 'RU'));
-    expect(got).toEqual(months);
-    expect(workingDaysInYear(Number(year), 'RU')).toEqual({ days: months.reduce((a, b) => a + b, 0), officialTransfers: true });
-  });
+  it.each(Object.entries(RU_MONTHS))(
+    'given Russia %s, then every month has the official number of working days',
+    (year, months) => {
+      const got = months.map((_, i) => workingDaysInMonth(`${year}-${String(i + 1).padStart(2, '0')}`, 'RU'));
+      expect(got).toEqual(months);
+      expect(workingDaysInYear(Number(year), 'RU')).toEqual({
+        days: months.reduce((a, b) => a + b, 0),
+        officialTransfers: true,
+      });
+    },
+  );
 
   it('given the 2025 decree, then a moved Saturday is worked, the days it moved to are off, and 23 February does not move to Monday', () => {
     expect(isWorkingDay('2025-11-01')).toBe(true); // Saturday worked
@@ -63,7 +75,12 @@ describe('production calendar', () => {
     expect(addWorkingDays('2025-05-05', -1)).toBe('2025-04-30');
     expect(addWorkingDays('2025-05-03', 0)).toBe('2025-05-05');
     expect(addWorkingDays('2025-10-31', 1)).toBe('2025-11-01'); // the worked Saturday
-    for (const [from, n] of [['2025-12-20', 15], ['2024-04-26', 4], ['2026-06-10', 30], ['2026-01-01', 1]] as const) {
+    for (const [from, n] of [
+      ['2025-12-20', 15],
+      ['2024-04-26', 4],
+      ['2026-06-10', 30],
+      ['2026-01-01', 1],
+    ] as const) {
       expect(workingDaysBetween(from, addWorkingDays(from, n))).toBe(n);
       expect(workingDaysBetween(addWorkingDays(from, n), from)).toBe(-n);
     }

@@ -11,7 +11,9 @@ describe('database under concurrent writes', () => {
   });
 
   it('given many parallel write transactions, when they run at once, then every one commits', async () => {
-    const clients = await Promise.all(['citizen', 'operator', 'analyst', 'admin'].map((r) => okno.signIn(`${r}@okno.local`)));
+    const clients = await Promise.all(
+      ['citizen', 'operator', 'analyst', 'admin'].map((r) => okno.signIn(`${r}@okno.local`)),
+    );
     const results = await Promise.all(
       Array.from({ length: 24 }, (_, i) => clients[i % clients.length].patch('/api/auth/me', { fullName: `Имя ${i}` })),
     );
@@ -23,7 +25,9 @@ describe('database under concurrent writes', () => {
   it('given parallel reads and writes mixed, then all answer correctly', async () => {
     const admin = await okno.signIn('admin@okno.local');
     const results = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => (i % 3 === 0 ? admin.patch('/api/auth/me', { locale: 'ru' }) : admin.get('/api/org/units'))),
+      Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 0 ? admin.patch('/api/auth/me', { locale: 'ru' }) : admin.get('/api/org/units'),
+      ),
     );
     expect(results.every((r) => r.status === 200)).toBe(true);
   });

@@ -9,7 +9,12 @@ import { startTestOkno } from '../../helpers/okno.js';
 
 /** Topology through an SDK client on the app's embedded engine with the given auth settings: 'ok' or the gRPC status code. */
 async function topologyWith(grpcAddress: string, auth: Record<string, string>): Promise<'ok' | number | undefined> {
-  const c8 = new Camunda8({ ZEEBE_GRPC_ADDRESS: grpcAddress, CAMUNDA_LOG_LEVEL: 'none', ...auth, zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false } } as unknown as ConstructorParameters<typeof Camunda8>[0]);
+  const c8 = new Camunda8({
+    ZEEBE_GRPC_ADDRESS: grpcAddress,
+    CAMUNDA_LOG_LEVEL: 'none',
+    ...auth,
+    zeebeGrpcSettings: { ZEEBE_CLIENT_LOG_LEVEL: 'NONE', ZEEBE_GRPC_CLIENT_RETRY: false },
+  } as unknown as ConstructorParameters<typeof Camunda8>[0]);
   const zeebe = c8.getZeebeGrpcApiClient();
   try {
     await zeebe.topology();
@@ -45,7 +50,13 @@ describe("the app's embedded engine requires credentials", () => {
       expect(password.length).toBeGreaterThanOrEqual(24);
       expect((await okno.anonymous().get('/api/health')).body).toMatchObject({ engine: 'up' });
       const grpcAddress = `grpc://127.0.0.1:${port}`;
-      expect(await topologyWith(grpcAddress, { CAMUNDA_AUTH_STRATEGY: 'BASIC', CAMUNDA_BASIC_AUTH_USERNAME: 'okno', CAMUNDA_BASIC_AUTH_PASSWORD: password })).toBe('ok');
+      expect(
+        await topologyWith(grpcAddress, {
+          CAMUNDA_AUTH_STRATEGY: 'BASIC',
+          CAMUNDA_BASIC_AUTH_USERNAME: 'okno',
+          CAMUNDA_BASIC_AUTH_PASSWORD: password,
+        }),
+      ).toBe('ok');
       expect(await topologyWith(grpcAddress, { CAMUNDA_AUTH_STRATEGY: 'NONE' })).toBe(16);
     } finally {
       await okno.stop();
@@ -63,7 +74,13 @@ describe("the app's embedded engine requires credentials", () => {
       expect((await okno.anonymous().get('/api/health')).body).toMatchObject({ engine: 'up' });
       const grpcAddress = `grpc://127.0.0.1:${port}`;
       expect(await topologyWith(grpcAddress, { CAMUNDA_AUTH_STRATEGY: 'BASIC', ...env })).toBe('ok');
-      expect(await topologyWith(grpcAddress, { CAMUNDA_AUTH_STRATEGY: 'BASIC', ...env, CAMUNDA_BASIC_AUTH_USERNAME: 'okno' })).toBe(16);
+      expect(
+        await topologyWith(grpcAddress, {
+          CAMUNDA_AUTH_STRATEGY: 'BASIC',
+          ...env,
+          CAMUNDA_BASIC_AUTH_USERNAME: 'okno',
+        }),
+      ).toBe(16);
     } finally {
       await okno.stop();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -72,8 +89,17 @@ describe("the app's embedded engine requires credentials", () => {
 
   it('given only one of the two variables, or a short password for the embedded engine, then the configuration is refused', () => {
     expect(() => loadConfig({ CAMUNDA_BASIC_AUTH_USERNAME: 'okno' })).toThrow(/CAMUNDA_BASIC_AUTH_PASSWORD/);
-    expect(() => loadConfig({ CAMUNDA_BASIC_AUTH_USERNAME: 'okno', CAMUNDA_BASIC_AUTH_PASSWORD: 'short' })).toThrow(/12 characters/);
+    expect(() => loadConfig({ CAMUNDA_BASIC_AUTH_USERNAME: 'okno', CAMUNDA_BASIC_AUTH_PASSWORD: 'short' })).toThrow(
+      /12 characters/,
+    );
     // A cluster's basic auth may be anything it was given (Camunda's compose file uses demo/demo).
-    expect(() => loadConfig({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'grpc://z:26500', CAMUNDA_BASIC_AUTH_USERNAME: 'demo', CAMUNDA_BASIC_AUTH_PASSWORD: 'demo' })).not.toThrow();
+    expect(() =>
+      loadConfig({
+        ENGINE: 'external',
+        ZEEBE_GRPC_ADDRESS: 'grpc://z:26500',
+        CAMUNDA_BASIC_AUTH_USERNAME: 'demo',
+        CAMUNDA_BASIC_AUTH_PASSWORD: 'demo',
+      }),
+    ).not.toThrow();
   });
 });

@@ -21,7 +21,19 @@ import type { AuditEntry } from '@contract/audit';
 // Every request and answer type is the API contract's (server/contract/org.ts, users.ts, audit.ts),
 // re-exported under the names the screens use.
 export { IMPORT_ENTITIES } from '@contract/enums';
-export type { UnitKind, OrgUnit, OrgUnitInput, Employee, EmployeeInput, StaffGroup, StaffGroupInput, ServiceWindow, ServiceWindowInput, ImportColumn, ImportEntity } from '@contract/org';
+export type {
+  UnitKind,
+  OrgUnit,
+  OrgUnitInput,
+  Employee,
+  EmployeeInput,
+  StaffGroup,
+  StaffGroupInput,
+  ServiceWindow,
+  ServiceWindowInput,
+  ImportColumn,
+  ImportEntity,
+} from '@contract/org';
 export type { UserAccount } from '@contract/users';
 export type { AuditEntry } from '@contract/audit';
 export type UserCreateInput = UserCreateRequest;
@@ -51,7 +63,12 @@ export const adminApi = {
     all: async (query: Query = {}): Promise<Employee[]> => {
       const items: Employee[] = [];
       for (let page = 1; page <= 50; page++) {
-        const answer = await http.get<Page<Employee>>('/api/org/employees', { ...query, page, pageSize: 200, sort: 'fullName' });
+        const answer = await http.get<Page<Employee>>('/api/org/employees', {
+          ...query,
+          page,
+          pageSize: 200,
+          sort: 'fullName',
+        });
         items.push(...answer.items);
         if (items.length >= answer.total || answer.items.length === 0) break;
       }
@@ -72,12 +89,14 @@ export const adminApi = {
       const answer = await http.get<Items<GroupMember>>(`/api/org/groups/${id}/members`);
       return answer.items.map((e) => e.id);
     },
-    setMembers: (id: number, employeeIds: number[]) => http.put<Items<GroupMember>>(`/api/org/groups/${id}/members`, { employeeIds }),
+    setMembers: (id: number, employeeIds: number[]) =>
+      http.put<Items<GroupMember>>(`/api/org/groups/${id}/members`, { employeeIds }),
   },
   windows: {
     list: (officeId: number) => http.get<Page<ServiceWindow>>('/api/org/windows', { officeId, pageSize: 200 }),
     create: (input: ServiceWindowInput) => http.post<ServiceWindow>('/api/org/windows', input),
-    update: (id: number, patch: Partial<ServiceWindowInput>) => http.patch<ServiceWindow>(`/api/org/windows/${id}`, patch),
+    update: (id: number, patch: Partial<ServiceWindowInput>) =>
+      http.patch<ServiceWindow>(`/api/org/windows/${id}`, patch),
     remove: (id: number) => http.delete(`/api/org/windows/${id}`),
   },
   users: {

@@ -54,14 +54,24 @@ export const useOrgStore = defineStore('org', () => {
   /** Options for n-tree-select pickers. */
   const selectOptions = computed<TreeSelectOption[]>(() => {
     const map = (nodes: UnitNode[]): TreeSelectOption[] =>
-      nodes.map((n) => ({ key: n.id, label: n.shortName || n.name, children: n.children.length ? map(n.children) : undefined }));
+      nodes.map((n) => ({
+        key: n.id,
+        label: n.shortName || n.name,
+        children: n.children.length ? map(n.children) : undefined,
+      }));
     return map(tree.value);
   });
 
   /** Options for the n-tree of the structure screen. */
   const treeOptions = computed<TreeOption[]>(() => {
     const map = (nodes: UnitNode[]): TreeOption[] =>
-      nodes.map((n) => ({ key: n.id, label: n.name, kind: n.kind, isLeaf: n.children.length === 0, children: n.children.length ? map(n.children) : undefined }));
+      nodes.map((n) => ({
+        key: n.id,
+        label: n.name,
+        kind: n.kind,
+        isLeaf: n.children.length === 0,
+        children: n.children.length ? map(n.children) : undefined,
+      }));
     return map(tree.value);
   });
 

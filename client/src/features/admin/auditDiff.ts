@@ -29,9 +29,21 @@ export function diffSnapshots(before: unknown, after: unknown): DiffRow[] {
     return keys.map((field) => {
       const bv = show(b[field]);
       const av = show(a[field]);
-      return { field, before: field in b ? bv : '', after: field in a ? av : '', changed: JSON.stringify(b[field]) !== JSON.stringify(a[field]) };
+      return {
+        field,
+        before: field in b ? bv : '',
+        after: field in a ? av : '',
+        changed: JSON.stringify(b[field]) !== JSON.stringify(a[field]),
+      };
     });
   }
   if (before == null && after == null) return [];
-  return [{ field: 'value', before: show(before), after: show(after), changed: JSON.stringify(before) !== JSON.stringify(after) }];
+  return [
+    {
+      field: 'value',
+      before: show(before),
+      after: show(after),
+      changed: JSON.stringify(before) !== JSON.stringify(after),
+    },
+  ];
 }

@@ -13,7 +13,8 @@ export const authApi = {
   login: (login: string, password: string) =>
     http.post<SessionAnswer>('/api/auth/login', { login, password }, { allowUnauthorized: true }),
   /** Registers a citizen and signs them in. */
-  register: (input: RegisterInput) => http.post<SessionAnswer>('/api/auth/register', input, { allowUnauthorized: true }),
+  register: (input: RegisterInput) =>
+    http.post<SessionAnswer>('/api/auth/register', input, { allowUnauthorized: true }),
   /** Ends the session. */
   logout: () => http.post<void>('/api/auth/logout', undefined, { allowUnauthorized: true }),
   /** Who is signed in (401 when nobody). */

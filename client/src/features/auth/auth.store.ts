@@ -83,5 +83,19 @@ export const useAuthStore = defineStore('auth', () => {
     return isSignedIn.value && hasAnyRole(roles.value, required);
   }
 
-  return { user, ready, isSignedIn, roles, homePath, sections, ensureLoaded, login, register, logout, forget, saveLocale, can };
+  return {
+    user,
+    ready,
+    isSignedIn,
+    roles,
+    homePath,
+    sections,
+    ensureLoaded,
+    login,
+    register,
+    logout,
+    forget,
+    saveLocale,
+    can,
+  };
 });

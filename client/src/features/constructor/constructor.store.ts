@@ -53,7 +53,9 @@ export const useConstructorStore = defineStore('service-constructor', () => {
   const warnings = computed(() => problems.value.filter((p) => p.severity === 'warning'));
   const code = computed(() => service.value?.code ?? null);
   /** Units that may provide a service (departments, divisions, offices) for the filter and the create form. */
-  const departmentOptions = computed(() => departments.value.filter((u) => u.isActive).map((u) => ({ value: u.code, label: u.name })));
+  const departmentOptions = computed(() =>
+    departments.value.filter((u) => u.isActive).map((u) => ({ value: u.code, label: u.name })),
+  );
   const groupOptions = computed(() => groups.value.map((g) => ({ value: g.code, label: `${g.name} (${g.code})` })));
 
   /** A department's display name by code. */
@@ -114,7 +116,11 @@ export const useConstructorStore = defineStore('service-constructor', () => {
     saving.value = true;
     saveError.value = null;
     try {
-      const detail = await constructorApi.saveDraft(service.value.code, { xml, forms: forms.value, revision: service.value.draft.revision });
+      const detail = await constructorApi.saveDraft(service.value.code, {
+        xml,
+        forms: forms.value,
+        revision: service.value.draft.revision,
+      });
       service.value = detail;
       dirty.value = false;
       return true;
@@ -142,7 +148,10 @@ export const useConstructorStore = defineStore('service-constructor', () => {
     validating.value = true;
     validateError.value = null;
     try {
-      const report = await constructorApi.validate(service.value.code, xml === undefined ? {} : { xml, forms: forms.value });
+      const report = await constructorApi.validate(
+        service.value.code,
+        xml === undefined ? {} : { xml, forms: forms.value },
+      );
       if (mine !== validation) return;
       problems.value = report.problems;
       coverage.value = report.coverage;
@@ -274,5 +283,7 @@ export function problemsOf(err: unknown): Problem[] | null {
   if (!(err instanceof ApiError)) return null;
   const list = err.details.problems;
   if (!Array.isArray(list)) return null;
-  return list.filter((p): p is Problem => typeof p === 'object' && p !== null && typeof (p as Problem).message === 'string');
+  return list.filter(
+    (p): p is Problem => typeof p === 'object' && p !== null && typeof (p as Problem).message === 'string',
+  );
 }

@@ -38,11 +38,12 @@ export interface StepSettings {
 }
 
 /** Code, title and department of the okno:service card, if the process has one. */
-export function readServiceCard(process: ModdleNode | undefined): { code: string; title: string; department: string } | null {
+export function readServiceCard(
+  process: ModdleNode | undefined,
+): { code: string; title: string; department: string } | null {
   const svc = extensionOf(process, 'okno:Service');
   return svc ? { code: str(svc.code), title: str(svc.title), department: str(svc.department) } : null;
 }
-
 
 /** A new okno:service element from a card. */
 export function buildService(moddle: ModdleFactory, meta: ServiceMeta): ModdleNode {
@@ -54,8 +55,14 @@ export function buildService(moddle: ModdleFactory, meta: ServiceMeta): ModdleNo
     deadline.$parent = el;
     el.deadline = deadline;
   }
-  el.results = adopt(el, meta.results.map((r) => moddle.create('okno:Result', { code: r.code, title: r.title, positive: r.positive })));
-  el.channels = adopt(el, meta.channels.map((c) => moddle.create('okno:Channel', { kind: c.kind, title: c.title })));
+  el.results = adopt(
+    el,
+    meta.results.map((r) => moddle.create('okno:Result', { code: r.code, title: r.title, positive: r.positive })),
+  );
+  el.channels = adopt(
+    el,
+    meta.channels.map((c) => moddle.create('okno:Channel', { kind: c.kind, title: c.title })),
+  );
   return el;
 }
 
@@ -87,7 +94,10 @@ function buildQuestion(moddle: ModdleFactory, q: Question): ModdleNode {
       const option = moddle.create('okno:Option', { id: o.id, text: o.text });
       if (o.situations.length) option.situations = o.situations.join(' ');
       if (o.next.length) option.next = o.next.join(' ');
-      option.questions = adopt(option, o.questions.map((nested) => buildQuestion(moddle, nested)));
+      option.questions = adopt(
+        option,
+        o.questions.map((nested) => buildQuestion(moddle, nested)),
+      );
       return option;
     }),
   );
@@ -97,14 +107,20 @@ function buildQuestion(moddle: ModdleFactory, q: Question): ModdleNode {
 /** A new okno:questionnaire element holding the given questions. */
 export function buildQuestionnaire(moddle: ModdleFactory, questions: Question[]): ModdleNode {
   const el = moddle.create('okno:Questionnaire');
-  el.questions = adopt(el, questions.map((q) => buildQuestion(moddle, q)));
+  el.questions = adopt(
+    el,
+    questions.map((q) => buildQuestion(moddle, q)),
+  );
   return el;
 }
 
 /** A new okno:situations element. */
 export function buildSituations(moddle: ModdleFactory, situations: Situation[]): ModdleNode {
   const el = moddle.create('okno:Situations');
-  el.situations = adopt(el, situations.map((s) => moddle.create('okno:Situation', { code: s.code, title: s.title })));
+  el.situations = adopt(
+    el,
+    situations.map((s) => moddle.create('okno:Situation', { code: s.code, title: s.title })),
+  );
   return el;
 }
 
@@ -151,12 +167,18 @@ export function buildVariants(moddle: ModdleFactory, variants: Variant[]): Moddl
 }
 
 /** A new okno:step element (deadline and checked documents), or null when nothing is set. */
-export function buildStep(moddle: ModdleFactory, step: Pick<StepSettings, 'deadline' | 'deadlineUnit' | 'checks'>): ModdleNode | null {
+export function buildStep(
+  moddle: ModdleFactory,
+  step: Pick<StepSettings, 'deadline' | 'deadlineUnit' | 'checks'>,
+): ModdleNode | null {
   if (step.deadline === null && step.checks.length === 0) return null;
   const el = moddle.create('okno:Step');
   if (step.deadline !== null) el.deadline = step.deadline;
   if (step.deadlineUnit !== 'workingDays') el.deadlineUnit = step.deadlineUnit;
-  el.checks = adopt(el, step.checks.map((code) => moddle.create('okno:CheckDocument', { code })));
+  el.checks = adopt(
+    el,
+    step.checks.map((code) => moddle.create('okno:CheckDocument', { code })),
+  );
   return el;
 }
 

@@ -9,7 +9,10 @@ export type TreeNodeKind = 'question' | 'option' | 'situation';
 export type TreeKey = string;
 
 /** What a tree key points at. */
-export type NodeRef = { kind: 'question'; id: string } | { kind: 'option'; id: string } | { kind: 'situation'; optionId: string; code: string };
+export type NodeRef =
+  | { kind: 'question'; id: string }
+  | { kind: 'option'; id: string }
+  | { kind: 'situation'; optionId: string; code: string };
 
 /** A node for the tree widget (naive-ui NTree option shape plus what the editor shows). */
 export interface SituationTreeNode {
@@ -43,7 +46,11 @@ export function documentsFor(documents: readonly ReferenceDocument[], code: stri
 }
 
 /** Builds the tree widget's nodes; situation nodes list the documents they require. */
-export function toTreeNodes(questions: readonly Question[], documents: readonly ReferenceDocument[], titles: ReadonlyMap<string, string> = new Map()): SituationTreeNode[] {
+export function toTreeNodes(
+  questions: readonly Question[],
+  documents: readonly ReferenceDocument[],
+  titles: ReadonlyMap<string, string> = new Map(),
+): SituationTreeNode[] {
   const ofQuestion = (q: Question): SituationTreeNode => ({
     key: questionKey(q.id),
     kind: 'question',
@@ -54,19 +61,24 @@ export function toTreeNodes(questions: readonly Question[], documents: readonly 
   });
   const ofOption = (o: QuestionOption): SituationTreeNode => {
     const children = [
-      ...o.situations.map(
-        (code): SituationTreeNode => ({
-          key: situationKey(o.id, code),
-          kind: 'situation',
-          label: titles.get(code) ? `${code} — ${titles.get(code)}` : code,
-          codes: [code],
-          documents: documentsFor(documents, code),
-          isLeaf: true,
-        }),
-      ),
+      ...o.situations.map((code): SituationTreeNode => ({
+        key: situationKey(o.id, code),
+        kind: 'situation',
+        label: titles.get(code) ? `${code} — ${titles.get(code)}` : code,
+        codes: [code],
+        documents: documentsFor(documents, code),
+        isLeaf: true,
+      })),
       ...o.questions.map(ofQuestion),
     ];
-    return { key: optionKey(o.id), kind: 'option', label: o.text || o.id, codes: o.situations, isLeaf: children.length === 0, children };
+    return {
+      key: optionKey(o.id),
+      kind: 'option',
+      label: o.text || o.id,
+      codes: o.situations,
+      isLeaf: children.length === 0,
+      children,
+    };
   };
   return questions.map(ofQuestion);
 }
@@ -94,7 +106,11 @@ export function keyOfId(questions: readonly Question[], id: string): TreeKey | n
 }
 
 /** A fresh id with the prefix that is neither in the tree nor taken elsewhere in the diagram. */
-export function freshId(prefix: 'Q' | 'O', questions: readonly Question[], isTaken: (id: string) => boolean = () => false): string {
+export function freshId(
+  prefix: 'Q' | 'O',
+  questions: readonly Question[],
+  isTaken: (id: string) => boolean = () => false,
+): string {
   const ids = treeIds(questions);
   for (let n = ids.size + 1; ; n++) {
     const id = `${prefix}_${n}`;
@@ -140,7 +156,12 @@ function findQuestion(questions: Question[], id: string): Question | null {
 const clone = (questions: readonly Question[]): Question[] => JSON.parse(JSON.stringify(questions)) as Question[];
 
 /** Adds a question at the top level, or nested under an option (asked when that option is picked). */
-export function addQuestion(questions: readonly Question[], underOptionId: string | null, text: string, isTaken?: (id: string) => boolean): { questions: Question[]; id: string } {
+export function addQuestion(
+  questions: readonly Question[],
+  underOptionId: string | null,
+  text: string,
+  isTaken?: (id: string) => boolean,
+): { questions: Question[]; id: string } {
   const next = clone(questions);
   const id = freshId('Q', next, isTaken);
   const question: Question = { id, text, mode: 'single', followUp: false, options: [] };
@@ -154,7 +175,12 @@ export function addQuestion(questions: readonly Question[], underOptionId: strin
 }
 
 /** Adds an answer option to a question. */
-export function addOption(questions: readonly Question[], questionId: string, text: string, isTaken?: (id: string) => boolean): { questions: Question[]; id: string } {
+export function addOption(
+  questions: readonly Question[],
+  questionId: string,
+  text: string,
+  isTaken?: (id: string) => boolean,
+): { questions: Question[]; id: string } {
   const next = clone(questions);
   const question = findQuestion(next, questionId);
   if (!question) throw new Error(`Unknown question ${questionId}`);
@@ -173,7 +199,11 @@ export function addSituation(questions: readonly Question[], optionId: string, c
 }
 
 /** Changes the text (and for a question the mode) of a question or option. */
-export function updateNode(questions: readonly Question[], key: TreeKey, patch: { text?: string; mode?: Question['mode'] }): Question[] {
+export function updateNode(
+  questions: readonly Question[],
+  key: TreeKey,
+  patch: { text?: string; mode?: Question['mode'] },
+): Question[] {
   const ref = parseKey(key);
   if (!ref || ref.kind === 'situation') return clone(questions);
   const next = clone(questions);
@@ -199,7 +229,8 @@ export function removeNode(questions: readonly Question[], key: TreeKey): Questi
   if (at) at.siblings.splice(at.index, 1);
   // Drop `next` references to questions that no longer exist.
   const ids = treeIds(next);
-  const prune = (list: Question[]) => list.forEach((q) => q.options.forEach((o) => ((o.next = o.next.filter((id) => ids.has(id))), prune(o.questions))));
+  const prune = (list: Question[]) =>
+    list.forEach((q) => q.options.forEach((o) => ((o.next = o.next.filter((id) => ids.has(id))), prune(o.questions))));
   prune(next);
   return next;
 }
@@ -251,7 +282,8 @@ export function nodeOf(questions: readonly Question[], key: TreeKey): Question |
 /** Every situation code some option switches on. */
 export function usedCodes(questions: readonly Question[]): Set<string> {
   const codes = new Set<string>();
-  const visit = (q: Question) => q.options.forEach((o) => (o.situations.forEach((c) => codes.add(c)), o.questions.forEach(visit)));
+  const visit = (q: Question) =>
+    q.options.forEach((o) => (o.situations.forEach((c) => codes.add(c)), o.questions.forEach(visit)));
   questions.forEach(visit);
   return codes;
 }
@@ -261,7 +293,11 @@ export function usedCodes(questions: readonly Question[]): Set<string> {
  * stop naming it. A document required always that is picked becomes required for this situation only. Returns the new list and the documents that named only
  * this situation and so became required always (the reader treats an empty list as "always").
  */
-export function attachDocuments(documents: readonly ReferenceDocument[], code: string, documentCodes: readonly string[]): { documents: ReferenceDocument[]; nowAlways: string[] } {
+export function attachDocuments(
+  documents: readonly ReferenceDocument[],
+  code: string,
+  documentCodes: readonly string[],
+): { documents: ReferenceDocument[]; nowAlways: string[] } {
   const wanted = new Set(documentCodes);
   const nowAlways: string[] = [];
   const next = documents.map((d): ReferenceDocument => {

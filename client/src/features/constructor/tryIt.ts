@@ -23,5 +23,7 @@ export function pruneAnswers(questions: Question[], answers: Answers): Answers {
 
 /** Whether every visible single-choice question has an answer. */
 export function isComplete(questions: Question[], answers: Answers): boolean {
-  return visibleQuestions(questions, answers).every((q) => q.mode === 'multiple' || q.options.length === 0 || typeof answers[q.id] === 'string');
+  return visibleQuestions(questions, answers).every(
+    (q) => q.mode === 'multiple' || q.options.length === 0 || typeof answers[q.id] === 'string',
+  );
 }

@@ -1,6 +1,11 @@
 import type { DiffResult } from 'bpmn-js-differ';
 
-export const DIFF_MARKERS = { added: 'okno-diff-added', removed: 'okno-diff-removed', changed: 'okno-diff-changed', layout: 'okno-diff-layout' } as const;
+export const DIFF_MARKERS = {
+  added: 'okno-diff-added',
+  removed: 'okno-diff-removed',
+  changed: 'okno-diff-changed',
+  layout: 'okno-diff-layout',
+} as const;
 
 /** Markers to put on each side of a two-diagram comparison, and the counts to show. */
 export interface DiffMarkers {
@@ -16,7 +21,10 @@ export function diffMarkers(diff: DiffResult): DiffMarkers {
   const changed = Object.keys(diff._changed);
   const layout = Object.keys(diff._layoutChanged).filter((id) => !diff._changed[id]);
   return {
-    left: [...removed.map((id) => ({ id, marker: DIFF_MARKERS.removed })), ...changed.map((id) => ({ id, marker: DIFF_MARKERS.changed }))],
+    left: [
+      ...removed.map((id) => ({ id, marker: DIFF_MARKERS.removed })),
+      ...changed.map((id) => ({ id, marker: DIFF_MARKERS.changed })),
+    ],
     right: [
       ...added.map((id) => ({ id, marker: DIFF_MARKERS.added })),
       ...changed.map((id) => ({ id, marker: DIFF_MARKERS.changed })),

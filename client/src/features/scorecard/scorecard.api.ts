@@ -80,8 +80,10 @@ const base = '/api/scorecard';
 /** The scorecard endpoints (`/api/scorecard`). */
 export const scorecardApi = {
   matrices: {
-    mine: (q: { year?: number; page?: number; pageSize?: number } = {}) => http.get<Page<MatrixListItem>>(`${base}/matrices/mine`, q),
-    team: (q: { month: string; status?: MatrixStatus | null; q?: string; page?: number; pageSize?: number }) => http.get<TeamPage>(`${base}/matrices/team`, q),
+    mine: (q: { year?: number; page?: number; pageSize?: number } = {}) =>
+      http.get<Page<MatrixListItem>>(`${base}/matrices/mine`, q),
+    team: (q: { month: string; status?: MatrixStatus | null; q?: string; page?: number; pageSize?: number }) =>
+      http.get<TeamPage>(`${base}/matrices/team`, q),
     get: (id: number) => http.get<Matrix>(`${base}/matrices/${id}`),
     create: (employeeId: number, month: string) => http.post<Matrix>(`${base}/matrices`, { employeeId, month }),
     generate: (month: string) => http.post<GenerateResult>(`${base}/matrices/generate`, { month }),
@@ -89,7 +91,8 @@ export const scorecardApi = {
     addRow: (id: number, input: NewRowInput) => http.post<Matrix>(`${base}/matrices/${id}/rows`, input),
     deleteRow: (id: number, rowId: number) => http.delete<Matrix>(`${base}/matrices/${id}/rows/${rowId}`),
     facts: (id: number, facts: FactInput[]) => http.put<Matrix>(`${base}/matrices/${id}/facts`, { facts }),
-    transition: (id: number, action: MatrixAction, comment?: string) => http.post<Matrix>(`${base}/matrices/${id}/${action}`, comment ? { comment } : {}),
+    transition: (id: number, action: MatrixAction, comment?: string) =>
+      http.post<Matrix>(`${base}/matrices/${id}/${action}`, comment ? { comment } : {}),
     exportUrl: (id: number) => `${base}/matrices/${id}/export.xlsx`,
   },
   indicators: () => http.get<Items<Indicator>>(`${base}/indicators`),
@@ -108,13 +111,16 @@ export const scorecardApi = {
     create: (input: PlanItemInput) => http.post<PlanItem>(`${base}/plans`, input),
     patch: (id: number, patch: PlanItemPatch) => http.patch<PlanItem>(`${base}/plans/${id}`, patch),
     remove: (id: number) => http.delete(`${base}/plans/${id}`),
-    cascade: (id: number, employeeIds: number[]) => http.post<Items<PlanItem>>(`${base}/plans/${id}/cascade`, { employeeIds }),
+    cascade: (id: number, employeeIds: number[]) =>
+      http.post<Items<PlanItem>>(`${base}/plans/${id}/cascade`, { employeeIds }),
   },
   facts: {
-    import: (file: File, dryRun: boolean) => http.upload<FactsWriteResult>(`${base}/facts/import`, file, { dryRun: dryRun ? 'true' : 'false' }),
+    import: (file: File, dryRun: boolean) =>
+      http.upload<FactsWriteResult>(`${base}/facts/import`, file, { dryRun: dryRun ? 'true' : 'false' }),
     sync: (month: string, source: string) => http.post<SyncResult>(`${base}/facts/sync`, { month, source }),
   },
-  employees: (q: { q?: string } = {}) => http.get<Page<Employee>>('/api/org/employees', { ...q, pageSize: 200, sort: 'fullName' }),
+  employees: (q: { q?: string } = {}) =>
+    http.get<Page<Employee>>('/api/org/employees', { ...q, pageSize: 200, sort: 'fullName' }),
   methodologies: {
     list: () => http.get<Page<MethodologyView>>(`${base}/methodologies`, { pageSize: 200 }),
     get: (id: number) => http.get<MethodologyView>(`${base}/methodologies/${id}`),
@@ -123,16 +129,20 @@ export const scorecardApi = {
     remove: (id: number) => http.delete(`${base}/methodologies/${id}`),
     import: (file: File) => http.upload<MethodologyView>(`${base}/methodologies/import`, file),
     exportUrl: (id: number, format: 'json' | 'xlsx') => `${base}/methodologies/${id}/export?format=${format}`,
-    evaluate: (id: number, input: EvaluationRequest) => http.post<EvaluationView>(`${base}/methodologies/${id}/evaluations`, input),
-    evaluations: (id: number, year?: number) => http.get<Page<EvaluationView>>(`${base}/methodologies/${id}/evaluations`, { year, pageSize: 200 }),
+    evaluate: (id: number, input: EvaluationRequest) =>
+      http.post<EvaluationView>(`${base}/methodologies/${id}/evaluations`, input),
+    evaluations: (id: number, year?: number) =>
+      http.get<Page<EvaluationView>>(`${base}/methodologies/${id}/evaluations`, { year, pageSize: 200 }),
   },
   departments: () => http.get<Items<OrgUnit>>('/api/org/units', { pageSize: 200 }),
   roadmap: {
     list: () => http.get<Page<RoadmapIndicatorView>>(`${base}/roadmap/indicators`, { pageSize: 200 }),
     series: (q: { from?: number; to?: number } = {}) => http.get<RoadmapSeriesAnswer>(`${base}/roadmap/series`, q),
     create: (input: RoadmapIndicatorInput) => http.post<RoadmapIndicatorView>(`${base}/roadmap/indicators`, input),
-    patch: (id: number, patch: RoadmapIndicatorChange) => http.patch<RoadmapIndicatorView>(`${base}/roadmap/indicators/${id}`, patch),
+    patch: (id: number, patch: RoadmapIndicatorChange) =>
+      http.patch<RoadmapIndicatorView>(`${base}/roadmap/indicators/${id}`, patch),
     remove: (id: number) => http.delete(`${base}/roadmap/indicators/${id}`),
-    setValues: (id: number, values: RoadmapValue[]) => http.put<RoadmapIndicatorView>(`${base}/roadmap/indicators/${id}/values`, { values }),
+    setValues: (id: number, values: RoadmapValue[]) =>
+      http.put<RoadmapIndicatorView>(`${base}/roadmap/indicators/${id}/values`, { values }),
   },
 };

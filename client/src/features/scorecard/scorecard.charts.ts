@@ -6,17 +6,28 @@ export type ChartOption = Record<string, unknown>;
 const PALETTE = ['#2f6fde', '#18a058', '#f0a020', '#8a63d2', '#d03050', '#2080f0', '#13c2c2', '#a0a000'];
 
 /** A stacked bar per department: each group's contribution (group weight × its score) to the rating, best department first. */
-export function ratingsChartOption(evaluations: readonly Evaluation[], doc: Pick<MethodologyDoc, 'groups'> | null, labels: { score: string }): ChartOption {
+export function ratingsChartOption(
+  evaluations: readonly Evaluation[],
+  doc: Pick<MethodologyDoc, 'groups'> | null,
+  labels: { score: string },
+): ChartOption {
   const sorted = [...evaluations].sort((a, b) => b.score - a.score);
   const names = new Map((doc?.groups ?? []).map((g) => [g.code, g.name]));
-  const groupCodes = doc?.groups.map((g) => g.code) ?? [...new Set(sorted.flatMap((e) => e.breakdown.map((g) => g.code)))];
+  const groupCodes = doc?.groups.map((g) => g.code) ?? [
+    ...new Set(sorted.flatMap((e) => e.breakdown.map((g) => g.code))),
+  ];
   return {
     color: PALETTE,
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { type: 'scroll', bottom: 0 },
     grid: { left: 8, right: 48, top: 16, bottom: 48, containLabel: true },
     xAxis: { type: 'value', name: labels.score, nameGap: 8 },
-    yAxis: { type: 'category', inverse: true, data: sorted.map((e) => e.unitName), axisLabel: { width: 220, overflow: 'truncate' } },
+    yAxis: {
+      type: 'category',
+      inverse: true,
+      data: sorted.map((e) => e.unitName),
+      axisLabel: { width: 220, overflow: 'truncate' },
+    },
     series: groupCodes.map((code) => ({
       name: names.get(code) ?? code,
       type: 'bar',
@@ -34,7 +45,10 @@ export function ratingsChartOption(evaluations: readonly Evaluation[], doc: Pick
 export function roadmapChartOption(s: RoadmapSeries, labels: { plan: string; fact: string }): ChartOption {
   return {
     color: ['#9db8e8', '#18a058'],
-    tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => (v === null || v === undefined ? '—' : `${String(v)} ${s.unit}`) },
+    tooltip: {
+      trigger: 'axis',
+      valueFormatter: (v: unknown) => (v === null || v === undefined ? '—' : `${String(v)} ${s.unit}`),
+    },
     legend: { data: [labels.plan, labels.fact], bottom: 0 },
     grid: { left: 8, right: 16, top: 24, bottom: 40, containLabel: true },
     xAxis: { type: 'category', data: s.years.map(String) },
@@ -46,7 +60,9 @@ export function roadmapChartOption(s: RoadmapSeries, labels: { plan: string; fac
         type: 'line',
         connectNulls: false,
         symbolSize: 10,
-        data: s.fact.map((v, i) => (v === null ? null : { value: v, itemStyle: { color: s.achieved[i] === false ? '#d03050' : '#18a058' } })),
+        data: s.fact.map((v, i) =>
+          v === null ? null : { value: v, itemStyle: { color: s.achieved[i] === false ? '#d03050' : '#18a058' } },
+        ),
       },
     ],
   };

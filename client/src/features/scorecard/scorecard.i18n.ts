@@ -3,10 +3,28 @@ import { en as setupEn, ru as setupRu, uk as setupUk } from './scorecard.setup.i
 
 export const ru = {
   ...setupRu,
-  nav: { my: 'Моя матрица', team: 'Матрицы команды', methodology: 'Методика', ratings: 'Рейтинг подразделений', roadmap: 'Дорожная карта' },
+  nav: {
+    my: 'Моя матрица',
+    team: 'Матрицы команды',
+    methodology: 'Методика',
+    ratings: 'Рейтинг подразделений',
+    roadmap: 'Дорожная карта',
+  },
   month: 'Месяц',
-  status: { draft: 'Черновик', confirmed: 'Подтверждена', agreed: 'Согласована', approved: 'Утверждена', locked: 'Закрыта' },
-  action: { confirm: 'Подтвердить', agree: 'Согласовать', approve: 'Утвердить', lock: 'Закрыть', return: 'Вернуть на доработку' },
+  status: {
+    draft: 'Черновик',
+    confirmed: 'Подтверждена',
+    agreed: 'Согласована',
+    approved: 'Утверждена',
+    locked: 'Закрыта',
+  },
+  action: {
+    confirm: 'Подтвердить',
+    agree: 'Согласовать',
+    approve: 'Утвердить',
+    lock: 'Закрыть',
+    return: 'Вернуть на доработку',
+  },
   section: {
     kpi: 'Ключевые показатели эффективности (КПЭ)',
     smartConstant: 'SMART-задачи постоянные',
@@ -44,8 +62,10 @@ export const ru = {
     saveFacts: 'Сохранить факты',
     factsSaved: 'Факты сохранены, матрица пересчитана',
     fixErrors: 'Исправьте отмеченные значения',
-    hintOwn: 'Введите факты по своим показателям и задачам и подтвердите матрицу. Дисциплину и оценку заполняет руководитель.',
-    hintManagerRows: 'Сотрудник подтвердил матрицу: руководитель вносит исполнительскую дисциплину и свою оценку, затем согласует.',
+    hintOwn:
+      'Введите факты по своим показателям и задачам и подтвердите матрицу. Дисциплину и оценку заполняет руководитель.',
+    hintManagerRows:
+      'Сотрудник подтвердил матрицу: руководитель вносит исполнительскую дисциплину и свою оценку, затем согласует.',
     print: 'Печать',
     xlsx: 'Скачать XLSX',
     returnTitle: 'Вернуть матрицу на доработку',
@@ -148,7 +168,8 @@ export const ru = {
     groupsNotOne: 'Веса групп дают {sum}, а должны давать 1',
     indicatorsNotOne: 'Веса показателей группы дают {sum}, а должны давать 1',
     weightsInvalid: 'Веса не сходятся: исправьте отмеченные группы',
-    locked: 'По методике уже есть оценки ({n}), поэтому её нельзя изменить. Чтобы изменить правила, загрузите новую версию под другим кодом.',
+    locked:
+      'По методике уже есть оценки ({n}), поэтому её нельзя изменить. Чтобы изменить правила, загрузите новую версию под другим кодом.',
     emptyTitle: 'Методик пока нет',
     emptyText: 'Создайте методику или загрузите её из JSON или XLSX.',
   },
@@ -201,10 +222,28 @@ export type ScorecardMessages = typeof ru;
 
 export const uk: ScorecardMessages = {
   ...setupUk,
-  nav: { my: 'Моя матриця', team: 'Матриці команди', methodology: 'Методика', ratings: 'Рейтинг підрозділів', roadmap: 'Дорожня карта' },
+  nav: {
+    my: 'Моя матриця',
+    team: 'Матриці команди',
+    methodology: 'Методика',
+    ratings: 'Рейтинг підрозділів',
+    roadmap: 'Дорожня карта',
+  },
   month: 'Місяць',
-  status: { draft: 'Чернетка', confirmed: 'Підтверджена', agreed: 'Погоджена', approved: 'Затверджена', locked: 'Закрита' },
-  action: { confirm: 'Підтвердити', agree: 'Погодити', approve: 'Затвердити', lock: 'Закрити', return: 'Повернути на доопрацювання' },
+  status: {
+    draft: 'Чернетка',
+    confirmed: 'Підтверджена',
+    agreed: 'Погоджена',
+    approved: 'Затверджена',
+    locked: 'Закрита',
+  },
+  action: {
+    confirm: 'Підтвердити',
+    agree: 'Погодити',
+    approve: 'Затвердити',
+    lock: 'Закрити',
+    return: 'Повернути на доопрацювання',
+  },
   section: {
     kpi: 'Ключові показники ефективності (КПЕ)',
     smartConstant: 'SMART-завдання постійні',
@@ -242,8 +281,10 @@ export const uk: ScorecardMessages = {
     saveFacts: 'Зберегти факти',
     factsSaved: 'Факти збережено, матрицю перераховано',
     fixErrors: 'Виправте позначені значення',
-    hintOwn: 'Введіть факти за своїми показниками й завданнями та підтвердіть матрицю. Дисципліну й оцінку заповнює керівник.',
-    hintManagerRows: 'Працівник підтвердив матрицю: керівник вносить виконавську дисципліну та свою оцінку, потім погоджує.',
+    hintOwn:
+      'Введіть факти за своїми показниками й завданнями та підтвердіть матрицю. Дисципліну й оцінку заповнює керівник.',
+    hintManagerRows:
+      'Працівник підтвердив матрицю: керівник вносить виконавську дисципліну та свою оцінку, потім погоджує.',
     print: 'Друк',
     xlsx: 'Завантажити XLSX',
     returnTitle: 'Повернути матрицю на доопрацювання',
@@ -346,7 +387,8 @@ export const uk: ScorecardMessages = {
     groupsNotOne: 'Ваги груп дають {sum}, а мають давати 1',
     indicatorsNotOne: 'Ваги показників групи дають {sum}, а мають давати 1',
     weightsInvalid: 'Ваги не сходяться: виправте позначені групи',
-    locked: 'За методикою вже є оцінки ({n}), тому її не можна змінити. Щоб змінити правила, завантажте нову версію під іншим кодом.',
+    locked:
+      'За методикою вже є оцінки ({n}), тому її не можна змінити. Щоб змінити правила, завантажте нову версію під іншим кодом.',
     emptyTitle: 'Методик поки немає',
     emptyText: 'Створіть методику або завантажте її з JSON чи XLSX.',
   },
@@ -397,7 +439,13 @@ export const uk: ScorecardMessages = {
 
 export const en: ScorecardMessages = {
   ...setupEn,
-  nav: { my: 'My matrix', team: "Team's matrices", methodology: 'Methodology', ratings: 'Department ratings', roadmap: 'Roadmap' },
+  nav: {
+    my: 'My matrix',
+    team: "Team's matrices",
+    methodology: 'Methodology',
+    ratings: 'Department ratings',
+    roadmap: 'Roadmap',
+  },
   month: 'Month',
   status: { draft: 'Draft', confirmed: 'Confirmed', agreed: 'Agreed', approved: 'Approved', locked: 'Locked' },
   action: { confirm: 'Confirm', agree: 'Agree', approve: 'Approve', lock: 'Lock', return: 'Return for corrections' },
@@ -438,8 +486,10 @@ export const en: ScorecardMessages = {
     saveFacts: 'Save facts',
     factsSaved: 'Facts saved, the matrix is recomputed',
     fixErrors: 'Correct the marked values',
-    hintOwn: 'Enter the facts of your indicators and tasks, then confirm the matrix. Discipline and evaluation are filled by your manager.',
-    hintManagerRows: 'The employee has confirmed the matrix: enter the executive discipline and your evaluation, then agree.',
+    hintOwn:
+      'Enter the facts of your indicators and tasks, then confirm the matrix. Discipline and evaluation are filled by your manager.',
+    hintManagerRows:
+      'The employee has confirmed the matrix: enter the executive discipline and your evaluation, then agree.',
     print: 'Print',
     xlsx: 'Download XLSX',
     returnTitle: 'Return the matrix for corrections',
@@ -449,7 +499,8 @@ export const en: ScorecardMessages = {
     taskTitle: 'SMART task',
     taskWeight: 'Weight, %',
     taskWeightAuto: 'equal share',
-    taskHint: "A variable SMART task holds for this month only. Without a weight the section's tasks share its weight equally.",
+    taskHint:
+      "A variable SMART task holds for this month only. Without a weight the section's tasks share its weight equally.",
     taskAdded: 'Task added',
     deleteTask: 'Delete the task?',
     errors: {
@@ -542,7 +593,8 @@ export const en: ScorecardMessages = {
     groupsNotOne: 'Group weights add up to {sum}, not 1',
     indicatorsNotOne: "The group's indicator weights add up to {sum}, not 1",
     weightsInvalid: 'The weights do not add up: correct the marked groups',
-    locked: 'This methodology already has evaluations ({n}), so it cannot change. To change the rules, import a new version under another code.',
+    locked:
+      'This methodology already has evaluations ({n}), so it cannot change. To change the rules, import a new version under another code.',
     emptyTitle: 'No methodologies yet',
     emptyText: 'Create a methodology or import one from JSON or XLSX.',
   },

@@ -3,7 +3,13 @@ import { thisMonth } from '../../shared/clock';
 
 /** The paper form's sections, in order: SMART tasks are split into constant and variable ones. */
 export type FormSection = 'kpi' | 'smartConstant' | 'smartVariable' | 'discipline' | 'evaluation';
-export const FORM_SECTIONS: readonly FormSection[] = ['kpi', 'smartConstant', 'smartVariable', 'discipline', 'evaluation'];
+export const FORM_SECTIONS: readonly FormSection[] = [
+  'kpi',
+  'smartConstant',
+  'smartVariable',
+  'discipline',
+  'evaluation',
+];
 
 /** The form section a row belongs to. */
 export function formSectionOf(row: Pick<MatrixRow, 'section' | 'kind'>): FormSection {
@@ -12,10 +18,18 @@ export function formSectionOf(row: Pick<MatrixRow, 'section' | 'kind'>): FormSec
 }
 
 /** Rows grouped by form section, in form order, with the section's weight sum and total; empty sections are kept only when `keepEmpty`. */
-export function groupRows(rows: readonly MatrixRow[], keepEmpty = false): { section: FormSection; rows: MatrixRow[]; weight: number; total: number }[] {
+export function groupRows(
+  rows: readonly MatrixRow[],
+  keepEmpty = false,
+): { section: FormSection; rows: MatrixRow[]; weight: number; total: number }[] {
   return FORM_SECTIONS.map((section) => {
     const list = rows.filter((r) => formSectionOf(r) === section);
-    return { section, rows: list, weight: round(sum(list.map((r) => r.effectiveWeight)), 4), total: round(sum(list.map((r) => r.total)), 4) };
+    return {
+      section,
+      rows: list,
+      weight: round(sum(list.map((r) => r.effectiveWeight)), 4),
+      total: round(sum(list.map((r) => r.total)), 4),
+    };
   }).filter((g) => keepEmpty || g.rows.length > 0);
 }
 
@@ -35,7 +49,11 @@ export function timestampOfMonth(month: string): number {
 }
 
 /** Whether the viewer may type the fact of this row, given the matrix's edit scope and the indicator's source. */
-export function canEditFact(row: Pick<MatrixRow, 'kind' | 'indicatorCode'>, scope: EditScope, sourceOf: (code: string) => string | undefined): boolean {
+export function canEditFact(
+  row: Pick<MatrixRow, 'kind' | 'indicatorCode'>,
+  scope: EditScope,
+  sourceOf: (code: string) => string | undefined,
+): boolean {
   if (scope === 'none') return false;
   if (row.indicatorCode) {
     const source = sourceOf(row.indicatorCode);
@@ -67,7 +85,10 @@ export function validateFact(unit: RowUnit, draft: FactDraft): string | null {
 }
 
 /** The facts that differ from the row's stored fact (what a save sends). */
-export function changedFacts(rows: readonly MatrixRow[], drafts: Readonly<Record<number, FactDraft>>): { rowId: number; factValue?: number | null; factDate?: string | null }[] {
+export function changedFacts(
+  rows: readonly MatrixRow[],
+  drafts: Readonly<Record<number, FactDraft>>,
+): { rowId: number; factValue?: number | null; factDate?: string | null }[] {
   const out: { rowId: number; factValue?: number | null; factDate?: string | null }[] = [];
   for (const row of rows) {
     const d = drafts[row.id];
@@ -86,7 +107,9 @@ export function rowIdOfFactPath(path: string, sent: readonly { rowId: number }[]
 }
 
 /** The workflow steps with who signed them and when, for the timeline. */
-export function timeline(matrix: Pick<Matrix, 'workflow'>): { step: 'confirmed' | 'agreed' | 'approved' | 'locked'; by: string | null; at: string | null; done: boolean }[] {
+export function timeline(
+  matrix: Pick<Matrix, 'workflow'>,
+): { step: 'confirmed' | 'agreed' | 'approved' | 'locked'; by: string | null; at: string | null; done: boolean }[] {
   return (['confirmed', 'agreed', 'approved', 'locked'] as const).map((step) => {
     const s = matrix.workflow[step];
     return { step, by: s?.by?.fullName ?? null, at: s?.at ?? null, done: s !== null };
@@ -95,11 +118,15 @@ export function timeline(matrix: Pick<Matrix, 'workflow'>): { step: 'confirmed' 
 
 /** The naive-ui tag type of a matrix status. */
 export function statusType(status: MatrixStatus): 'default' | 'info' | 'warning' | 'success' {
-  return ({ draft: 'default', confirmed: 'info', agreed: 'warning', approved: 'success', locked: 'success' } as const)[status];
+  return ({ draft: 'default', confirmed: 'info', agreed: 'warning', approved: 'success', locked: 'success' } as const)[
+    status
+  ];
 }
 
 /** Totals of a team list: matrices, their average result and the bonus to pay, by status. */
-export function teamTotals(items: readonly { status: MatrixStatus; result: number | string; bonusToPay: number | string }[]): { count: number; averageResult: number; bonusToPay: number; byStatus: Record<MatrixStatus, number> } {
+export function teamTotals(
+  items: readonly { status: MatrixStatus; result: number | string; bonusToPay: number | string }[],
+): { count: number; averageResult: number; bonusToPay: number; byStatus: Record<MatrixStatus, number> } {
   const byStatus: Record<MatrixStatus, number> = { draft: 0, confirmed: 0, agreed: 0, approved: 0, locked: 0 };
   for (const i of items) byStatus[i.status]++;
   const results = items.map((i) => Number(i.result));
@@ -132,7 +159,14 @@ export function methodologyWeightIssues(doc: Pick<MethodologyDoc, 'groups'>): We
 
 /** The largest possible score of a methodology (every indicator at its best level). */
 export function maxScore(doc: Pick<MethodologyDoc, 'groups'>): number {
-  return round(sum(doc.groups.map((g) => g.weight * sum(g.indicators.map((i) => i.weight * Math.max(0, ...i.levels.map((l) => l.points)))))), 4);
+  return round(
+    sum(
+      doc.groups.map(
+        (g) => g.weight * sum(g.indicators.map((i) => i.weight * Math.max(0, ...i.levels.map((l) => l.points)))),
+      ),
+    ),
+    4,
+  );
 }
 
 /** Rounds to the given number of decimals. */
@@ -167,30 +201,50 @@ type Translate = (key: string, values?: Record<string, unknown>) => string;
  * Checks an annual plan task before it is sent, with the server's rules: a title, at least one month
  * with a plan, and each month a number ≥ 0 (or a date for a date task) or empty.
  */
-export function planItemIssues(form: { title: string; unit: RowUnit; monthly: readonly (number | string | null)[] }, t: Translate): FormIssue[] {
+export function planItemIssues(
+  form: { title: string; unit: RowUnit; monthly: readonly (number | string | null)[] },
+  t: Translate,
+): FormIssue[] {
   const issues: FormIssue[] = [];
   if (!form.title.trim()) issues.push({ path: 'title', message: t('validation.required') });
   form.monthly.forEach((v, i) => {
     if (v === null) return;
-    if (form.unit === 'date' ? typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) : typeof v !== 'number' || !Number.isFinite(v) || v < 0) {
-      issues.push({ path: `monthly.${i}`, message: t(form.unit === 'date' ? 'scorecard.plans.dateNeeded' : 'scorecard.plans.numberNeeded') });
+    if (
+      form.unit === 'date'
+        ? typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v)
+        : typeof v !== 'number' || !Number.isFinite(v) || v < 0
+    ) {
+      issues.push({
+        path: `monthly.${i}`,
+        message: t(form.unit === 'date' ? 'scorecard.plans.dateNeeded' : 'scorecard.plans.numberNeeded'),
+      });
     }
   });
-  if (form.monthly.length !== 12 || form.monthly.every((v) => v === null)) issues.push({ path: 'monthly', message: t('scorecard.plans.needMonth') });
+  if (form.monthly.length !== 12 || form.monthly.every((v) => v === null))
+    issues.push({ path: 'monthly', message: t('scorecard.plans.needMonth') });
   return issues;
 }
 
 /** The sum of a rule's four section weights (it must be 100). */
-export function ruleWeightSum(r: { kpiWeight: number | null; smartWeight: number | null; disciplineWeight: number | null; evaluationWeight: number | null }): number {
+export function ruleWeightSum(r: {
+  kpiWeight: number | null;
+  smartWeight: number | null;
+  disciplineWeight: number | null;
+  evaluationWeight: number | null;
+}): number {
   return round((r.kpiWeight ?? 0) + (r.smartWeight ?? 0) + (r.disciplineWeight ?? 0) + (r.evaluationWeight ?? 0), 4);
 }
 
 /** Errors of an import file (`rows.<file row>.<field>`) as table rows sorted by file row; other paths keep row null. */
-export function importRowErrors(fields: readonly { path: string; message: string }[]): { row: number | null; field: string; message: string }[] {
+export function importRowErrors(
+  fields: readonly { path: string; message: string }[],
+): { row: number | null; field: string; message: string }[] {
   return fields
     .map((f) => {
       const m = /^rows\.(\d+)(?:\.(.+))?$/.exec(f.path);
-      return m ? { row: Number(m[1]), field: m[2] ?? '', message: f.message } : { row: null, field: f.path, message: f.message };
+      return m
+        ? { row: Number(m[1]), field: m[2] ?? '', message: f.message }
+        : { row: null, field: f.path, message: f.message };
     })
     .sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
 }

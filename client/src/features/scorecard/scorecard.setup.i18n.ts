@@ -1,7 +1,8 @@
 /** UI strings of the scorecard's set-up screens (annual plans, indicators and rules, facts), merged into `scorecard`. Russian first. */
 export const ru = {
   approval: {
-    engineUnavailable: 'Согласование сейчас недоступно: процессный движок не отвечает. Матрица не изменилась, попробуйте позже.',
+    engineUnavailable:
+      'Согласование сейчас недоступно: процессный движок не отвечает. Матрица не изменилась, попробуйте позже.',
   },
   plans: {
     nav: 'Годовые планы',
@@ -41,7 +42,8 @@ export const ru = {
   indicators: {
     nav: 'Показатели и правила',
     title: 'Показатели и правила матриц',
-    subtitle: 'Показатели сотрудников с источником факта и порогами T0/Tmax по периодам; веса разделов матрицы по должностям',
+    subtitle:
+      'Показатели сотрудников с источником факта и порогами T0/Tmax по периодам; веса разделов матрицы по должностям',
     add: 'Новый показатель',
     code: 'Код',
     name: 'Название',
@@ -64,7 +66,8 @@ export const ru = {
     emptyTitle: 'Показателей пока нет',
     emptyText: 'Добавьте показатель: его факты придут из источника и попадут в матрицы.',
     rules: 'Правила матриц',
-    rulesHint: 'Веса разделов (в сумме 100 %) и пороги по умолчанию; новое правило действует с указанного месяца, прошлые матрицы не меняются.',
+    rulesHint:
+      'Веса разделов (в сумме 100 %) и пороги по умолчанию; новое правило действует с указанного месяца, прошлые матрицы не меняются.',
     addRule: 'Новое правило',
     position: 'Должность',
     anyPosition: 'все должности',
@@ -81,7 +84,8 @@ export const ru = {
     title: 'Факты показателей',
     subtitle: 'Загрузка фактов из XLSX с проверкой и повторное получение фактов из источников',
     importTitle: 'Импорт из XLSX',
-    importHint: 'Колонки: employeeId (номер сотрудника в Окне), indicator (код показателя), month (ГГГГ-ММ), value или date. Сначала файл проверяется — ничего не записывается.',
+    importHint:
+      'Колонки: employeeId (номер сотрудника в Окне), indicator (код показателя), month (ГГГГ-ММ), value или date. Сначала файл проверяется — ничего не записывается.',
     choose: 'Выбрать файл',
     check: 'Проверить',
     apply: 'Загрузить',
@@ -95,10 +99,12 @@ export const ru = {
     frozen: 'Часть фактов относится к уже согласованным, утверждённым или закрытым матрицам: {list}',
     noFile: 'Выберите файл .xlsx',
     syncTitle: 'Получить факты из источника',
-    syncHint: 'Запросить у источника факты за месяц заново и пересчитать только изменившиеся матрицы. Согласованные, утверждённые и закрытые матрицы не меняются.',
+    syncHint:
+      'Запросить у источника факты за месяц заново и пересчитать только изменившиеся матрицы. Согласованные, утверждённые и закрытые матрицы не меняются.',
     source: 'Источник',
     sync: 'Получить',
-    synced: 'Проверено строк: {checked}, изменилось: {changed}, пересчитано матриц: {recomputed}, не тронуто закрытых: {frozen}',
+    synced:
+      'Проверено строк: {checked}, изменилось: {changed}, пересчитано матриц: {recomputed}, не тронуто закрытых: {frozen}',
     adminOnly: 'Получение фактов из источников доступно администратору.',
   },
 };
@@ -107,7 +113,8 @@ export type ScorecardSetupMessages = typeof ru;
 
 export const uk: ScorecardSetupMessages = {
   approval: {
-    engineUnavailable: 'Погодження зараз недоступне: процесний рушій не відповідає. Матриця не змінилася, спробуйте пізніше.',
+    engineUnavailable:
+      'Погодження зараз недоступне: процесний рушій не відповідає. Матриця не змінилася, спробуйте пізніше.',
   },
   plans: {
     nav: 'Річні плани',
@@ -147,7 +154,8 @@ export const uk: ScorecardSetupMessages = {
   indicators: {
     nav: 'Показники та правила',
     title: 'Показники та правила матриць',
-    subtitle: 'Показники працівників із джерелом факту та порогами T0/Tmax за періодами; ваги розділів матриці за посадами',
+    subtitle:
+      'Показники працівників із джерелом факту та порогами T0/Tmax за періодами; ваги розділів матриці за посадами',
     add: 'Новий показник',
     code: 'Код',
     name: 'Назва',
@@ -170,7 +178,8 @@ export const uk: ScorecardSetupMessages = {
     emptyTitle: 'Показників поки немає',
     emptyText: 'Додайте показник: його факти надійдуть із джерела й потраплять у матриці.',
     rules: 'Правила матриць',
-    rulesHint: 'Ваги розділів (разом 100 %) і пороги за замовчуванням; нове правило діє з указаного місяця, минулі матриці не змінюються.',
+    rulesHint:
+      'Ваги розділів (разом 100 %) і пороги за замовчуванням; нове правило діє з указаного місяця, минулі матриці не змінюються.',
     addRule: 'Нове правило',
     position: 'Посада',
     anyPosition: 'усі посади',
@@ -187,7 +196,8 @@ export const uk: ScorecardSetupMessages = {
     title: 'Факти показників',
     subtitle: 'Завантаження фактів з XLSX з перевіркою та повторне отримання фактів із джерел',
     importTitle: 'Імпорт з XLSX',
-    importHint: 'Колонки: employeeId (номер працівника у Вікні), indicator (код показника), month (РРРР-ММ), value або date. Спочатку файл перевіряється — нічого не записується.',
+    importHint:
+      'Колонки: employeeId (номер працівника у Вікні), indicator (код показника), month (РРРР-ММ), value або date. Спочатку файл перевіряється — нічого не записується.',
     choose: 'Вибрати файл',
     check: 'Перевірити',
     apply: 'Завантажити',
@@ -201,22 +211,26 @@ export const uk: ScorecardSetupMessages = {
     frozen: 'Частина фактів належить до вже погоджених, затверджених або закритих матриць: {list}',
     noFile: 'Виберіть файл .xlsx',
     syncTitle: 'Отримати факти з джерела',
-    syncHint: 'Запитати в джерела факти за місяць заново й перерахувати лише змінені матриці. Погоджені, затверджені та закриті матриці не змінюються.',
+    syncHint:
+      'Запитати в джерела факти за місяць заново й перерахувати лише змінені матриці. Погоджені, затверджені та закриті матриці не змінюються.',
     source: 'Джерело',
     sync: 'Отримати',
-    synced: 'Перевірено рядків: {checked}, змінилося: {changed}, перераховано матриць: {recomputed}, не зачеплено закритих: {frozen}',
+    synced:
+      'Перевірено рядків: {checked}, змінилося: {changed}, перераховано матриць: {recomputed}, не зачеплено закритих: {frozen}',
     adminOnly: 'Отримання фактів із джерел доступне адміністратору.',
   },
 };
 
 export const en: ScorecardSetupMessages = {
   approval: {
-    engineUnavailable: 'Approval is unavailable right now: the process engine does not answer. The matrix has not changed; try again later.',
+    engineUnavailable:
+      'Approval is unavailable right now: the process engine does not answer. The matrix has not changed; try again later.',
   },
   plans: {
     nav: 'Annual plans',
     title: 'Annual plan',
-    subtitle: 'KPIs and constant SMART tasks: the annual target and the plan per month. Monthly matrices get their rows from them.',
+    subtitle:
+      'KPIs and constant SMART tasks: the annual target and the plan per month. Monthly matrices get their rows from them.',
     employee: 'Employee',
     year: 'Year',
     add: 'Add a task',
@@ -236,7 +250,8 @@ export const en: ScorecardSetupMessages = {
     cascaded: 'cascaded',
     cascade: 'Cascade',
     cascadeTitle: 'Cascade the task to employees',
-    cascadeHint: 'The task becomes a KPI of the chosen employees with the same monthly plan; later edits reach them too.',
+    cascadeHint:
+      'The task becomes a KPI of the chosen employees with the same monthly plan; later edits reach them too.',
     cascadeEmployees: 'Employees',
     cascadeDone: 'Task cascaded to {n} employees',
     emptyTitle: 'The plan for this year has no tasks',
@@ -274,7 +289,8 @@ export const en: ScorecardSetupMessages = {
     emptyTitle: 'No indicators yet',
     emptyText: 'Add an indicator: its facts come from its source into the matrices.',
     rules: 'Matrix rules',
-    rulesHint: 'Section weights (adding up to 100 %) and default thresholds; a new rule applies from its month, past matrices do not change.',
+    rulesHint:
+      'Section weights (adding up to 100 %) and default thresholds; a new rule applies from its month, past matrices do not change.',
     addRule: 'New rule',
     position: 'Position',
     anyPosition: 'every position',
@@ -291,7 +307,8 @@ export const en: ScorecardSetupMessages = {
     title: 'Indicator facts',
     subtitle: 'Upload facts from XLSX with a check first, and pull facts from their sources again',
     importTitle: 'Import from XLSX',
-    importHint: 'Columns: employeeId (the employee’s number in Okno), indicator (indicator code), month (YYYY-MM), value or date. The file is checked first; nothing is written.',
+    importHint:
+      'Columns: employeeId (the employee’s number in Okno), indicator (indicator code), month (YYYY-MM), value or date. The file is checked first; nothing is written.',
     choose: 'Choose a file',
     check: 'Check',
     apply: 'Upload',
@@ -305,10 +322,12 @@ export const en: ScorecardSetupMessages = {
     frozen: 'Some facts belong to matrices already agreed, approved or locked: {list}',
     noFile: 'Choose an .xlsx file',
     syncTitle: 'Pull facts from a source',
-    syncHint: 'Ask a source for the month’s facts again and recompute only the matrices that changed. Agreed, approved and locked matrices keep their values.',
+    syncHint:
+      'Ask a source for the month’s facts again and recompute only the matrices that changed. Agreed, approved and locked matrices keep their values.',
     source: 'Source',
     sync: 'Pull',
-    synced: '{checked} rows checked, {changed} changed, {recomputed} matrices recomputed, {frozen} closed matrices left as they were',
+    synced:
+      '{checked} rows checked, {changed} changed, {recomputed} matrices recomputed, {frozen} closed matrices left as they were',
     adminOnly: 'Pulling facts from sources is for administrators.',
   },
 };

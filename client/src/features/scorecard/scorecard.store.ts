@@ -1,6 +1,13 @@
 import { defineStore } from 'pinia';
 import { ref, shallowRef } from 'vue';
-import { scorecardApi, type FactInput, type Indicator, type Matrix, type MatrixAction, type NewRowInput } from './scorecard.api';
+import {
+  scorecardApi,
+  type FactInput,
+  type Indicator,
+  type Matrix,
+  type MatrixAction,
+  type NewRowInput,
+} from './scorecard.api';
 
 /** The matrix on screen (own or a team member's) and the indicator sources that decide which facts people type. */
 export const useScorecardStore = defineStore('scorecard', () => {
@@ -118,5 +125,22 @@ export const useScorecardStore = defineStore('scorecard', () => {
     loading.value = false;
   }
 
-  return { matrix, loading, error, missing, busy, indicators, loadIndicators, sourceOf, loadMine, load, saveFacts, transition, patchDays, addRow, deleteRow, clear };
+  return {
+    matrix,
+    loading,
+    error,
+    missing,
+    busy,
+    indicators,
+    loadIndicators,
+    sourceOf,
+    loadMine,
+    load,
+    saveFacts,
+    transition,
+    patchDays,
+    addRow,
+    deleteRow,
+    clear,
+  };
 });

@@ -42,7 +42,8 @@ export function useAction(defaults: Pick<ActionOptions<unknown>, 'form' | 'onErr
     form?.clear();
     try {
       const value = await action();
-      const note = typeof options.success === 'function' ? options.success(value) : options.success ? t(options.success) : null;
+      const note =
+        typeof options.success === 'function' ? options.success(value) : options.success ? t(options.success) : null;
       if (typeof note === 'string') message.success(note);
       else if (note) message[note.type](note.text);
       return { ok: true, value };
@@ -62,6 +63,7 @@ export function useAction(defaults: Pick<ActionOptions<unknown>, 'form' | 'onErr
 
 /** An error as one line: the server's field messages when it gave some (optionally with their paths), else `describeError`. */
 export function describeErrorFields(err: unknown, t: (key: string) => string, withPath = false): string {
-  if (err instanceof ApiError && err.fields.length) return err.fields.map((f) => (withPath ? `${f.path}: ${f.message}` : f.message)).join('; ');
+  if (err instanceof ApiError && err.fields.length)
+    return err.fields.map((f) => (withPath ? `${f.path}: ${f.message}` : f.message)).join('; ');
   return describeError(err, t);
 }

@@ -77,7 +77,11 @@ export function usePaginatedList<T, F extends Record<string, QueryValue>>(
     clearTimeout(timer);
     timer = setTimeout(() => void reset(), options.debounceMs ?? 300);
   });
-  watch(() => ({ ...filters }), () => void reset(), { deep: true });
+  watch(
+    () => ({ ...filters }),
+    () => void reset(),
+    { deep: true },
+  );
 
   const pagination = computed<PaginationProps>(() => ({
     page: page.value,
@@ -113,5 +117,22 @@ export function usePaginatedList<T, F extends Record<string, QueryValue>>(
 
   if (options.immediate !== false) void load();
 
-  return { items, total, page, pageSize, sort, q, filters, loading, error, load, reset, pagination, onPageChange, onPageSizeChange, onSorterChange, sortOrderOf };
+  return {
+    items,
+    total,
+    page,
+    pageSize,
+    sort,
+    q,
+    filters,
+    loading,
+    error,
+    load,
+    reset,
+    pagination,
+    onPageChange,
+    onPageSizeChange,
+    onSorterChange,
+    sortOrderOf,
+  };
 }

@@ -101,7 +101,8 @@ const en: MessageSchema = {
   },
   errors: {
     forbiddenTitle: 'Access denied',
-    forbiddenText: 'Your account has no role that opens this section. If you need it for your work, ask an administrator.',
+    forbiddenText:
+      'Your account has no role that opens this section. If you need it for your work, ask an administrator.',
     notFoundTitle: 'Page not found',
     notFoundText: 'There is no such page. Check the address or go back home.',
     toHome: 'Go home',
@@ -113,15 +114,19 @@ const en: MessageSchema = {
   placeholder: {
     soon: 'Coming soon',
     constructorTitle: 'Service constructor',
-    constructorText: 'Here analysts will model services in BPMN: the process, life situations, the document list, results, forms and deadlines in working days, and publish new versions without breaking running cases.',
+    constructorText:
+      'Here analysts will model services in BPMN: the process, life situations, the document list, results, forms and deadlines in working days, and publish new versions without breaking running cases.',
     tasksTitle: 'My tasks',
-    tasksText: 'Your group’s task list will appear here: receiving a visitor, checking documents, preparing the result. You will claim a task, fill in its form and complete it before the deadline.',
+    tasksText:
+      'Your group’s task list will appear here: receiving a visitor, checking documents, preparing the result. You will claim a task, fill in its form and complete it before the deadline.',
     monitoringTitle: 'Deadline monitoring',
     monitoringText: 'Here managers will watch overdue and at-risk steps in their unit in real time and reassign work.',
     scorecardTitle: 'Balanced scorecard',
-    scorecardText: 'Monthly plan and report matrices will live here: indicators, weights, the result and the bonus calculation, agreement and approval by the manager.',
+    scorecardText:
+      'Monthly plan and report matrices will live here: indicators, weights, the result and the bonus calculation, agreement and approval by the manager.',
     portalTitle: 'Citizen portal',
-    portalText: 'Here you will find a service by your life situation, answer a few questions, see exactly which documents to bring, apply and follow your application.',
+    portalText:
+      'Here you will find a service by your life situation, answer a few questions, see exactly which documents to bring, apply and follow your application.',
   },
   admin: {
     title: 'Administration',
@@ -157,7 +162,8 @@ const en: MessageSchema = {
     },
     employees: {
       deleteTitle: 'Delete this employee?',
-      deleteText: '{name} will be removed from the directory. If other records refer to them, they will be marked as no longer employed instead.',
+      deleteText:
+        '{name} will be removed from the directory. If other records refer to them, they will be marked as no longer employed instead.',
       deletedInstead: 'Other records refer to this employee, so they were marked as no longer employed',
       title: 'Employees',
       add: 'Add employee',
@@ -348,7 +354,8 @@ const en: MessageSchema = {
       membersHint: 'Choose at least two published services',
       membersTooFew: 'At least two services are needed',
       packageTitle: 'New service package',
-      packageHint: 'A package is a process of its own: a shared questionnaire, a merged document list and the chosen services run in parallel.',
+      packageHint:
+        'A package is a process of its own: a shared questionnaire, a merged document list and the chosen services run in parallel.',
       cloned: 'Copy created',
     },
     importTitle: 'Service file',

@@ -17,7 +17,13 @@ const unit = (id: number, name: string, parentId: number | null, kind: OrgUnit['
 });
 
 describe('org tree', () => {
-  const units = [unit(1, 'Жилищное управление', null, 'department'), unit(3, 'Отдел учета', 1), unit(2, 'Отдел субсидий', 1), unit(4, 'Сектор', 3), unit(5, 'МФЦ', null, 'office')];
+  const units = [
+    unit(1, 'Жилищное управление', null, 'department'),
+    unit(3, 'Отдел учета', 1),
+    unit(2, 'Отдел субсидий', 1),
+    unit(4, 'Сектор', 3),
+    unit(5, 'МФЦ', null, 'office'),
+  ];
 
   it('nests units under their parents, sorted by name', () => {
     const tree = buildUnitTree(units);

@@ -35,7 +35,9 @@ describe('LoginView', () => {
 
   it('shows a clear message on a wrong password and stays on the page', async () => {
     const { wrapper, router } = await mountAt('/login', (c) =>
-      c.url === '/api/auth/login' ? { status: 401, body: { error: { code: 'invalid_credentials', message: 'Wrong login or password' } } } : noSession,
+      c.url === '/api/auth/login'
+        ? { status: 401, body: { error: { code: 'invalid_credentials', message: 'Wrong login or password' } } }
+        : noSession,
     );
     await wrapper.find('input[name="login"]').setValue('operator@okno.local');
     await wrapper.find('input[name="password"]').setValue('nope');
@@ -48,7 +50,11 @@ describe('LoginView', () => {
   });
 
   it('tells the user to wait after too many attempts', async () => {
-    const { wrapper } = await mountAt('/login', (c) => (c.url === '/api/auth/login' ? { status: 429, body: { error: { code: 'too_many_attempts', message: 'Too many' } } } : noSession));
+    const { wrapper } = await mountAt('/login', (c) =>
+      c.url === '/api/auth/login'
+        ? { status: 429, body: { error: { code: 'too_many_attempts', message: 'Too many' } } }
+        : noSession,
+    );
     await wrapper.find('input[name="login"]').setValue('x@okno.local');
     await wrapper.find('input[name="password"]').setValue('pw');
     await wrapper.find('form').trigger('submit');
@@ -64,7 +70,11 @@ describe('LoginView', () => {
 
   it('signs in and goes back to the requested page', async () => {
     const { wrapper, router } = await mountAt('/admin/users', (c) =>
-      c.url === '/api/auth/login' ? { status: 200, body: { user: userWith(['admin']), csrfToken: 't' } } : c.url.startsWith('/api/auth/me') ? noSession : { status: 200, body: { items: [], total: 0, page: 1, pageSize: 20 } },
+      c.url === '/api/auth/login'
+        ? { status: 200, body: { user: userWith(['admin']), csrfToken: 't' } }
+        : c.url.startsWith('/api/auth/me')
+          ? noSession
+          : { status: 200, body: { items: [], total: 0, page: 1, pageSize: 20 } },
     );
     expect(router.currentRoute.value.fullPath).toBe('/login?redirect=/admin/users');
     await wrapper.find('input[name="login"]').setValue('admin@okno.local');

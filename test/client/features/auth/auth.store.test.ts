@@ -38,11 +38,18 @@ describe('auth store', () => {
   afterEach(() => vi.unstubAllGlobals());
 
   it('signs in, remembers the CSRF token and knows the home page', async () => {
-    const calls = mockFetch(() => ({ status: 200, body: { user: userWith(['manager', 'specialist']), csrfToken: 'csrf-1' } }));
+    const calls = mockFetch(() => ({
+      status: 200,
+      body: { user: userWith(['manager', 'specialist']), csrfToken: 'csrf-1' },
+    }));
     const auth = useAuthStore();
     await auth.login('manager@okno.local', 'pw');
 
-    expect(calls[0]).toMatchObject({ method: 'POST', url: '/api/auth/login', body: { login: 'manager@okno.local', password: 'pw' } });
+    expect(calls[0]).toMatchObject({
+      method: 'POST',
+      url: '/api/auth/login',
+      body: { login: 'manager@okno.local', password: 'pw' },
+    });
     expect(auth.isSignedIn).toBe(true);
     expect(getCsrfToken()).toBe('csrf-1');
     expect(auth.homePath).toBe('/monitoring');
@@ -62,7 +69,10 @@ describe('auth store', () => {
   });
 
   it('adopts the profile language unless one was chosen in this browser, then saves the choice to the profile', async () => {
-    let calls = mockFetch(() => ({ status: 200, body: { user: userWith(['citizen'], { locale: 'uk' }), csrfToken: 'c' } }));
+    let calls = mockFetch(() => ({
+      status: 200,
+      body: { user: userWith(['citizen'], { locale: 'uk' }), csrfToken: 'c' },
+    }));
     await useAuthStore().ensureLoaded();
     expect(i18n.global.locale.value).toBe('uk');
     expect(calls).toHaveLength(1);
@@ -81,7 +91,11 @@ describe('auth store', () => {
   });
 
   it('forgets the session on sign-out even if the server fails', async () => {
-    mockFetch((c) => (c.url.endsWith('/login') ? { status: 200, body: { user: userWith(['admin']), csrfToken: 'x' } } : { status: 500, body: {} }));
+    mockFetch((c) =>
+      c.url.endsWith('/login')
+        ? { status: 200, body: { user: userWith(['admin']), csrfToken: 'x' } }
+        : { status: 500, body: {} },
+    );
     const auth = useAuthStore();
     await auth.login('admin@okno.local', 'pw');
     await auth.logout().catch(() => undefined);

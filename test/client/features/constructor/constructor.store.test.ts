@@ -22,7 +22,15 @@ const detail = (revision: number, extra: Record<string, unknown> = {}) => ({
 
 const invalid = {
   status: 400,
-  body: { error: { code: 'service_invalid', message: 'Модель содержит ошибки', details: { problems: [{ elementId: 'Q_1', field: 'next', code: 'tree_cycle', severity: 'error', message: 'Цикл' }] } } },
+  body: {
+    error: {
+      code: 'service_invalid',
+      message: 'Модель содержит ошибки',
+      details: {
+        problems: [{ elementId: 'Q_1', field: 'next', code: 'tree_cycle', severity: 'error', message: 'Цикл' }],
+      },
+    },
+  },
 };
 
 describe('constructor store', () => {
@@ -42,10 +50,49 @@ describe('constructor store', () => {
         revision++;
         return { status: 200, body: detail(revision) };
       }
-      if (c.url.endsWith('/validate')) return { status: 200, body: { valid: false, problems: [{ elementId: 'Task_Intake', field: 'okno:step.deadline', code: 'step_deadline_missing', severity: 'error', message: 'Нет срока' }, { elementId: 'Flow_1', field: '', code: 'lint.x', severity: 'warning', message: 'w' }], coverage: null } };
-      if (c.url.endsWith('/try')) return { status: 200, body: { situations: ['EReklBol'], documents: [], variant: { code: 'large', title: '' }, matchingVariants: ['large'], deadline: null, members: [], asked: [], problems: [], route: { elements: ['StartEvent_1'], undetermined: [] } } };
-      if (c.url.endsWith('/publish')) return { status: 201, body: { code: 'advert-permit', version: 1, processDefinitionKey: '1', processVersion: 1, warnings: [] } };
-      if (c.url.endsWith('/versions')) return { status: 200, body: { items: [{ version: 1, comment: 'Первая', publishedAt: '2026-11-22T11:00:00Z' }] } };
+      if (c.url.endsWith('/validate'))
+        return {
+          status: 200,
+          body: {
+            valid: false,
+            problems: [
+              {
+                elementId: 'Task_Intake',
+                field: 'okno:step.deadline',
+                code: 'step_deadline_missing',
+                severity: 'error',
+                message: 'Нет срока',
+              },
+              { elementId: 'Flow_1', field: '', code: 'lint.x', severity: 'warning', message: 'w' },
+            ],
+            coverage: null,
+          },
+        };
+      if (c.url.endsWith('/try'))
+        return {
+          status: 200,
+          body: {
+            situations: ['EReklBol'],
+            documents: [],
+            variant: { code: 'large', title: '' },
+            matchingVariants: ['large'],
+            deadline: null,
+            members: [],
+            asked: [],
+            problems: [],
+            route: { elements: ['StartEvent_1'], undetermined: [] },
+          },
+        };
+      if (c.url.endsWith('/publish'))
+        return {
+          status: 201,
+          body: { code: 'advert-permit', version: 1, processDefinitionKey: '1', processVersion: 1, warnings: [] },
+        };
+      if (c.url.endsWith('/versions'))
+        return {
+          status: 200,
+          body: { items: [{ version: 1, comment: 'Первая', publishedAt: '2026-11-22T11:00:00Z' }] },
+        };
       return { status: 404, body: { error: { code: 'not_found', message: 'Not found' } } };
     });
   });
@@ -74,7 +121,11 @@ describe('constructor store', () => {
     expect(await store.save('<new/>')).toBe(true);
     const put = calls.find((c) => c.method === 'PUT')!;
     expect(put.url).toBe('/api/services/advert-permit/draft');
-    expect(put.body).toEqual({ xml: '<new/>', forms: [{ id: 'advert-intake', type: 'default', components: [] }], revision: 3 });
+    expect(put.body).toEqual({
+      xml: '<new/>',
+      forms: [{ id: 'advert-intake', type: 'default', components: [] }],
+      revision: 3,
+    });
     expect(put.headers['x-csrf-token']).toBe('csrf-1');
     expect(store.dirty).toBe(false);
     expect(store.service?.draft.revision).toBe(4);
@@ -139,7 +190,10 @@ describe('constructor store', () => {
     expect(result?.variant?.code).toBe('large');
     const order = calls.filter((c) => c.method !== 'GET').map((c) => `${c.method} ${c.url}`);
     expect(order).toEqual(['POST /api/services/advert-permit/try']);
-    expect(calls.find((c) => c.url.endsWith('/try'))!.body).toEqual({ answers: { Q_Size: 'O_Large' }, xml: '<dirty/>' });
+    expect(calls.find((c) => c.url.endsWith('/try'))!.body).toEqual({
+      answers: { Q_Size: 'O_Large' },
+      xml: '<dirty/>',
+    });
     expect(store.dirty).toBe(true);
   });
 

@@ -40,30 +40,71 @@ async function load(source = xml) {
 describe("Okno's extension elements on the client", () => {
   it('reads the service card, situations, the nested questionnaire and the document list', async () => {
     const { process } = await load();
-    expect(readServiceCard(process)).toEqual({ code: 'advert-permit', title: expect.stringContaining('рекламной конструкции'), department: 'dep-arch' });
+    expect(readServiceCard(process)).toEqual({
+      code: 'advert-permit',
+      title: expect.stringContaining('рекламной конструкции'),
+      department: 'dep-arch',
+    });
     expect(readSituations(process).map((s) => s.code)).toContain('EReklBol');
     const questions = readQuestions(process);
     expect(questions.map((q) => q.id)).toEqual(['Q_ApplicantType', 'Q_Representative', 'Q_Owner', 'Q_Size']);
-    expect(questions[2].options[1]).toMatchObject({ id: 'O_NotOwner', situations: ['EZayavNeSoblm'], questions: [{ id: 'Q_ApartmentBuilding' }] });
+    expect(questions[2].options[1]).toMatchObject({
+      id: 'O_NotOwner',
+      situations: ['EZayavNeSoblm'],
+      questions: [{ id: 'Q_ApartmentBuilding' }],
+    });
     const docs = readDocuments(process);
-    expect(docs.find((d) => d.code === 'D_Application')).toMatchObject({ requiredFor: 'always', form: 'original', supplier: 'applicant' });
+    expect(docs.find((d) => d.code === 'D_Application')).toMatchObject({
+      requiredFor: 'always',
+      form: 'original',
+      supplier: 'applicant',
+    });
     expect(docs.find((d) => d.code === 'D_ApplicantId')?.requiredFor).toEqual(['EZayavFiz', 'EZayavIndPred']);
     expect(docs.find((d) => d.code === 'D_Egrul')).toMatchObject({ form: 'copy', supplier: 'interagency' });
   });
 
   it('reads a user task’s deadline, candidate group and checked documents', async () => {
     const { task } = await load();
-    expect(readStep(task('Task_Intake'))).toMatchObject({ deadline: 1, deadlineUnit: 'workingDays', candidateGroups: ['mfc-operators'] });
+    expect(readStep(task('Task_Intake'))).toMatchObject({
+      deadline: 1,
+      deadlineUnit: 'workingDays',
+      candidateGroups: ['mfc-operators'],
+    });
     expect(readStep(task('Task_Intake')).checks).toContain('D_StrengthReport');
   });
 
   it('writes an edited questionnaire, document list, variants and step that read back the same after XML round trip', async () => {
     const { moddle, definitions, process, task } = await load();
     const { questions } = addQuestion(readQuestions(process), 'O_Large', 'Конструкция с подсветкой?');
-    const documents = [...readDocuments(process), { code: 'D_Light', kind: 'light-project', title: 'Проект подсветки', form: 'copy' as const, supplier: 'applicant' as const, requiredFor: ['ELight'], note: null }];
+    const documents = [
+      ...readDocuments(process),
+      {
+        code: 'D_Light',
+        kind: 'light-project',
+        title: 'Проект подсветки',
+        form: 'copy' as const,
+        supplier: 'applicant' as const,
+        requiredFor: ['ELight'],
+        note: null,
+      },
+    ];
     const ext = process.extensionElements as ModdleNode;
-    const variants = [...readVariants(process), { code: 'lit', title: 'С подсветкой', requires: ['ELight'], requiresAny: [], excludes: ['EReklBol'], deadline: { value: 25, unit: 'calendarDays' as const } }];
-    expect(variants[1]).toMatchObject({ code: 'large', requires: ['EReklBol'], deadline: { value: 30, unit: 'workingDays' } });
+    const variants = [
+      ...readVariants(process),
+      {
+        code: 'lit',
+        title: 'С подсветкой',
+        requires: ['ELight'],
+        requiresAny: [],
+        excludes: ['EReklBol'],
+        deadline: { value: 25, unit: 'calendarDays' as const },
+      },
+    ];
+    expect(variants[1]).toMatchObject({
+      code: 'large',
+      requires: ['EReklBol'],
+      deadline: { value: 30, unit: 'workingDays' },
+    });
     let values = replaceExtension(extensionsOf(process), 'okno:Questionnaire', buildQuestionnaire(moddle, questions));
     values = replaceExtension(values, 'okno:Documents', buildDocuments(moddle, documents));
     values = replaceExtension(values, 'okno:Variants', buildVariants(moddle, variants));
@@ -83,7 +124,11 @@ describe("Okno's extension elements on the client", () => {
     expect(readDocuments(again.process)).toEqual(documents);
     expect(readVariants(again.process)).toEqual(variants);
     expect(readServiceMeta(again.process)).toEqual(meta);
-    expect(readStep(again.task('Task_Intake'))).toMatchObject({ deadline: 3, deadlineUnit: 'calendarDays', checks: ['D_Application'] });
+    expect(readStep(again.task('Task_Intake'))).toMatchObject({
+      deadline: 3,
+      deadlineUnit: 'calendarDays',
+      checks: ['D_Application'],
+    });
     // The other extension elements stay where they were.
     expect(extensionsOf(again.process).map((e) => e.$type)).toEqual(extensionsOf(process).map((e) => e.$type));
     expect(extensionOf(again.process, 'okno:Variants')).toBeTruthy();

@@ -55,16 +55,32 @@ const questions = (): Question[] => [
   { id: 'Q_Followup', text: 'Уточнение', mode: 'single', followUp: true, options: [] },
 ];
 
-const doc = (code: string, requiredFor: ReferenceDocument['requiredFor']): ReferenceDocument => ({ code, kind: code, title: code, form: 'original', supplier: 'applicant', requiredFor, note: null });
+const doc = (code: string, requiredFor: ReferenceDocument['requiredFor']): ReferenceDocument => ({
+  code,
+  kind: code,
+  title: code,
+  form: 'original',
+  supplier: 'applicant',
+  requiredFor,
+  note: null,
+});
 
 describe('life-situation tree', () => {
   it('shows questions, options, situation codes and the documents each situation requires', () => {
-    const nodes = toTreeNodes(questions(), [doc('D_Consent', ['EZayavNeSoblm']), doc('D_Application', 'always')], new Map([['EZayavNeSoblm', 'Не собственник']]));
+    const nodes = toTreeNodes(
+      questions(),
+      [doc('D_Consent', ['EZayavNeSoblm']), doc('D_Application', 'always')],
+      new Map([['EZayavNeSoblm', 'Не собственник']]),
+    );
     expect(nodes.map((n) => n.key)).toEqual(['q:Q_ApplicantType', 'q:Q_Owner', 'q:Q_Followup']);
     const notOwner = nodes[1].children![1];
     expect(notOwner).toMatchObject({ key: 'o:O_NotOwner', kind: 'option', codes: ['EZayavNeSoblm'] });
     expect(notOwner.children!.map((c) => c.key)).toEqual(['s:O_NotOwner:EZayavNeSoblm', 'q:Q_ApartmentBuilding']);
-    expect(notOwner.children![0]).toMatchObject({ label: 'EZayavNeSoblm — Не собственник', documents: ['D_Consent'], isLeaf: true });
+    expect(notOwner.children![0]).toMatchObject({
+      label: 'EZayavNeSoblm — Не собственник',
+      documents: ['D_Consent'],
+      isLeaf: true,
+    });
   });
 
   it('adds a top-level question, an option and a nested question with fresh ids, leaving the input untouched', () => {
@@ -107,8 +123,15 @@ describe('life-situation tree', () => {
   });
 
   it('reorders questions, options and situation codes among their siblings', () => {
-    expect(moveNode(questions(), 'q:Q_Owner', -1).map((x) => x.id)).toEqual(['Q_Owner', 'Q_ApplicantType', 'Q_Followup']);
-    expect(moveNode(questions(), 'o:O_LegalEntity', 1)[0].options.map((o) => o.id)).toEqual(['O_Individual', 'O_LegalEntity']);
+    expect(moveNode(questions(), 'q:Q_Owner', -1).map((x) => x.id)).toEqual([
+      'Q_Owner',
+      'Q_ApplicantType',
+      'Q_Followup',
+    ]);
+    expect(moveNode(questions(), 'o:O_LegalEntity', 1)[0].options.map((o) => o.id)).toEqual([
+      'O_Individual',
+      'O_LegalEntity',
+    ]);
     expect(canMove(questions(), 'q:Q_ApplicantType', -1)).toBe(false);
     expect(canMove(questions(), 'q:Q_ApartmentBuilding', 1)).toBe(false);
     expect(moveNode(questions(), 'q:Q_ApplicantType', -1)).toEqual(questions());
@@ -126,7 +149,12 @@ describe('life-situation tree', () => {
   });
 
   it('attaches documents to a situation and says which ones fall back to "always"', () => {
-    const docs = [doc('D_Consent', ['EZayavNeSoblm']), doc('D_Minutes', ['EIsplmDom', 'EZayavNeSoblm']), doc('D_Extract', ['EZayavYr']), doc('D_Application', 'always')];
+    const docs = [
+      doc('D_Consent', ['EZayavNeSoblm']),
+      doc('D_Minutes', ['EIsplmDom', 'EZayavNeSoblm']),
+      doc('D_Extract', ['EZayavYr']),
+      doc('D_Application', 'always'),
+    ];
     const { documents, nowAlways } = attachDocuments(docs, 'EZayavNeSoblm', ['D_Extract']);
     expect(documents.map((d) => [d.code, d.requiredFor])).toEqual([
       ['D_Consent', 'always'],
@@ -141,15 +169,28 @@ describe('life-situation tree', () => {
 });
 
 describe('problem targets', () => {
-  const ctx = { onDiagram: (id: string) => id === 'Task_Intake' || id === 'advert-permit', questions: questions(), documents: [doc('D_Consent', ['EZayavNeSoblm'])] };
-  const problem = (elementId: string, field = '') => ({ elementId, field, code: 'x', severity: 'error' as const, message: 'm' });
+  const ctx = {
+    onDiagram: (id: string) => id === 'Task_Intake' || id === 'advert-permit',
+    questions: questions(),
+    documents: [doc('D_Consent', ['EZayavNeSoblm'])],
+  };
+  const problem = (elementId: string, field = '') => ({
+    elementId,
+    field,
+    code: 'x',
+    severity: 'error' as const,
+    message: 'm',
+  });
 
   it('sends diagram elements to the diagram, tree ids to the tree and document codes to the document list', () => {
     expect(problemTarget(problem('Task_Intake'), ctx)).toEqual({ tab: 'diagram', elementId: 'Task_Intake' });
     expect(problemTarget(problem('O_NotOwner', 'next'), ctx)).toEqual({ tab: 'situations', key: 'o:O_NotOwner' });
     expect(problemTarget(problem('D_Consent', 'title'), ctx)).toEqual({ tab: 'documents', code: 'D_Consent' });
     expect(problemTarget(problem('advert-permit', 'okno:situations'), ctx)).toEqual({ tab: 'situations', key: null });
-    expect(problemTarget(problem('advert-permit', 'okno:service.deadline'), ctx)).toEqual({ tab: 'diagram', elementId: 'advert-permit' });
+    expect(problemTarget(problem('advert-permit', 'okno:service.deadline'), ctx)).toEqual({
+      tab: 'diagram',
+      elementId: 'advert-permit',
+    });
     expect(problemTarget(problem('(document)', 'xml'), ctx)).toBeNull();
   });
 });

@@ -20,6 +20,23 @@ describe('modeler translations', () => {
     expect(russianOnly).toEqual([]);
     const same = Object.keys(modelerRu).filter((k) => modelerRu[k] === modelerUk[k] && /[а-яіїєґ]/i.test(modelerRu[k]));
     // Words spelled alike in both languages only.
-    expect(same.every((k) => ['Цикл', 'Задача', 'Форма', 'Тип', 'Ключ', 'Таймер', 'Дата', 'Скрипт', 'Сигнал', 'Область', 'Формат', 'Заголовки'].includes(modelerRu[k]))).toBe(true);
+    expect(
+      same.every((k) =>
+        [
+          'Цикл',
+          'Задача',
+          'Форма',
+          'Тип',
+          'Ключ',
+          'Таймер',
+          'Дата',
+          'Скрипт',
+          'Сигнал',
+          'Область',
+          'Формат',
+          'Заголовки',
+        ].includes(modelerRu[k]),
+      ),
+    ).toBe(true);
   });
 });

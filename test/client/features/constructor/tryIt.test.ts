@@ -15,21 +15,41 @@ const questions: Question[] = [
         text: 'Нет',
         situations: ['EZayavNeSoblm'],
         next: [],
-        questions: [{ id: 'Q_Building', text: 'МКД?', mode: 'single', followUp: false, options: [{ id: 'O_Yes', text: 'Да', situations: ['EIsplmDom'], next: [], questions: [] }] }],
+        questions: [
+          {
+            id: 'Q_Building',
+            text: 'МКД?',
+            mode: 'single',
+            followUp: false,
+            options: [{ id: 'O_Yes', text: 'Да', situations: ['EIsplmDom'], next: [], questions: [] }],
+          },
+        ],
       },
     ],
   },
-  { id: 'Q_Extras', text: 'Дополнительно', mode: 'multiple', followUp: false, options: [{ id: 'O_Light', text: 'Подсветка', situations: ['ELight'], next: [], questions: [] }] },
+  {
+    id: 'Q_Extras',
+    text: 'Дополнительно',
+    mode: 'multiple',
+    followUp: false,
+    options: [{ id: 'O_Light', text: 'Подсветка', situations: ['ELight'], next: [], questions: [] }],
+  },
 ];
 
 describe('"Try it" questionnaire', () => {
   it('asks a nested question only after its option is picked, right after its parent', () => {
     expect(visibleQuestions(questions, {}).map((q) => q.id)).toEqual(['Q_Owner', 'Q_Extras']);
-    expect(visibleQuestions(questions, { Q_Owner: 'O_NotOwner' }).map((q) => q.id)).toEqual(['Q_Owner', 'Q_Building', 'Q_Extras']);
+    expect(visibleQuestions(questions, { Q_Owner: 'O_NotOwner' }).map((q) => q.id)).toEqual([
+      'Q_Owner',
+      'Q_Building',
+      'Q_Extras',
+    ]);
   });
 
   it('drops answers of questions that are no longer asked, and empty multiple choices', () => {
-    expect(pruneAnswers(questions, { Q_Owner: 'O_Owner', Q_Building: 'O_Yes', Q_Extras: [] })).toEqual({ Q_Owner: 'O_Owner' });
+    expect(pruneAnswers(questions, { Q_Owner: 'O_Owner', Q_Building: 'O_Yes', Q_Extras: [] })).toEqual({
+      Q_Owner: 'O_Owner',
+    });
   });
 
   it('is complete when every visible single-choice question has an answer (multiple choice may stay empty)', () => {

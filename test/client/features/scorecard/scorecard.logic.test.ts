@@ -79,7 +79,7 @@ describe('the paper form layout', () => {
 });
 
 describe('months', () => {
-  it('takes the current month from the server clock in the users\' time zone, and converts month picker timestamps both ways', () => {
+  it("takes the current month from the server clock in the users' time zone, and converts month picker timestamps both ways", () => {
     // 31 December 21:30 UTC is already January in Moscow, still December in Kyiv
     syncClock({ now: '2027-12-31T21:30:00Z', timeZone: 'Europe/Moscow' });
     expect(currentMonth()).toBe('2028-01');
@@ -96,19 +96,41 @@ describe('who types which fact', () => {
   const smart = row({ section: 'smart', kind: 'smart_constant' });
   const discipline = row({ section: 'discipline', kind: 'discipline', indicatorCode: 'executive-discipline' });
   const evaluation = row({ section: 'evaluation', kind: 'evaluation' });
-  const sources: Record<string, string> = { 'applications-processed': 'manual', 'visits-served': 'import', 'executive-discipline': 'manual' };
+  const sources: Record<string, string> = {
+    'applications-processed': 'manual',
+    'visits-served': 'import',
+    'executive-discipline': 'manual',
+  };
   const sourceOf = (code: string) => sources[code];
 
   it('the employee fills their own rows in a draft, not the manager rows nor imported facts', () => {
-    expect([kpi, imported, smart, discipline, evaluation].map((r) => canEditFact(r, 'own', sourceOf))).toEqual([true, false, true, false, false]);
+    expect([kpi, imported, smart, discipline, evaluation].map((r) => canEditFact(r, 'own', sourceOf))).toEqual([
+      true,
+      false,
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('after confirmation the manager fills only discipline and evaluation', () => {
-    expect([kpi, imported, smart, discipline, evaluation].map((r) => canEditFact(r, 'managerRows', sourceOf))).toEqual([false, false, false, true, true]);
+    expect([kpi, imported, smart, discipline, evaluation].map((r) => canEditFact(r, 'managerRows', sourceOf))).toEqual([
+      false,
+      false,
+      false,
+      true,
+      true,
+    ]);
   });
 
   it('a manager edits every people-entered fact of a draft; nobody edits a closed matrix', () => {
-    expect([kpi, imported, smart, discipline, evaluation].map((r) => canEditFact(r, 'all', sourceOf))).toEqual([true, false, true, true, true]);
+    expect([kpi, imported, smart, discipline, evaluation].map((r) => canEditFact(r, 'all', sourceOf))).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+    ]);
     expect([kpi, smart, evaluation].some((r) => canEditFact(r, 'none', sourceOf))).toBe(false);
   });
 
@@ -137,7 +159,11 @@ describe('typed facts', () => {
     const a = row({ factValue: 38 });
     const b = row({ factValue: null });
     const c = row({ unit: 'date', factDate: null });
-    const facts = changedFacts([a, b, c], { [a.id]: { kind: 'value', value: 38 }, [b.id]: { kind: 'value', value: 9 }, [c.id]: { kind: 'date', value: '2026-11-20' } });
+    const facts = changedFacts([a, b, c], {
+      [a.id]: { kind: 'value', value: 38 },
+      [b.id]: { kind: 'value', value: 9 },
+      [c.id]: { kind: 'date', value: '2026-11-20' },
+    });
     expect(facts).toEqual([
       { rowId: b.id, factValue: 9 },
       { rowId: c.id, factDate: '2026-11-20' },
@@ -150,7 +176,14 @@ describe('typed facts', () => {
 
 describe('workflow and team totals', () => {
   it('lists the signatures in workflow order with who and when', () => {
-    const m = { workflow: { confirmed: { by: { id: 1, fullName: 'Лебедева' }, at: '2026-11-22T10:00:00Z' }, agreed: null, approved: null, locked: null } } as Pick<Matrix, 'workflow'>;
+    const m = {
+      workflow: {
+        confirmed: { by: { id: 1, fullName: 'Лебедева' }, at: '2026-11-22T10:00:00Z' },
+        agreed: null,
+        approved: null,
+        locked: null,
+      },
+    } as Pick<Matrix, 'workflow'>;
     expect(timeline(m)).toEqual([
       { step: 'confirmed', by: 'Лебедева', at: '2026-11-22T10:00:00Z', done: true },
       { step: 'agreed', by: null, at: null, done: false },
@@ -165,7 +198,12 @@ describe('workflow and team totals', () => {
       { status: 'approved', result: 90, bonusToPay: 1.1 },
       { status: 'approved', result: 100, bonusToPay: 1.2 },
     ]);
-    expect(totals).toEqual({ count: 3, averageResult: 85.7, bonusToPay: 3.1, byStatus: { draft: 1, confirmed: 0, agreed: 0, approved: 2, locked: 0 } });
+    expect(totals).toEqual({
+      count: 3,
+      averageResult: 85.7,
+      bonusToPay: 3.1,
+      byStatus: { draft: 1, confirmed: 0, agreed: 0, approved: 2, locked: 0 },
+    });
     expect(teamTotals([]).averageResult).toBe(0);
   });
 });
@@ -173,11 +211,29 @@ describe('workflow and team totals', () => {
 describe('methodology weights', () => {
   const level = (points: number) => ({ code: `L${points}`, description: 'x', points, min: null, max: null });
   const doc = (gw: number[], iw: number[][]): Pick<MethodologyDoc, 'groups'> => ({
-    groups: gw.map((w, i) => ({ code: `g${i}`, name: `G${i}`, weight: w, indicators: iw[i].map((x, j) => ({ code: `i${i}${j}`, name: 'i', weight: x, mode: 'expert' as const, howObtained: '', supplier: '', unit: null, levels: [level(1), level(300)] })) })),
+    groups: gw.map((w, i) => ({
+      code: `g${i}`,
+      name: `G${i}`,
+      weight: w,
+      indicators: iw[i].map((x, j) => ({
+        code: `i${i}${j}`,
+        name: 'i',
+        weight: x,
+        mode: 'expert' as const,
+        howObtained: '',
+        supplier: '',
+        unit: null,
+        levels: [level(1), level(300)],
+      })),
+    })),
   });
 
   it('accepts weights that add up to 1 within the server tolerance (0.15 + 0.25 + … floating sums)', () => {
-    expect(methodologyWeightIssues(doc([0.15, 0.25, 0.1, 0.1, 0.1, 0.25, 0.05], [[1], [0.6, 0.4], [1], [1], [1], [0.5, 0.5], [1]]))).toEqual([]);
+    expect(
+      methodologyWeightIssues(
+        doc([0.15, 0.25, 0.1, 0.1, 0.1, 0.25, 0.05], [[1], [0.6, 0.4], [1], [1], [1], [0.5, 0.5], [1]]),
+      ),
+    ).toEqual([]);
   });
 
   it('names the groups whose weights do not add up, with the sum', () => {
@@ -196,8 +252,23 @@ describe('sub-pages by role', () => {
   it('shows each role its scorecard tabs', () => {
     const names = (roles: Parameters<typeof pagesFor>[0]) => pagesFor(roles).map((p) => p.name);
     expect(names(['specialist'])).toEqual(['scorecard-my', 'scorecard-plans']);
-    expect(names(['manager', 'specialist'])).toEqual(['scorecard-my', 'scorecard-team', 'scorecard-plans', 'scorecard-facts', 'scorecard-ratings', 'scorecard-roadmap']);
-    expect(names(['admin'])).toEqual(['scorecard-team', 'scorecard-plans', 'scorecard-facts', 'scorecard-indicators', 'scorecard-methodology', 'scorecard-ratings', 'scorecard-roadmap']);
+    expect(names(['manager', 'specialist'])).toEqual([
+      'scorecard-my',
+      'scorecard-team',
+      'scorecard-plans',
+      'scorecard-facts',
+      'scorecard-ratings',
+      'scorecard-roadmap',
+    ]);
+    expect(names(['admin'])).toEqual([
+      'scorecard-team',
+      'scorecard-plans',
+      'scorecard-facts',
+      'scorecard-indicators',
+      'scorecard-methodology',
+      'scorecard-ratings',
+      'scorecard-roadmap',
+    ]);
     expect(names(['citizen'])).toEqual([]);
   });
 });
@@ -216,8 +287,22 @@ describe('charts', () => {
       evaluatedAt: '',
     });
     const option = ratingsChartOption(
-      [ev(1, 'Архитектура', 150, [['a', 0.5, 100], ['b', 0.5, 200]]), ev(2, 'Жилищное', 250, [['a', 0.5, 300], ['b', 0.5, 200]])],
-      { groups: [{ code: 'a', name: 'Планирование', weight: 0.5, indicators: [] }, { code: 'b', name: 'Услуги', weight: 0.5, indicators: [] }] },
+      [
+        ev(1, 'Архитектура', 150, [
+          ['a', 0.5, 100],
+          ['b', 0.5, 200],
+        ]),
+        ev(2, 'Жилищное', 250, [
+          ['a', 0.5, 300],
+          ['b', 0.5, 200],
+        ]),
+      ],
+      {
+        groups: [
+          { code: 'a', name: 'Планирование', weight: 0.5, indicators: [] },
+          { code: 'b', name: 'Услуги', weight: 0.5, indicators: [] },
+        ],
+      },
       { score: 'Балл' },
     ) as { yAxis: { data: string[] }; series: { name: string; data: number[]; stack: string }[] };
     expect(option.yAxis.data).toEqual(['Жилищное', 'Архитектура']);
@@ -230,7 +315,17 @@ describe('charts', () => {
 
   it('draws the roadmap plan as bars and the fact as a line, missed years in red', () => {
     const option = roadmapChartOption(
-      { id: 1, code: 'q', name: 'Очередь', unit: 'мин', direction: 'lower', years: [2024, 2025, 2026], plan: [15, 15, 12], fact: [17, 12.8, null], achieved: [false, true, null] },
+      {
+        id: 1,
+        code: 'q',
+        name: 'Очередь',
+        unit: 'мин',
+        direction: 'lower',
+        years: [2024, 2025, 2026],
+        plan: [15, 15, 12],
+        fact: [17, 12.8, null],
+        achieved: [false, true, null],
+      },
       { plan: 'План', fact: 'Факт' },
     ) as { xAxis: { data: string[] }; series: { type: string; data: unknown[] }[] };
     expect(option.xAxis.data).toEqual(['2024', '2025', '2026']);
@@ -246,8 +341,10 @@ describe('charts', () => {
 
 describe('messages', () => {
   it('uk and en have every key of ru and no empty strings', () => {
-    const keys = (o: object, p = ''): string[] => Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${p}${k}.`) : [`${p}${k}`]));
-    const values = (o: object): string[] => Object.values(o).flatMap((v) => (typeof v === 'object' ? values(v as object) : [v as string]));
+    const keys = (o: object, p = ''): string[] =>
+      Object.entries(o).flatMap(([k, v]) => (typeof v === 'object' ? keys(v as object, `${p}${k}.`) : [`${p}${k}`]));
+    const values = (o: object): string[] =>
+      Object.values(o).flatMap((v) => (typeof v === 'object' ? values(v as object) : [v as string]));
     expect(keys(uk)).toEqual(keys(ru));
     expect(keys(en)).toEqual(keys(ru));
     for (const lang of [ru, uk, en]) expect(values(lang).every((v) => v.trim().length > 0)).toBe(true);
@@ -259,24 +356,39 @@ describe('set-up forms', () => {
   const months = (v: (number | string | null)[]) => [...v, ...Array(12 - v.length).fill(null)];
 
   it('given a plan task without a title or any month, then both are flagged; a negative month is flagged at its index', () => {
-    expect(planItemIssues({ title: ' ', unit: 'count', monthly: months([]) }, t).map((i) => i.path)).toEqual(['title', 'monthly']);
-    expect(planItemIssues({ title: 'Отчёт', unit: 'count', monthly: months([5, -1, 3]) }, t)).toEqual([{ path: 'monthly.1', message: 'scorecard.plans.numberNeeded' }]);
+    expect(planItemIssues({ title: ' ', unit: 'count', monthly: months([]) }, t).map((i) => i.path)).toEqual([
+      'title',
+      'monthly',
+    ]);
+    expect(planItemIssues({ title: 'Отчёт', unit: 'count', monthly: months([5, -1, 3]) }, t)).toEqual([
+      { path: 'monthly.1', message: 'scorecard.plans.numberNeeded' },
+    ]);
     expect(planItemIssues({ title: 'Отчёт', unit: 'count', monthly: months([5, null, 0]) }, t)).toEqual([]);
   });
 
   it('given a date task, then each month needs a date, not a number', () => {
-    expect(planItemIssues({ title: 'Отчёт', unit: 'date', monthly: months(['2026-01-25', 3]) }, t)).toEqual([{ path: 'monthly.1', message: 'scorecard.plans.dateNeeded' }]);
+    expect(planItemIssues({ title: 'Отчёт', unit: 'date', monthly: months(['2026-01-25', 3]) }, t)).toEqual([
+      { path: 'monthly.1', message: 'scorecard.plans.dateNeeded' },
+    ]);
     expect(planItemIssues({ title: 'Отчёт', unit: 'date', monthly: months(['2026-01-25']) }, t)).toEqual([]);
   });
 
   it('given rule weights, then their sum is exact to 4 digits (the server wants 100)', () => {
     expect(ruleWeightSum({ kpiWeight: 30, smartWeight: 30, disciplineWeight: 30, evaluationWeight: 10 })).toBe(100);
-    expect(ruleWeightSum({ kpiWeight: 33.3333, smartWeight: 33.3333, disciplineWeight: 33.3334, evaluationWeight: null })).toBe(100);
+    expect(
+      ruleWeightSum({ kpiWeight: 33.3333, smartWeight: 33.3333, disciplineWeight: 33.3334, evaluationWeight: null }),
+    ).toBe(100);
     expect(ruleWeightSum({ kpiWeight: 40, smartWeight: 30, disciplineWeight: 30, evaluationWeight: 10 })).toBe(110);
   });
 
   it('given import errors, then they become rows sorted by file row, with the field named', () => {
-    expect(importRowErrors([{ path: 'rows.7.value', message: 'Give a number' }, { path: 'rows.3.indicatorCode', message: 'Unknown' }, { path: 'file', message: 'Attach' }])).toEqual([
+    expect(
+      importRowErrors([
+        { path: 'rows.7.value', message: 'Give a number' },
+        { path: 'rows.3.indicatorCode', message: 'Unknown' },
+        { path: 'file', message: 'Attach' },
+      ]),
+    ).toEqual([
       { row: null, field: 'file', message: 'Attach' },
       { row: 3, field: 'indicatorCode', message: 'Unknown' },
       { row: 7, field: 'value', message: 'Give a number' },

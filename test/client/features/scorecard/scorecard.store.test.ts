@@ -4,7 +4,15 @@ import { ApiError, setCsrfToken } from '../../../../client/src/api/http';
 import { useScorecardStore } from '../../../../client/src/features/scorecard/scorecard.store';
 import { mockFetch } from '../../helpers';
 
-const matrix = (over: Record<string, unknown> = {}) => ({ id: 41, month: '2026-11', status: 'draft', rows: [], allowedActions: ['confirm'], editable: 'own', ...over });
+const matrix = (over: Record<string, unknown> = {}) => ({
+  id: 41,
+  month: '2026-11',
+  status: 'draft',
+  rows: [],
+  allowedActions: ['confirm'],
+  editable: 'own',
+  ...over,
+});
 
 describe('scorecard store', () => {
   beforeEach(() => {
@@ -15,7 +23,19 @@ describe('scorecard store', () => {
 
   it('finds the own matrix of the chosen month through the list of that year', async () => {
     const calls = mockFetch(({ url }) => {
-      if (url.startsWith('/api/scorecard/matrices/mine')) return { status: 200, body: { items: [{ id: 40, month: '2026-10' }, { id: 41, month: '2026-11' }], total: 2, page: 1, pageSize: 50 } };
+      if (url.startsWith('/api/scorecard/matrices/mine'))
+        return {
+          status: 200,
+          body: {
+            items: [
+              { id: 40, month: '2026-10' },
+              { id: 41, month: '2026-11' },
+            ],
+            total: 2,
+            page: 1,
+            pageSize: 50,
+          },
+        };
       if (url === '/api/scorecard/matrices/41') return { status: 200, body: matrix() };
       return { status: 404 };
     });
@@ -28,7 +48,10 @@ describe('scorecard store', () => {
   });
 
   it('says the matrix is missing when the month has none', async () => {
-    mockFetch(() => ({ status: 200, body: { items: [{ id: 40, month: '2026-10' }], total: 1, page: 1, pageSize: 50 } }));
+    mockFetch(() => ({
+      status: 200,
+      body: { items: [{ id: 40, month: '2026-10' }], total: 1, page: 1, pageSize: 50 },
+    }));
     const store = useScorecardStore();
     await store.loadMine('2026-12');
     expect(store.matrix).toBeNull();
@@ -79,7 +102,18 @@ describe('scorecard store', () => {
   it('passes field errors of refused facts to the screen and keeps the matrix', async () => {
     mockFetch(({ method }) =>
       method === 'PUT'
-        ? { status: 400, body: { error: { code: 'validation', message: 'Facts are invalid', details: { fields: [{ path: 'facts.0.factValue', message: 'This fact comes from the "import" source' }] } } } }
+        ? {
+            status: 400,
+            body: {
+              error: {
+                code: 'validation',
+                message: 'Facts are invalid',
+                details: {
+                  fields: [{ path: 'facts.0.factValue', message: 'This fact comes from the "import" source' }],
+                },
+              },
+            },
+          }
         : { status: 200, body: matrix() },
     );
     const store = useScorecardStore();
@@ -102,7 +136,11 @@ describe('scorecard store', () => {
     await store.transition('confirm');
     expect(store.matrix?.status).toBe('confirmed');
     await store.transition('return', 'Уточните факт');
-    expect(calls.at(-1)).toMatchObject({ url: '/api/scorecard/matrices/41/return', method: 'POST', body: { comment: 'Уточните факт' } });
+    expect(calls.at(-1)).toMatchObject({
+      url: '/api/scorecard/matrices/41/return',
+      method: 'POST',
+      body: { comment: 'Уточните факт' },
+    });
     expect(calls.find((c) => c.url.endsWith('/confirm'))!.body).toEqual({});
   });
 
@@ -114,8 +152,19 @@ describe('scorecard store', () => {
     });
     const store = useScorecardStore();
     await store.load(41);
-    await store.addRow({ kind: 'smart_variable', title: 'Сверка', unit: 'count', weight: null, planValue: 1, planDate: null });
-    expect(calls.at(-1)).toMatchObject({ method: 'POST', url: '/api/scorecard/matrices/41/rows', body: { kind: 'smart_variable', title: 'Сверка', planValue: 1 } });
+    await store.addRow({
+      kind: 'smart_variable',
+      title: 'Сверка',
+      unit: 'count',
+      weight: null,
+      planValue: 1,
+      planDate: null,
+    });
+    expect(calls.at(-1)).toMatchObject({
+      method: 'POST',
+      url: '/api/scorecard/matrices/41/rows',
+      body: { kind: 'smart_variable', title: 'Сверка', planValue: 1 },
+    });
     expect(store.matrix?.rows).toHaveLength(1);
     await store.deleteRow(9);
     expect(calls.at(-1)).toMatchObject({ method: 'DELETE', url: '/api/scorecard/matrices/41/rows/9' });
@@ -123,7 +172,15 @@ describe('scorecard store', () => {
   });
 
   it('knows which indicators come from people', async () => {
-    mockFetch(() => ({ status: 200, body: { items: [{ id: 1, code: 'visits-served', source: 'import' }, { id: 2, code: 'cases-late', source: 'manual' }] } }));
+    mockFetch(() => ({
+      status: 200,
+      body: {
+        items: [
+          { id: 1, code: 'visits-served', source: 'import' },
+          { id: 2, code: 'cases-late', source: 'manual' },
+        ],
+      },
+    }));
     const store = useScorecardStore();
     await store.loadIndicators();
     expect(store.sourceOf('visits-served')).toBe('import');

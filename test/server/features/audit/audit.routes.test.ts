@@ -12,7 +12,11 @@ describe('audit log', () => {
     okno = await startTestOkno({ ENGINE: 'none' });
     admin = await okno.signIn('admin@okno.local');
     adminId = (await okno.deps.db.knex('users').where({ email: 'admin@okno.local' }).first('id'))!.id;
-    const created = await admin.post('/api/org/units', { code: 'dep-sport', name: 'Управление спорта', kind: 'department' });
+    const created = await admin.post('/api/org/units', {
+      code: 'dep-sport',
+      name: 'Управление спорта',
+      kind: 'department',
+    });
     unitId = created.body.id;
     await admin.patch(`/api/org/units/${unitId}`, { name: 'Управление физкультуры и спорта' });
   });
@@ -62,7 +66,11 @@ describe('audit log', () => {
   it('given bad query parameters, then 400 with the fields', async () => {
     const res = await admin.get('/api/audit?from=yesterday&actorUserId=me&page=-1');
     expect(res.status).toBe(400);
-    expect(res.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual(['actorUserId', 'from', 'page']);
+    expect(res.body.error.details.fields.map((f: { path: string }) => f.path).sort()).toEqual([
+      'actorUserId',
+      'from',
+      'page',
+    ]);
   });
 
   it('given no session, then 401; given a manager, then 403', async () => {
@@ -72,7 +80,9 @@ describe('audit log', () => {
 
   it('given a write that fails validation, then nothing is audited', async () => {
     const before = (await admin.get('/api/audit?entity=org_unit')).body.total;
-    expect((await admin.post('/api/org/units', { code: 'dep-sport', name: 'Дубль', kind: 'department' })).status).toBe(409);
+    expect((await admin.post('/api/org/units', { code: 'dep-sport', name: 'Дубль', kind: 'department' })).status).toBe(
+      409,
+    );
     expect((await admin.get('/api/audit?entity=org_unit')).body.total).toBe(before);
   });
 });

@@ -19,15 +19,19 @@ describe('auth routes', () => {
   });
 
   it('given a wrong password, when signing in, then 401 with a message and no session cookie', async () => {
-    const res = await okno.anonymous().post('/api/auth/login', { login: 'operator@okno.local', password: 'wrong-password' });
+    const res = await okno
+      .anonymous()
+      .post('/api/auth/login', { login: 'operator@okno.local', password: 'wrong-password' });
     expect(res.status).toBe(401);
     expect(res.body.error).toMatchObject({ code: 'invalid_credentials', message: expect.stringMatching(/password/i) });
     expect(res.headers.getSetCookie()).toEqual([]);
   });
 
-  it('given the product clock months away from the browser\'s, when signing in, then the cookie still lives the session\'s 12 hours from the browser\'s own time', async () => {
+  it("given the product clock months away from the browser's, when signing in, then the cookie still lives the session's 12 hours from the browser's own time", async () => {
     // The product's clock stands at TEST_NOW; a browser judges Expires by its own clock, so the cookie's life is relative.
-    const res = await okno.anonymous().post('/api/auth/login', { login: 'operator@okno.local', password: 'okno-demo-2026' });
+    const res = await okno
+      .anonymous()
+      .post('/api/auth/login', { login: 'operator@okno.local', password: 'okno-demo-2026' });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('okno_session='))!;
     const expires = Date.parse(/expires=([^;]+)/i.exec(cookie)![1]);
     const sentAt = Date.parse(res.headers.get('date')!);
@@ -41,7 +45,9 @@ describe('auth routes', () => {
   });
 
   it('given a session cookie, then it is http-only and SameSite=Lax', async () => {
-    const res = await okno.anonymous().post('/api/auth/login', { login: 'admin@okno.local', password: 'okno-demo-2026' });
+    const res = await okno
+      .anonymous()
+      .post('/api/auth/login', { login: 'admin@okno.local', password: 'okno-demo-2026' });
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('okno_session='))!;
     expect(cookie).toMatch(/httponly/i);
     expect(cookie).toMatch(/samesite=lax/i);
@@ -55,7 +61,9 @@ describe('auth routes', () => {
   });
 
   it('given malformed JSON, when signing in, then 400 and no stack trace', async () => {
-    const res = await okno.anonymous().request('POST', '/api/auth/login', '{"login": ', { 'content-type': 'application/json' });
+    const res = await okno
+      .anonymous()
+      .request('POST', '/api/auth/login', '{"login": ', { 'content-type': 'application/json' });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).not.toMatch(/at .*\.(ts|js):\d+/);
   });
@@ -63,16 +71,25 @@ describe('auth routes', () => {
   it('given repeated wrong passwords, when the limit is passed, then 429 even with the right password', async () => {
     const client = okno.anonymous();
     for (let i = 0; i < 5; i++) {
-      expect((await client.post('/api/auth/login', { login: 'specialist2@okno.local', password: 'nope-nope' })).status).toBe(401);
+      expect(
+        (await client.post('/api/auth/login', { login: 'specialist2@okno.local', password: 'nope-nope' })).status,
+      ).toBe(401);
     }
-    const blocked = await client.post('/api/auth/login', { login: 'specialist2@okno.local', password: 'okno-demo-2026' });
+    const blocked = await client.post('/api/auth/login', {
+      login: 'specialist2@okno.local',
+      password: 'okno-demo-2026',
+    });
     expect(blocked.status).toBe(429);
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
   it('given a citizen registering, then they are signed in as a citizen and the password is stored as argon2', async () => {
     const client = okno.anonymous();
-    const res = await client.post('/api/auth/register', { fullName: 'Сидорова Мария', email: 'Maria@Example.org', password: 'long-enough-1' });
+    const res = await client.post('/api/auth/register', {
+      fullName: 'Сидорова Мария',
+      email: 'Maria@Example.org',
+      password: 'long-enough-1',
+    });
     expect(res.status).toBe(201);
     expect(res.body.user).toMatchObject({ email: 'maria@example.org', roles: ['citizen'] });
     expect((await client.get('/api/auth/me')).body.user.email).toBe('maria@example.org');
@@ -82,7 +99,9 @@ describe('auth routes', () => {
 
   it('given an e-mail already registered, when registering again, then 409 with the field and no second user', async () => {
     const before = await okno.deps.db.knex('users').count({ n: '*' }).first();
-    const res = await okno.anonymous().post('/api/auth/register', { fullName: 'Дубль', email: 'citizen@okno.local', password: 'long-enough-1' });
+    const res = await okno
+      .anonymous()
+      .post('/api/auth/register', { fullName: 'Дубль', email: 'citizen@okno.local', password: 'long-enough-1' });
     expect(res.status).toBe(409);
     expect(res.body.error.details.fields[0].path).toBe('email');
     const after = await okno.deps.db.knex('users').count({ n: '*' }).first();
@@ -90,7 +109,9 @@ describe('auth routes', () => {
   });
 
   it('given a registration by phone, when the phone is malformed, then 400 on phone', async () => {
-    const res = await okno.anonymous().post('/api/auth/register', { fullName: 'Тест Тестов', phone: '12ab', password: 'long-enough-1' });
+    const res = await okno
+      .anonymous()
+      .post('/api/auth/register', { fullName: 'Тест Тестов', phone: '12ab', password: 'long-enough-1' });
     expect(res.status).toBe(400);
     expect(res.body.error.details.fields.map((f: { path: string }) => f.path)).toContain('phone');
   });
@@ -113,7 +134,11 @@ describe('auth routes', () => {
 
   it('given a write, then the audit log records who did it', async () => {
     await okno.signIn('manager@okno.local');
-    const entry = await okno.deps.db.knex('audit_log as a').join('users as u', 'u.id', 'a.actorUserId').where({ 'u.email': 'manager@okno.local', 'a.action': 'login' }).first('a.*');
+    const entry = await okno.deps.db
+      .knex('audit_log as a')
+      .join('users as u', 'u.id', 'a.actorUserId')
+      .where({ 'u.email': 'manager@okno.local', 'a.action': 'login' })
+      .first('a.*');
     expect(entry).toBeTruthy();
   });
 });

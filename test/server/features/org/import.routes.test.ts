@@ -42,30 +42,83 @@ describe('org import', () => {
     expect(res.body).toEqual({ created: 2, updated: 1, dryRun: false });
     const culture = (await knex()('org_units').where({ code: 'dep-culture' }).first())!;
     expect(culture).toMatchObject({ kind: 'department', address: 'ул. Мира, 5', parentId: null });
-    expect(await knex()('org_units').where({ code: 'dep-culture-museums' }).first()).toMatchObject({ kind: 'division', parentId: culture.id });
-    expect((await knex()('org_units').where({ code: 'dep-it' }).first())!.name).toBe('Управление информационных технологий и связи');
+    expect(await knex()('org_units').where({ code: 'dep-culture-museums' }).first()).toMatchObject({
+      kind: 'division',
+      parentId: culture.id,
+    });
+    expect((await knex()('org_units').where({ code: 'dep-it' }).first())!.name).toBe(
+      'Управление информационных технологий и связи',
+    );
     const audits = await knex()('audit_log').where({ action: 'import', entity: 'org_unit' });
     expect(audits).toHaveLength(1);
-    expect(audits[0].after).toMatchObject({ file: 'подразделения.csv', created: ['dep-culture', 'dep-culture-museums'], updated: ['dep-it'] });
+    expect(audits[0].after).toMatchObject({
+      file: 'подразделения.csv',
+      created: ['dep-culture', 'dep-culture-museums'],
+      updated: ['dep-it'],
+    });
   });
 
   it('given an XLSX of employees built in a spreadsheet, when imported, then employees exist with salaries, bonus caps and dates', async () => {
     const file = await xlsx([
-      ['Табельный номер', 'ФИО', 'Должность', 'Код подразделения', 'Оклад', 'Максимальная премия (окладов)', 'Дата приема', 'E-mail'],
-      ['3001', 'Белова Ирина Павловна', 'Специалист отдела музеев', 'dep-culture-museums', 45000, '1,5', new Date(Date.UTC(2025, 2, 10)), 'belova@city.example'],
-      ['1005', 'Лебедева Ольга Николаевна', 'Заместитель начальника отдела учета', 'dep-housing-accounting', '60 000', 1.3, '01.03.2025', ''],
+      [
+        'Табельный номер',
+        'ФИО',
+        'Должность',
+        'Код подразделения',
+        'Оклад',
+        'Максимальная премия (окладов)',
+        'Дата приема',
+        'E-mail',
+      ],
+      [
+        '3001',
+        'Белова Ирина Павловна',
+        'Специалист отдела музеев',
+        'dep-culture-museums',
+        45000,
+        '1,5',
+        new Date(Date.UTC(2025, 2, 10)),
+        'belova@city.example',
+      ],
+      [
+        '1005',
+        'Лебедева Ольга Николаевна',
+        'Заместитель начальника отдела учета',
+        'dep-housing-accounting',
+        '60 000',
+        1.3,
+        '01.03.2025',
+        '',
+      ],
     ]);
-    const res = await admin.upload('/api/org/import/employees', fileForm(file, 'staff.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'));
+    const res = await admin.upload(
+      '/api/org/import/employees',
+      fileForm(file, 'staff.xlsx', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'),
+    );
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ created: 1, updated: 1, dryRun: false });
     const belova = (await admin.get('/api/org/employees?q=Белова')).body.items[0];
-    expect(belova).toMatchObject({ personnelNumber: '3001', unitName: 'Отдел музеев', salary: 45000, maxBonusSalaries: 1.5, hiredOn: '2025-03-10', email: 'belova@city.example' });
+    expect(belova).toMatchObject({
+      personnelNumber: '3001',
+      unitName: 'Отдел музеев',
+      salary: 45000,
+      maxBonusSalaries: 1.5,
+      hiredOn: '2025-03-10',
+      email: 'belova@city.example',
+    });
     const lebedeva = (await admin.get('/api/org/employees?q=1005')).body.items[0];
-    expect(lebedeva).toMatchObject({ position: 'Заместитель начальника отдела учета', salary: 60000, maxBonusSalaries: 1.3, hiredOn: '2025-03-01', email: 'specialist@okno.local' });
+    expect(lebedeva).toMatchObject({
+      position: 'Заместитель начальника отдела учета',
+      salary: 60000,
+      maxBonusSalaries: 1.3,
+      hiredOn: '2025-03-01',
+      email: 'specialist@okno.local',
+    });
   });
 
   it('given a dry run, when the file is valid, then the counts are reported and nothing is written', async () => {
-    const csv = 'code,name,unitCode\nculture-museums,Специалисты музеев,dep-culture-museums\nmfc-operators,Операторы МФЦ (все),mfc-central\n';
+    const csv =
+      'code,name,unitCode\nculture-museums,Специалисты музеев,dep-culture-museums\nmfc-operators,Операторы МФЦ (все),mfc-central\n';
     const res = await admin.upload('/api/org/import/groups?dryRun=true', fileForm(csv, 'groups.csv'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ created: 1, updated: 1, dryRun: true });
@@ -96,26 +149,43 @@ describe('org import', () => {
   });
 
   it('given a windows CSV, when an office window exists, then it is updated by office code and number and the employee is seated', async () => {
-    const csv = 'Код офиса,Номер окна,Наименование,Табельный номер сотрудника,Активно\nmfc-central,3,Окно 3 (приём юрлиц),1004,да\nmfc-central,5,Окно 5,,нет\n';
+    const csv =
+      'Код офиса,Номер окна,Наименование,Табельный номер сотрудника,Активно\nmfc-central,3,Окно 3 (приём юрлиц),1004,да\nmfc-central,5,Окно 5,,нет\n';
     const res = await admin.upload('/api/org/import/windows', fileForm(csv, 'windows.csv'));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ created: 1, updated: 1, dryRun: false });
     const list = (await admin.get('/api/org/windows?sort=number')).body.items;
-    expect(list.find((w: { number: string }) => w.number === '3')).toMatchObject({ name: 'Окно 3 (приём юрлиц)', employeeName: 'Волков Павел Андреевич' });
+    expect(list.find((w: { number: string }) => w.number === '3')).toMatchObject({
+      name: 'Окно 3 (приём юрлиц)',
+      employeeName: 'Волков Павел Андреевич',
+    });
     expect(list.find((w: { number: string }) => w.number === '5')).toMatchObject({ isActive: false, employeeId: null });
   });
 
   it('given structure errors in a units file, then each is reported on its row', async () => {
-    const csv = ['code;name;kind;parentCode', 'loop-a;Цикл А;division;loop-b', 'loop-b;Цикл Б;division;loop-a', 'orphan-div;Отдел;division;', 'in-office;Отдел в МФЦ;division;mfc-central', 'dep-it;Дубль;department;', 'dep-it;Дубль 2;department;'].join('\n');
+    const csv = [
+      'code;name;kind;parentCode',
+      'loop-a;Цикл А;division;loop-b',
+      'loop-b;Цикл Б;division;loop-a',
+      'orphan-div;Отдел;division;',
+      'in-office;Отдел в МФЦ;division;mfc-central',
+      'dep-it;Дубль;department;',
+      'dep-it;Дубль 2;department;',
+    ].join('\n');
     const res = await admin.upload('/api/org/import/units', fileForm(csv, 'units.csv'));
     expect(res.status).toBe(400);
     const rows = res.body.error.details.rows as { row: number; field: string }[];
-    expect(rows.map((r) => `${r.row}:${r.field}`)).toEqual(expect.arrayContaining(['3:parentCode', '4:parentCode', '5:parentCode', '7:code']));
+    expect(rows.map((r) => `${r.row}:${r.field}`)).toEqual(
+      expect.arrayContaining(['3:parentCode', '4:parentCode', '5:parentCode', '7:code']),
+    );
     expect(await knex()('org_units').whereIn('code', ['loop-a', 'loop-b', 'orphan-div', 'in-office'])).toHaveLength(0);
   });
 
   it('given unknown or missing columns, then 400 on row 1', async () => {
-    const res = await admin.upload('/api/org/import/units', fileForm('code;название;цвет\nx-y;Имя;красный\n', 'units.csv'));
+    const res = await admin.upload(
+      '/api/org/import/units',
+      fileForm('code;название;цвет\nx-y;Имя;красный\n', 'units.csv'),
+    );
     expect(res.status).toBe(400);
     const rows = res.body.error.details.rows as { row: number; field: string }[];
     expect(rows.every((r) => r.row === 1)).toBe(true);
@@ -128,7 +198,10 @@ describe('org import', () => {
     const none = await admin.upload('/api/org/import/units', empty);
     expect(none.status).toBe(400);
     expect(none.body.error.details.fields[0].path).toBe('file');
-    const big = await admin.upload('/api/org/import/units', fileForm(Buffer.alloc(5 * 1024 * 1024 + 10, 'a'), 'big.csv'));
+    const big = await admin.upload(
+      '/api/org/import/units',
+      fileForm(Buffer.alloc(5 * 1024 * 1024 + 10, 'a'), 'big.csv'),
+    );
     expect(big.status).toBe(413);
     expect(big.body.error.code).toBe('payload_too_large');
     const entity = await admin.upload('/api/org/import/planets', fileForm('code\n', 'x.csv'));
@@ -152,10 +225,16 @@ describe('org import', () => {
     expect(headers).toContain('Табельный номер');
     expect(wb.worksheets[1].name).toBe('Описание колонок');
     wb.worksheets[0].addRow(['5001', 'Шаблонов Иван', 'Специалист', 'dep-it']);
-    const again = await admin.upload('/api/org/import/employees', fileForm(Buffer.from(await wb.xlsx.writeBuffer()), 't.xlsx'));
+    const again = await admin.upload(
+      '/api/org/import/employees',
+      fileForm(Buffer.from(await wb.xlsx.writeBuffer()), 't.xlsx'),
+    );
     expect(again.status).toBe(200);
     expect(again.body.created).toBe(1);
     const columns = await admin.get('/api/org/import/units/columns');
-    expect(columns.body.items.find((c: { key: string }) => c.key === 'code')).toMatchObject({ title: 'Код', required: true });
+    expect(columns.body.items.find((c: { key: string }) => c.key === 'code')).toMatchObject({
+      title: 'Код',
+      required: true,
+    });
   });
 });

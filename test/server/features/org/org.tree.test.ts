@@ -11,7 +11,16 @@ const tree = () =>
     { id: 4, code: 'div-accounting-team', kind: 'division', parentId: 2 },
     { id: 5, code: 'dep-it', kind: 'department', parentId: null },
   ]);
-const user = (roles: SessionUser['roles'], unitId: number | null): SessionUser => ({ id: 1, fullName: 'X', email: null, phone: null, roles, locale: 'ru', employeeId: 9, unitId });
+const user = (roles: SessionUser['roles'], unitId: number | null): SessionUser => ({
+  id: 1,
+  fullName: 'X',
+  email: null,
+  phone: null,
+  roles,
+  locale: 'ru',
+  employeeId: 9,
+  unitId,
+});
 
 describe('the org structure', () => {
   it('given a nested division, then its ancestry runs up to the department, which is its top', () => {
@@ -31,7 +40,7 @@ describe('the org structure', () => {
     expect(t.ancestry(4)).toEqual([4, 3, 1]);
   });
 
-  it('given who is asking, then an admin manages all units, a manager their unit\'s subtree, anyone else none', () => {
+  it("given who is asking, then an admin manages all units, a manager their unit's subtree, anyone else none", () => {
     const t = tree();
     expect(managedUnits(user(['admin'], null), t)).toBe('all');
     expect((managedUnits(user(['manager', 'specialist'], 2), t) as number[]).sort()).toEqual([2, 4]);

@@ -5,7 +5,8 @@ import { startTestOkno, type TestOkno } from '../../../helpers/okno.js';
 describe('org units', () => {
   let okno: TestOkno;
   let admin: ApiClient;
-  const unitId = async (code: string) => ((await okno.deps.db.knex('org_units').where({ code }).first('id')) as { id: number }).id;
+  const unitId = async (code: string) =>
+    ((await okno.deps.db.knex('org_units').where({ code }).first('id')) as { id: number }).id;
 
   beforeAll(async () => {
     okno = await startTestOkno({ ENGINE: 'none' });
@@ -20,10 +21,18 @@ describe('org units', () => {
     const res = await operator.get('/api/org/units');
     expect(res.status).toBe(200);
     const housing = res.body.items.find((u: { code: string }) => u.code === 'dep-housing');
-    expect(housing).toMatchObject({ name: 'Жилищное управление', kind: 'department', parentId: null, isActive: true, employeeCount: 1 });
+    expect(housing).toMatchObject({
+      name: 'Жилищное управление',
+      kind: 'department',
+      parentId: null,
+      isActive: true,
+      employeeCount: 1,
+    });
     const accounting = res.body.items.find((u: { code: string }) => u.code === 'dep-housing-accounting');
     expect(accounting).toMatchObject({ kind: 'division', parentId: housing.id, employeeCount: 1 });
-    expect(Object.keys(housing).sort()).toEqual(['address', 'code', 'employeeCount', 'id', 'isActive', 'kind', 'name', 'parentId', 'phone', 'shortName'].sort());
+    expect(Object.keys(housing).sort()).toEqual(
+      ['address', 'code', 'employeeCount', 'id', 'isActive', 'kind', 'name', 'parentId', 'phone', 'shortName'].sort(),
+    );
   });
 
   it('given no session, when listing units, then 401; given a citizen, then 403', async () => {
@@ -40,22 +49,42 @@ describe('org units', () => {
 
   it('given an admin, when creating, renaming and deleting a division, then each step is answered and audited with before/after', async () => {
     const parentId = await unitId('dep-housing');
-    const created = await admin.post('/api/org/units', { code: 'dep-housing-repair', name: 'Отдел капремонта', kind: 'division', parentId });
+    const created = await admin.post('/api/org/units', {
+      code: 'dep-housing-repair',
+      name: 'Отдел капремонта',
+      kind: 'division',
+      parentId,
+    });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ code: 'dep-housing-repair', kind: 'division', parentId, employeeCount: 0, shortName: null });
+    expect(created.body).toMatchObject({
+      code: 'dep-housing-repair',
+      kind: 'division',
+      parentId,
+      employeeCount: 0,
+      shortName: null,
+    });
 
-    const patched = await admin.patch(`/api/org/units/${created.body.id}`, { name: 'Отдел капитального ремонта', shortName: 'ОКР' });
+    const patched = await admin.patch(`/api/org/units/${created.body.id}`, {
+      name: 'Отдел капитального ремонта',
+      shortName: 'ОКР',
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'Отдел капитального ремонта', shortName: 'ОКР' });
 
-    const audit = await okno.deps.db.knex('audit_log').where({ entity: 'org_unit', entityId: String(created.body.id) }).orderBy('id');
+    const audit = await okno.deps.db
+      .knex('audit_log')
+      .where({ entity: 'org_unit', entityId: String(created.body.id) })
+      .orderBy('id');
     expect(audit.map((a) => a.action)).toEqual(['create', 'update']);
     expect(audit[1].before).toMatchObject({ name: 'Отдел капремонта', shortName: null });
     expect(audit[1].after).toMatchObject({ name: 'Отдел капитального ремонта', shortName: 'ОКР' });
 
     expect((await admin.delete(`/api/org/units/${created.body.id}`)).status).toBe(204);
     expect(await okno.deps.db.knex('org_units').where({ code: 'dep-housing-repair' }).first()).toBeUndefined();
-    const del = (await okno.deps.db.knex('audit_log').where({ entity: 'org_unit', entityId: String(created.body.id), action: 'delete' }).first())!;
+    const del = (await okno.deps.db
+      .knex('audit_log')
+      .where({ entity: 'org_unit', entityId: String(created.body.id), action: 'delete' })
+      .first())!;
     expect(del.before).toMatchObject({ code: 'dep-housing-repair' });
   });
 
@@ -73,13 +102,30 @@ describe('org units', () => {
   });
 
   it('given structure rules, when a division has no parent or sits under an office, then 400 on parentId', async () => {
-    const noParent = await admin.post('/api/org/units', { code: 'lonely-div', name: 'Отдел без управления', kind: 'division' });
+    const noParent = await admin.post('/api/org/units', {
+      code: 'lonely-div',
+      name: 'Отдел без управления',
+      kind: 'division',
+    });
     expect(noParent.status).toBe(400);
     expect(noParent.body.error.details.fields[0].path).toBe('parentId');
-    const underOffice = await admin.post('/api/org/units', { code: 'office-div', name: 'Отдел в МФЦ', kind: 'division', parentId: await unitId('mfc-central') });
+    const underOffice = await admin.post('/api/org/units', {
+      code: 'office-div',
+      name: 'Отдел в МФЦ',
+      kind: 'division',
+      parentId: await unitId('mfc-central'),
+    });
     expect(underOffice.status).toBe(400);
-    expect(underOffice.body.error.details.fields[0]).toMatchObject({ path: 'parentId', message: expect.stringMatching(/office/i) });
-    const deptUnderDivision = await admin.post('/api/org/units', { code: 'dept-in-div', name: 'Департамент в отделе', kind: 'department', parentId: await unitId('dep-housing-accounting') });
+    expect(underOffice.body.error.details.fields[0]).toMatchObject({
+      path: 'parentId',
+      message: expect.stringMatching(/office/i),
+    });
+    const deptUnderDivision = await admin.post('/api/org/units', {
+      code: 'dept-in-div',
+      name: 'Департамент в отделе',
+      kind: 'department',
+      parentId: await unitId('dep-housing-accounting'),
+    });
     expect(deptUnderDivision.status).toBe(400);
   });
 

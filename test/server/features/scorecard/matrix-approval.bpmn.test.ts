@@ -1,6 +1,11 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { APPROVAL_BPMN_FILE, APPROVAL_PROCESS_ID, LOCK_MATRIX_JOB_TYPE, TASK_FOR_STATUS } from '../../../../server/features/scorecard/matrix.approval.js';
+import {
+  APPROVAL_BPMN_FILE,
+  APPROVAL_PROCESS_ID,
+  LOCK_MATRIX_JOB_TYPE,
+  TASK_FOR_STATUS,
+} from '../../../../server/features/scorecard/matrix.approval.js';
 import { parseBpmn } from '../../../../server/features/services/services.moddle.js';
 import { lint } from '../../../../server/features/services/services.validation.js';
 
@@ -12,7 +17,8 @@ describe('workflows/scorecard/matrix-approval.bpmn', () => {
     const problems = await lint(parsed.definitions, 'en');
     expect(problems.filter((p) => p.severity === 'error')).toEqual([]);
     // User tasks carry no form on purpose (the matrix screen is the form); that is the only warning.
-    const formless = (p: { code: string; message: string }) => p.code === 'lint.camunda-compat/user-task-definition' && p.message.includes('FormDefinition');
+    const formless = (p: { code: string; message: string }) =>
+      p.code === 'lint.camunda-compat/user-task-definition' && p.message.includes('FormDefinition');
     expect(problems.filter((p) => !formless(p)).map((p) => `${p.elementId}: ${p.code}`)).toEqual([]);
     expect(problems.filter(formless)).toHaveLength(4);
   });

@@ -20,7 +20,11 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
 
   /** The user tasks of an instance, as the engine reports them. */
   const tasks = async (processInstanceKey: string) =>
-    (await sdk.getOrchestrationClusterApiClient().searchUserTasks({ filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) } }, now)).items;
+    (
+      await sdk
+        .getOrchestrationClusterApiClient()
+        .searchUserTasks({ filter: { processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) } }, now)
+    ).items;
   /** The one task the instance waits at. */
   const waiting = async (processInstanceKey: string) => {
     const open = (await tasks(processInstanceKey)).filter((t) => t.state === 'CREATED');
@@ -28,7 +32,11 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
     return open[0];
   };
   const instanceState = async (processInstanceKey: string) =>
-    (await sdk.getOrchestrationClusterApiClient().getProcessInstance({ processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) }, now)).state;
+    (
+      await sdk
+        .getOrchestrationClusterApiClient()
+        .getProcessInstance({ processInstanceKey: ProcessInstanceKey.assumeExists(processInstanceKey) }, now)
+    ).state;
   const stored = async (id: number) => (await okno.deps.db.knex('sc_matrices').where({ id }).first())!;
 
   beforeAll(async () => {
@@ -53,7 +61,11 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
     expect(res.body.workflow.confirmed.by.id).toBe(specialistUserId);
     const key = res.body.processInstanceKey as string;
     const task = await waiting(key);
-    expect(task).toMatchObject({ elementId: 'Task_Agree', processDefinitionId: APPROVAL_PROCESS_ID, candidateGroups: ['admin'] });
+    expect(task).toMatchObject({
+      elementId: 'Task_Agree',
+      processDefinitionId: APPROVAL_PROCESS_ID,
+      candidateGroups: ['admin'],
+    });
     expect(task.candidateUsers).toContain(String(managerUserId));
     expect(task.candidateUsers).not.toContain(String(specialistUserId));
     expect((await stored(matrixId)).processInstanceKey).toBe(key);
@@ -80,12 +92,21 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
 
     expect((await manager.post(`/api/scorecard/matrices/${matrixId}/agree`, {})).body.status).toBe('agreed');
     expect((await waiting(key)).elementId).toBe('Task_Approve');
-    expect((await manager.post(`/api/scorecard/matrices/${matrixId}/approve`, { comment: 'Утверждаю' })).body.status).toBe('approved');
+    expect(
+      (await manager.post(`/api/scorecard/matrices/${matrixId}/approve`, { comment: 'Утверждаю' })).body.status,
+    ).toBe('approved');
     expect((await waiting(key)).elementId).toBe('Task_Lock');
     const locked = await manager.post(`/api/scorecard/matrices/${matrixId}/lock`, {});
     expect(locked.body).toMatchObject({ status: 'locked', allowedActions: [], editable: 'none' });
     expect(locked.body.workflow.locked.by.id).toBe(managerUserId);
-    expect(locked.body.history.map((h: { action: string }) => h.action)).toEqual(['confirm', 'return', 'confirm', 'agree', 'approve', 'lock']);
+    expect(locked.body.history.map((h: { action: string }) => h.action)).toEqual([
+      'confirm',
+      'return',
+      'confirm',
+      'agree',
+      'approve',
+      'lock',
+    ]);
     expect(await instanceState(key)).toBe('COMPLETED');
     expect((await tasks(key)).filter((t) => t.state === 'CREATED')).toEqual([]);
 
@@ -93,13 +114,19 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
     expect((await admin.post(`/api/scorecard/matrices/${matrixId}/return`, { comment: 'reopen' })).status).toBe(409);
     expect((await admin.patch(`/api/scorecard/matrices/${matrixId}`, { workedDays: 1 })).status).toBe(409);
     const row = locked.body.rows.find((r: { kind: string }) => r.kind === 'evaluation');
-    expect((await admin.put(`/api/scorecard/matrices/${matrixId}/facts`, { facts: [{ rowId: row.id, factValue: 50 }] })).status).toBe(409);
+    expect(
+      (await admin.put(`/api/scorecard/matrices/${matrixId}/facts`, { facts: [{ rowId: row.id, factValue: 50 }] }))
+        .status,
+    ).toBe(409);
   });
 
   it('given an instance cancelled on the engine by hand, when the manager acts, then a fresh instance is started at the matching step and the action goes through', async () => {
     const own = (await manager.get('/api/scorecard/matrices/mine')).body.items[0].id as number;
     const m = (await manager.get(`/api/scorecard/matrices/${own}`)).body;
-    for (const r of m.rows.filter((x: { planValue: number | null; unit: string }) => x.planValue === null && x.unit !== 'date')) await manager.patch(`/api/scorecard/matrices/${own}/rows/${r.id}`, { planValue: 1 });
+    for (const r of m.rows.filter(
+      (x: { planValue: number | null; unit: string }) => x.planValue === null && x.unit !== 'date',
+    ))
+      await manager.patch(`/api/scorecard/matrices/${own}/rows/${r.id}`, { planValue: 1 });
     const confirmed = await manager.post(`/api/scorecard/matrices/${own}/confirm`, {});
     expect(confirmed.body.status).toBe('confirmed');
     const first = confirmed.body.processInstanceKey as string;
@@ -115,13 +142,20 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
 
   it('given two people take the same step at once, then one wins, the other gets 409, and the matrix moved once', async () => {
     const own = (await manager.get('/api/scorecard/matrices/mine')).body.items[0].id as number;
-    const [a, b] = await Promise.all([admin.post(`/api/scorecard/matrices/${own}/approve`, {}), admin.post(`/api/scorecard/matrices/${own}/return`, { comment: 'Нет' })]);
+    const [a, b] = await Promise.all([
+      admin.post(`/api/scorecard/matrices/${own}/approve`, {}),
+      admin.post(`/api/scorecard/matrices/${own}/return`, { comment: 'Нет' }),
+    ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
     const after = (await admin.get(`/api/scorecard/matrices/${own}`)).body;
     const winner = a.status === 200 ? 'approve' : 'return';
     expect(after.history.at(-1).action).toBe(winner);
-    expect(after.history.filter((h: { action: string }) => h.action === 'approve' || h.action === 'return')).toHaveLength(1);
-    expect((await waiting(after.processInstanceKey)).elementId).toBe(winner === 'approve' ? 'Task_Lock' : 'Task_Correct');
+    expect(
+      after.history.filter((h: { action: string }) => h.action === 'approve' || h.action === 'return'),
+    ).toHaveLength(1);
+    expect((await waiting(after.processInstanceKey)).elementId).toBe(
+      winner === 'approve' ? 'Task_Lock' : 'Task_Correct',
+    );
   });
 
   it('given an approved matrix nobody locks, when the lock timer runs out, then the okno-scorecard-lock-matrix worker locks it in Okno', async () => {
@@ -147,7 +181,11 @@ describe('matrix approval as a BPMN process on the embedded engine', () => {
       okno.clock.set(approvedAt);
     }
     const view = (await admin.get(`/api/scorecard/matrices/${own}`)).body;
-    expect(view.history.at(-1)).toMatchObject({ action: 'lock', by: null, comment: expect.stringContaining('автоматически') });
+    expect(view.history.at(-1)).toMatchObject({
+      action: 'lock',
+      by: null,
+      comment: expect.stringContaining('автоматически'),
+    });
     expect(view.allowedActions).toEqual([]);
   });
 });
@@ -162,17 +200,33 @@ describe('matrix approval without a usable engine', () => {
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('engine_unavailable');
       const m = (await specialist.get(`/api/scorecard/matrices/${id}`)).body;
-      expect(m).toMatchObject({ status: 'draft', workflow: { confirmed: null }, history: [], processInstanceKey: null });
+      expect(m).toMatchObject({
+        status: 'draft',
+        workflow: { confirmed: null },
+        history: [],
+        processInstanceKey: null,
+      });
       // The matrix itself still works: facts and rows are edited without the engine.
-      const task = m.rows.find((r: { kind: string; unit: string; source: string | null }) => r.kind === 'kpi' && r.unit !== 'date' && r.source !== 'import');
-      expect((await specialist.put(`/api/scorecard/matrices/${id}/facts`, { facts: [{ rowId: task.id, factValue: 1 }] })).status).toBe(200);
+      const task = m.rows.find(
+        (r: { kind: string; unit: string; source: string | null }) =>
+          r.kind === 'kpi' && r.unit !== 'date' && r.source !== 'import',
+      );
+      expect(
+        (await specialist.put(`/api/scorecard/matrices/${id}/facts`, { facts: [{ rowId: task.id, factValue: 1 }] }))
+          .status,
+      ).toBe(200);
     } finally {
       await okno.stop();
     }
   }, 60_000);
 
   it('given an engine that does not answer, when the employee confirms, then 503 and nothing is written', async () => {
-    const okno = await startTestOkno({ ENGINE: 'external', ZEEBE_GRPC_ADDRESS: 'grpc://127.0.0.1:9', ZEEBE_REST_ADDRESS: 'http://127.0.0.1:9', CAMUNDA_AUTH_STRATEGY: 'NONE' });
+    const okno = await startTestOkno({
+      ENGINE: 'external',
+      ZEEBE_GRPC_ADDRESS: 'grpc://127.0.0.1:9',
+      ZEEBE_REST_ADDRESS: 'http://127.0.0.1:9',
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+    });
     try {
       const specialist = await okno.signIn('specialist@okno.local');
       const id = (await specialist.get('/api/scorecard/matrices/mine')).body.items[0].id as number;
@@ -180,8 +234,16 @@ describe('matrix approval without a usable engine', () => {
       expect(res.status).toBe(503);
       expect(res.body.error.message).toContain('nothing was changed');
       const stored = await okno.deps.db.knex('sc_matrices').where({ id }).first();
-      expect(stored).toMatchObject({ status: 'draft', confirmedBy: null, confirmedAt: null, processInstanceKey: null, workflowLeaseUntil: null });
-      expect(Number((await okno.deps.db.knex('sc_matrix_events').where({ matrixId: id }).count({ n: '*' }).first())?.n)).toBe(0);
+      expect(stored).toMatchObject({
+        status: 'draft',
+        confirmedBy: null,
+        confirmedAt: null,
+        processInstanceKey: null,
+        workflowLeaseUntil: null,
+      });
+      expect(
+        Number((await okno.deps.db.knex('sc_matrix_events').where({ matrixId: id }).count({ n: '*' }).first())?.n),
+      ).toBe(0);
     } finally {
       await okno.stop();
     }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { allowedActions, checkTransition, editScope, type MatrixRelation } from '../../../../server/features/scorecard/matrix.states.js';
+import {
+  allowedActions,
+  checkTransition,
+  editScope,
+  type MatrixRelation,
+} from '../../../../server/features/scorecard/matrix.states.js';
 
 const nobody: MatrixRelation = { owner: false, manager: false, head: false, admin: false };
 const owner = { ...nobody, owner: true };

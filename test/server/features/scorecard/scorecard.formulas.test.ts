@@ -35,15 +35,21 @@ describe('row completion', () => {
   });
 
   it('given a date task met before its planned date, then 100 %', () => {
-    expect(completionOf({ ...count(null, null), unit: 'date', planDate: '2026-11-20', factDate: '2026-11-18' })).toBe(100);
+    expect(completionOf({ ...count(null, null), unit: 'date', planDate: '2026-11-20', factDate: '2026-11-18' })).toBe(
+      100,
+    );
   });
 
   it('given a date task met exactly on its planned date, then 100 %', () => {
-    expect(completionOf({ ...count(null, null), unit: 'date', planDate: '2026-11-20', factDate: '2026-11-20' })).toBe(100);
+    expect(completionOf({ ...count(null, null), unit: 'date', planDate: '2026-11-20', factDate: '2026-11-20' })).toBe(
+      100,
+    );
   });
 
   it('given a date task met one day late, then 0 %', () => {
-    expect(completionOf({ ...count(null, null), unit: 'date', planDate: '2026-11-20', factDate: '2026-11-21' })).toBe(0);
+    expect(completionOf({ ...count(null, null), unit: 'date', planDate: '2026-11-20', factDate: '2026-11-21' })).toBe(
+      0,
+    );
   });
 
   it('given a date task not done yet, then completion is not reported (null) and scores 0', () => {
@@ -67,7 +73,11 @@ describe('row completion', () => {
   });
 
   it('given lower-is-better with a positive plan and a zero fact, then the row counts as Tmax', () => {
-    const m = computeMatrix([count(4, 0, { direction: 'lower', weight: 30 })], SECTIONS, { maxBonusSalaries: 1, workedDays: 20, plannedWorkingDays: 20 });
+    const m = computeMatrix([count(4, 0, { direction: 'lower', weight: 30 })], SECTIONS, {
+      maxBonusSalaries: 1,
+      workedDays: 20,
+      plannedWorkingDays: 20,
+    });
     expect(m.rows[0].completion).toBe(120);
     expect(m.rows[0].completionAdjusted).toBe(120);
   });
@@ -87,10 +97,27 @@ describe('T0 gate and Tmax cap', () => {
 
 describe('row weights', () => {
   it('given two KPI rows without explicit weights, then each gets half of the 30 % section', () => {
-    expect(effectiveWeights([{ section: 'kpi', weight: null }, { section: 'kpi', weight: null }], SECTIONS)).toEqual([15, 15]);
+    expect(
+      effectiveWeights(
+        [
+          { section: 'kpi', weight: null },
+          { section: 'kpi', weight: null },
+        ],
+        SECTIONS,
+      ),
+    ).toEqual([15, 15]);
   });
   it('given one SMART row weighted 20 and two auto rows, then the auto rows share the 10 % left', () => {
-    expect(effectiveWeights([{ section: 'smart', weight: 20 }, { section: 'smart', weight: null }, { section: 'smart', weight: null }], SECTIONS)).toEqual([20, 5, 5]);
+    expect(
+      effectiveWeights(
+        [
+          { section: 'smart', weight: 20 },
+          { section: 'smart', weight: null },
+          { section: 'smart', weight: null },
+        ],
+        SECTIONS,
+      ),
+    ).toEqual([20, 5, 5]);
   });
 });
 
@@ -124,7 +151,9 @@ describe('the real matrix (docs/domain.md §6): KPI 30 %, SMART 30 %, discipline
 
 describe('bonus and rounding', () => {
   it('given max bonus 2 salaries and a result of 87.5 %, then 1.75 salaries rounds half-up to 1.8', () => {
-    expect(computeBonus({ result: 87.5, maxBonusSalaries: 2, workedDays: 21, plannedWorkingDays: 21 }).bonusToPay).toBe(1.8);
+    expect(computeBonus({ result: 87.5, maxBonusSalaries: 2, workedDays: 21, plannedWorkingDays: 21 }).bonusToPay).toBe(
+      1.8,
+    );
   });
   it('given 0.245 salaries then 0.2, 0.25 then 0.3 and 1.05 then 1.1 (half-up, no binary artefacts)', () => {
     expect(roundHalfUp(0.245, 1)).toBe(0.2);
@@ -145,13 +174,24 @@ describe('organisation score', () => {
     { code: 'L4', description: '75 % and more', points: 300, min: 75, max: null },
   ];
   const groups: OrgGroupDef[] = [
-    { code: 'services', name: 'Service delivery', weight: 0.25, indicators: [{ code: 'satisfaction', name: 'Satisfaction', weight: 1, mode: 'range', levels }] },
+    {
+      code: 'services',
+      name: 'Service delivery',
+      weight: 0.25,
+      indicators: [{ code: 'satisfaction', name: 'Satisfaction', weight: 1, mode: 'range', levels }],
+    },
     {
       code: 'planning',
       name: 'Planning',
       weight: 0.75,
       indicators: [
-        { code: 'plan-quality', name: 'Plan quality', weight: 0.4, mode: 'expert', levels: levels.map((l) => ({ ...l, min: null, max: null })) },
+        {
+          code: 'plan-quality',
+          name: 'Plan quality',
+          weight: 0.4,
+          mode: 'expert',
+          levels: levels.map((l) => ({ ...l, min: null, max: null })),
+        },
         { code: 'achieved', name: 'Share achieved', weight: 0.6, mode: 'range', levels },
       ],
     },
@@ -163,7 +203,11 @@ describe('organisation score', () => {
   });
 
   it('given values and an expert choice, then score = Σ group weight × Σ indicator weight × points', () => {
-    const r = scoreOrganisation(groups, { satisfaction: { value: 92 }, 'plan-quality': { level: 'L2' }, achieved: { value: 60 } });
+    const r = scoreOrganisation(groups, {
+      satisfaction: { value: 92 },
+      'plan-quality': { level: 'L2' },
+      achieved: { value: 60 },
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     // 0.25 × 300 + 0.75 × (0.4 × 100 + 0.6 × 200) = 75 + 120 = 195

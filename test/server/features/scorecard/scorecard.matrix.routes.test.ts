@@ -39,7 +39,11 @@ describe('scorecard matrices over HTTP', () => {
 
   it('given the demo seed run twice, then each demo employee still has exactly one matrix for the month', async () => {
     await seedScorecardDemo(okno.deps.db.knex, okno.clock.now(), okno.deps.config.TIME_ZONE);
-    const rows = await okno.deps.db.knex('sc_matrices').where({ month: `${MONTH}-01` }).count({ n: '*' }).groupBy('employeeId');
+    const rows = await okno.deps.db
+      .knex('sc_matrices')
+      .where({ month: `${MONTH}-01` })
+      .count({ n: '*' })
+      .groupBy('employeeId');
     expect(rows.every((r: any) => Number(r.n) === 1)).toBe(true);
     expect(rows.length).toBe(5);
   });
@@ -48,9 +52,25 @@ describe('scorecard matrices over HTTP', () => {
     const mine = await specialist.get('/api/scorecard/matrices/mine');
     expect(mine.body).toMatchObject({ total: 1, page: 1, pageSize: 50 });
     const m = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body;
-    expect(m).toMatchObject({ month: MONTH, status: 'draft', sections: { kpi: 30, smart: 30, discipline: 30, evaluation: 10 }, editable: 'own', allowedActions: ['confirm'] });
-    expect(rowOf(m, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({ planValue: 40, factValue: 38, completion: 95, total: 9.5 });
-    expect(rowOf(m, (r) => r.indicatorCode === 'cases-late')).toMatchObject({ direction: 'lower', completion: 200, completionAdjusted: 120, total: 12 });
+    expect(m).toMatchObject({
+      month: MONTH,
+      status: 'draft',
+      sections: { kpi: 30, smart: 30, discipline: 30, evaluation: 10 },
+      editable: 'own',
+      allowedActions: ['confirm'],
+    });
+    expect(rowOf(m, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({
+      planValue: 40,
+      factValue: 38,
+      completion: 95,
+      total: 9.5,
+    });
+    expect(rowOf(m, (r) => r.indicatorCode === 'cases-late')).toMatchObject({
+      direction: 'lower',
+      completion: 200,
+      completionAdjusted: 120,
+      total: 12,
+    });
     expect(rowOf(m, (r) => r.kind === 'discipline')).toMatchObject({ factValue: 92, total: 27.6 });
     expect(m.result).toBeCloseTo(49.1, 6);
     expect(m.bonusToPay).toBe(0.6);
@@ -80,19 +100,38 @@ describe('scorecard matrices over HTTP', () => {
     expect(every.totals.matrices).toBe(items.length);
     expect(every.totals.byStatus.draft).toBe(items.filter((i) => i.status === 'draft').length);
     expect(every.totals.averageResult).toBeCloseTo(items.reduce((a, i) => a + i.result, 0) / items.length, 2);
-    expect(every.totals.bonusToPaySalaries).toBeCloseTo(items.reduce((a, i) => a + i.bonusToPay, 0), 6);
+    expect(every.totals.bonusToPaySalaries).toBeCloseTo(
+      items.reduce((a, i) => a + i.bonusToPay, 0),
+      6,
+    );
     const specialistOnly = (await manager.get(`/api/scorecard/matrices/team?month=${MONTH}`)).body;
-    expect(specialistOnly.totals).toMatchObject({ matrices: 1, bonusToPaySalaries: specialistOnly.items[0].bonusToPay, bonusAmount: 33000 });
+    expect(specialistOnly.totals).toMatchObject({
+      matrices: 1,
+      bonusToPaySalaries: specialistOnly.items[0].bonusToPay,
+      bonusAmount: 33000,
+    });
   });
 
   it('given a matrix for November 2025, then its planned working days follow the production calendar (19, with the worked Saturday of 1 November), and rows name their fact source', async () => {
-    const created = await specialist.post('/api/scorecard/matrices', { employeeId: specialistEmployeeId, month: '2025-11' });
+    const created = await specialist.post('/api/scorecard/matrices', {
+      employeeId: specialistEmployeeId,
+      month: '2025-11',
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ plannedWorkingDays: 19, workedDays: 19 });
     expect(created.body.rows.find((r: { kind: string }) => r.kind === 'discipline')?.source).toBe('manual');
-    const rows = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body.rows as { kind: string; indicatorCode: string | null; source: string | null }[];
+    const rows = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body.rows as {
+      kind: string;
+      indicatorCode: string | null;
+      source: string | null;
+    }[];
     expect(rows.find((r) => r.kind === 'evaluation')?.source).toBeNull();
-    const sources = new Map(((await admin.get('/api/scorecard/indicators')).body.items as { code: string; source: string }[]).map((i) => [i.code, i.source]));
+    const sources = new Map(
+      ((await admin.get('/api/scorecard/indicators')).body.items as { code: string; source: string }[]).map((i) => [
+        i.code,
+        i.source,
+      ]),
+    );
     const measured = rows.filter((r) => r.indicatorCode !== null);
     expect(measured.length).toBeGreaterThan(1);
     for (const r of measured) expect(r.source).toBe(sources.get(r.indicatorCode!));
@@ -101,7 +140,9 @@ describe('scorecard matrices over HTTP', () => {
   it('given the specialist, when they report the SMART date task met on time, then it scores 100 % and the result rises by 30', async () => {
     const m = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body;
     const task = rowOf(m, (r) => r.kind === 'smart_constant');
-    const res = await specialist.put(`/api/scorecard/matrices/${matrixId}/facts`, { facts: [{ rowId: task.id, factDate: task.planDate }] });
+    const res = await specialist.put(`/api/scorecard/matrices/${matrixId}/facts`, {
+      facts: [{ rowId: task.id, factDate: task.planDate }],
+    });
     expect(res.status).toBe(200);
     expect(rowOf(res.body, (r) => r.id === task.id)).toMatchObject({ completion: 100, total: 30 });
     expect(res.body.result).toBeCloseTo(79.1, 6);
@@ -122,11 +163,22 @@ describe('scorecard matrices over HTTP', () => {
     const a = await specialist.patch(`/api/scorecard/matrices/${matrixId}/rows/${kpi.id}`, { planDate: '2026-01-01' });
     expect(a.status).toBe(400);
     expect(fieldPaths(a)).toContain('planDate');
-    expect(fieldPaths(await specialist.patch(`/api/scorecard/matrices/${matrixId}/rows/${kpi.id}`, { t0: 130 }))).toEqual(['t0']);
-    const b = await specialist.put(`/api/scorecard/matrices/${matrixId}/facts`, { facts: [{ rowId: kpi.id, factValue: 41 }, { rowId: 999999, factValue: 1 }] });
+    expect(
+      fieldPaths(await specialist.patch(`/api/scorecard/matrices/${matrixId}/rows/${kpi.id}`, { t0: 130 })),
+    ).toEqual(['t0']);
+    const b = await specialist.put(`/api/scorecard/matrices/${matrixId}/facts`, {
+      facts: [
+        { rowId: kpi.id, factValue: 41 },
+        { rowId: 999999, factValue: 1 },
+      ],
+    });
     expect(b.status).toBe(400);
     expect(fieldPaths(b)).toEqual(['facts.1.rowId']);
-    const c = await specialist.post(`/api/scorecard/matrices/${matrixId}/rows`, { kind: 'smart_variable', title: '', unit: 'kg' });
+    const c = await specialist.post(`/api/scorecard/matrices/${matrixId}/rows`, {
+      kind: 'smart_variable',
+      title: '',
+      unit: 'kg',
+    });
     expect(c.status).toBe(400);
     expect(fieldPaths(c).sort()).toEqual(['title', 'unit']);
     const after = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body;
@@ -138,31 +190,57 @@ describe('scorecard matrices over HTTP', () => {
     const m = (await operator.get(`/api/scorecard/matrices/${id}`)).body;
     const visits = rowOf(m, (r) => r.indicatorCode === 'visits-served');
     expect(visits.factValue).toBe(341);
-    const res = await operator.put(`/api/scorecard/matrices/${id}/facts`, { facts: [{ rowId: visits.id, factValue: 400 }] });
+    const res = await operator.put(`/api/scorecard/matrices/${id}/facts`, {
+      facts: [{ rowId: visits.id, factValue: 400 }],
+    });
     expect(res.status).toBe(400);
     expect(fieldPaths(res)).toEqual(['facts.0.factValue']);
-    expect((await operator.patch(`/api/scorecard/matrices/${id}/rows/${visits.id}`, { factValue: 400 })).status).toBe(400);
+    expect((await operator.patch(`/api/scorecard/matrices/${id}/rows/${visits.id}`, { factValue: 400 })).status).toBe(
+      400,
+    );
   });
 
   it('given the specialist, when they try to fill the manager evaluation or worked days, then 403', async () => {
     const m = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body;
     const evaluation = rowOf(m, (r) => r.kind === 'evaluation');
-    expect((await specialist.put(`/api/scorecard/matrices/${matrixId}/facts`, { facts: [{ rowId: evaluation.id, factValue: 100 }] })).status).toBe(403);
+    expect(
+      (
+        await specialist.put(`/api/scorecard/matrices/${matrixId}/facts`, {
+          facts: [{ rowId: evaluation.id, factValue: 100 }],
+        })
+      ).status,
+    ).toBe(403);
     expect((await specialist.patch(`/api/scorecard/matrices/${matrixId}`, { workedDays: 10 })).status).toBe(403);
   });
 
   it('given the manager, when they cascade a variable SMART task of their matrix, then it becomes a KPI of the specialist; an employee outside their units is refused', async () => {
     const own = (await manager.get('/api/scorecard/matrices/mine')).body.items[0].id;
-    const added = await manager.post(`/api/scorecard/matrices/${own}/rows`, { kind: 'smart_variable', title: 'Провести выездную проверку очередников', unit: 'count', planValue: 5 });
+    const added = await manager.post(`/api/scorecard/matrices/${own}/rows`, {
+      kind: 'smart_variable',
+      title: 'Провести выездную проверку очередников',
+      unit: 'count',
+      planValue: 5,
+    });
     expect(added.status).toBe(201);
     const task = rowOf(added.body, (r) => r.kind === 'smart_variable');
-    const res = await manager.post(`/api/scorecard/matrices/${own}/rows/${task.id}/cascade`, { employeeIds: [specialistEmployeeId] });
+    const res = await manager.post(`/api/scorecard/matrices/${own}/rows/${task.id}/cascade`, {
+      employeeIds: [specialistEmployeeId],
+    });
     expect(res.status).toBe(200);
     const m = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body;
-    expect(rowOf(m, (r) => r.cascadedFromRowId === task.id)).toMatchObject({ section: 'kpi', title: 'Провести выездную проверку очередников', planValue: 5 });
-    expect(m.rows.filter((r: any) => r.section === 'kpi').map((r: any) => r.effectiveWeight)).toEqual([7.5, 7.5, 7.5, 7.5]);
-    const outsider = (await admin.get(`/api/scorecard/matrices/team?month=${MONTH}&q=Смирнов`)).body.items[0].employeeId;
-    const refused = await manager.post(`/api/scorecard/matrices/${own}/rows/${task.id}/cascade`, { employeeIds: [outsider] });
+    expect(rowOf(m, (r) => r.cascadedFromRowId === task.id)).toMatchObject({
+      section: 'kpi',
+      title: 'Провести выездную проверку очередников',
+      planValue: 5,
+    });
+    expect(m.rows.filter((r: any) => r.section === 'kpi').map((r: any) => r.effectiveWeight)).toEqual([
+      7.5, 7.5, 7.5, 7.5,
+    ]);
+    const outsider = (await admin.get(`/api/scorecard/matrices/team?month=${MONTH}&q=Смирнов`)).body.items[0]
+      .employeeId;
+    const refused = await manager.post(`/api/scorecard/matrices/${own}/rows/${task.id}/cascade`, {
+      employeeIds: [outsider],
+    });
     expect(refused.status).toBe(400);
     expect(fieldPaths(refused)).toEqual(['employeeIds.0']);
   });
@@ -170,17 +248,25 @@ describe('scorecard matrices over HTTP', () => {
   it('given a fact of one indicator changes, then only the matrix holding it is recomputed', async () => {
     const knex = okno.deps.db.knex;
     const before = await knex('sc_matrices').select('id', 'computedAt');
-    const res = await manager.post('/api/scorecard/facts', { facts: [{ employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: MONTH, value: 44 }] });
+    const res = await manager.post('/api/scorecard/facts', {
+      facts: [{ employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: MONTH, value: 44 }],
+    });
     expect(res.body).toEqual({ written: 1, recomputed: 1, dryRun: false });
-    const after = new Map((await knex('sc_matrices').select('id', 'computedAt')).map((r: any) => [r.id, r.computedAt.getTime()]));
+    const after = new Map(
+      (await knex('sc_matrices').select('id', 'computedAt')).map((r: any) => [r.id, r.computedAt.getTime()]),
+    );
     const changed = before.filter((b: any) => after.get(b.id) !== b.computedAt.getTime()).map((b: any) => b.id);
     expect(changed).toEqual([matrixId]);
     const m = (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body;
-    expect(rowOf(m, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({ factValue: 44, completion: 110 });
+    expect(rowOf(m, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({
+      factValue: 44,
+      completion: 110,
+    });
   });
 
   it('given facts for an unknown indicator or an employee outside the manager units, then 400 per field and nothing stored', async () => {
-    const outsider = (await admin.get(`/api/scorecard/matrices/team?month=${MONTH}&q=Смирнов`)).body.items[0].employeeId;
+    const outsider = (await admin.get(`/api/scorecard/matrices/team?month=${MONTH}&q=Смирнов`)).body.items[0]
+      .employeeId;
     const res = await manager.post('/api/scorecard/facts', {
       facts: [
         { employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: MONTH, value: 1 },
@@ -190,10 +276,21 @@ describe('scorecard matrices over HTTP', () => {
     });
     expect(res.status).toBe(400);
     expect(fieldPaths(res).sort()).toEqual(['facts.1.employeeId', 'facts.2.indicatorCode']);
-    const twice = await manager.post('/api/scorecard/facts', { facts: [0, 1].map((v) => ({ employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: MONTH, value: v })) });
+    const twice = await manager.post('/api/scorecard/facts', {
+      facts: [0, 1].map((v) => ({
+        employeeId: specialistEmployeeId,
+        indicatorCode: 'applications-processed',
+        month: MONTH,
+        value: v,
+      })),
+    });
     expect(twice.status).toBe(400);
     expect(fieldPaths(twice)).toEqual(['facts.1']);
-    const stored = await okno.deps.db.knex('sc_facts as f').join('sc_indicators as i', 'i.id', 'f.indicatorId').where({ 'f.employeeId': specialistEmployeeId, 'i.code': 'applications-processed' }).first('f.value');
+    const stored = await okno.deps.db
+      .knex('sc_facts as f')
+      .join('sc_indicators as i', 'i.id', 'f.indicatorId')
+      .where({ 'f.employeeId': specialistEmployeeId, 'i.code': 'applications-processed' })
+      .first('f.value');
     expect(stored.value).toBe(44);
   });
 
@@ -205,21 +302,39 @@ describe('scorecard matrices over HTTP', () => {
     expect(confirmed.body.status).toBe('confirmed');
     expect(confirmed.body.workflow.confirmed.by.fullName).toBe('Лебедева Ольга Николаевна');
     const kpi = rowOf(confirmed.body, (r) => r.indicatorCode === 'applications-processed');
-    expect((await specialist.patch(`/api/scorecard/matrices/${matrixId}/rows/${kpi.id}`, { note: 'x' })).status).toBe(409);
-    expect((await manager.patch(`/api/scorecard/matrices/${matrixId}/rows/${kpi.id}`, { planValue: 10 })).status).toBe(409);
+    expect((await specialist.patch(`/api/scorecard/matrices/${matrixId}/rows/${kpi.id}`, { note: 'x' })).status).toBe(
+      409,
+    );
+    expect((await manager.patch(`/api/scorecard/matrices/${matrixId}/rows/${kpi.id}`, { planValue: 10 })).status).toBe(
+      409,
+    );
     const evaluation = rowOf(confirmed.body, (r) => r.kind === 'evaluation');
-    const evaluated = await manager.put(`/api/scorecard/matrices/${matrixId}/facts`, { facts: [{ rowId: evaluation.id, factValue: 100 }] });
+    const evaluated = await manager.put(`/api/scorecard/matrices/${matrixId}/facts`, {
+      facts: [{ rowId: evaluation.id, factValue: 100 }],
+    });
     expect(evaluated.status).toBe(200);
     expect(rowOf(evaluated.body, (r) => r.kind === 'evaluation').total).toBe(10);
     expect(evaluated.body.allowedActions).toEqual(['agree', 'return']);
 
     expect((await specialist.post(`/api/scorecard/matrices/${matrixId}/agree`, {})).status).toBe(403);
     expect((await manager.post(`/api/scorecard/matrices/${matrixId}/agree`, {})).body.status).toBe('agreed');
-    expect((await manager.put(`/api/scorecard/matrices/${matrixId}/facts`, { facts: [{ rowId: evaluation.id, factValue: 90 }] })).status).toBe(409);
-    const blocked = await manager.post('/api/scorecard/facts', { facts: [{ employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: MONTH, value: 1 }] });
+    expect(
+      (
+        await manager.put(`/api/scorecard/matrices/${matrixId}/facts`, {
+          facts: [{ rowId: evaluation.id, factValue: 90 }],
+        })
+      ).status,
+    ).toBe(409);
+    const blocked = await manager.post('/api/scorecard/facts', {
+      facts: [{ employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: MONTH, value: 1 }],
+    });
     expect(blocked.status).toBe(409);
     expect(blocked.body.error.details.matrices[0]).toMatchObject({ matrixId, status: 'agreed' });
-    const kept = await okno.deps.db.knex('sc_facts as f').join('sc_indicators as i', 'i.id', 'f.indicatorId').where({ 'f.employeeId': specialistEmployeeId, 'i.code': 'applications-processed' }).first('f.value');
+    const kept = await okno.deps.db
+      .knex('sc_facts as f')
+      .join('sc_indicators as i', 'i.id', 'f.indicatorId')
+      .where({ 'f.employeeId': specialistEmployeeId, 'i.code': 'applications-processed' })
+      .first('f.value');
     expect(kept.value).toBe(44);
 
     const approved = await manager.post(`/api/scorecard/matrices/${matrixId}/approve`, { comment: 'Утверждаю' });
@@ -231,7 +346,10 @@ describe('scorecard matrices over HTTP', () => {
     expect((await admin.post(`/api/scorecard/matrices/${matrixId}/return`, { comment: 'reopen' })).status).toBe(409);
     expect((await admin.patch(`/api/scorecard/matrices/${matrixId}`, { workedDays: 1 })).status).toBe(409);
     expect((await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body.result).toBe(locked.body.result);
-    const audited = await okno.deps.db.knex('audit_log').where({ entity: 'sc_matrix', entityId: String(matrixId), action: 'scorecard.matrix.lock' }).first();
+    const audited = await okno.deps.db
+      .knex('audit_log')
+      .where({ entity: 'sc_matrix', entityId: String(matrixId), action: 'scorecard.matrix.lock' })
+      .first();
     expect(audited).toBeTruthy();
   });
 
@@ -239,7 +357,8 @@ describe('scorecard matrices over HTTP', () => {
     const own = (await manager.get('/api/scorecard/matrices/mine')).body.items[0].id;
     // The manager's own matrix is agreed and approved by an admin (no one above them in the demo).
     const m = (await manager.get(`/api/scorecard/matrices/${own}`)).body;
-    for (const r of m.rows.filter((x: any) => x.planValue === null && x.unit !== 'date')) await manager.patch(`/api/scorecard/matrices/${own}/rows/${r.id}`, { planValue: 1 });
+    for (const r of m.rows.filter((x: any) => x.planValue === null && x.unit !== 'date'))
+      await manager.patch(`/api/scorecard/matrices/${own}/rows/${r.id}`, { planValue: 1 });
     expect((await manager.post(`/api/scorecard/matrices/${own}/confirm`, {})).status).toBe(200);
     expect((await manager.post(`/api/scorecard/matrices/${own}/agree`, {})).status).toBe(403);
     expect((await admin.post(`/api/scorecard/matrices/${own}/return`, {})).status).toBe(400);
@@ -261,14 +380,25 @@ describe('scorecard matrices over HTTP', () => {
 
   it('given indicators, then an unknown source is refused, managers cannot define them, and providers are listed', async () => {
     expect((await admin.get('/api/scorecard/providers')).body.items).toEqual(['manual', 'import']);
-    const bad = await admin.post('/api/scorecard/indicators', { code: 'steps-done', name: 'Шаги', unit: 'count', source: 'process-steps' });
+    const bad = await admin.post('/api/scorecard/indicators', {
+      code: 'steps-done',
+      name: 'Шаги',
+      unit: 'count',
+      source: 'process-steps',
+    });
     expect(bad.status).toBe(400);
     expect(fieldPaths(bad)).toEqual(['source']);
     expect((await manager.post('/api/scorecard/indicators', { code: 'x', name: 'x', unit: 'count' })).status).toBe(403);
     const ok = await admin.post('/api/scorecard/indicators', { code: 'steps-done', name: 'Шаги', unit: 'count' });
     expect(ok.status).toBe(201);
-    expect((await admin.post('/api/scorecard/indicators', { code: 'steps-done', name: 'Шаги', unit: 'count' })).status).toBe(409);
-    const badTerm = await admin.post(`/api/scorecard/indicators/${ok.body.id}/terms`, { validFrom: NEXT_MONTH, t0: 90, tmax: 80 });
+    expect(
+      (await admin.post('/api/scorecard/indicators', { code: 'steps-done', name: 'Шаги', unit: 'count' })).status,
+    ).toBe(409);
+    const badTerm = await admin.post(`/api/scorecard/indicators/${ok.body.id}/terms`, {
+      validFrom: NEXT_MONTH,
+      t0: 90,
+      tmax: 80,
+    });
     expect(fieldPaths(badTerm)).toEqual(['t0']);
   });
 
@@ -281,12 +411,35 @@ describe('scorecard matrices over HTTP', () => {
   });
 
   it('given new rules and indicator terms from next month, then next month uses them and this month keeps its own', async () => {
-    const indicator = (await admin.get('/api/scorecard/indicators')).body.items.find((i: any) => i.code === 'applications-processed');
-    const term = await admin.post(`/api/scorecard/indicators/${indicator.id}/terms`, { validFrom: NEXT_MONTH, t0: 70, tmax: 100 });
+    const indicator = (await admin.get('/api/scorecard/indicators')).body.items.find(
+      (i: any) => i.code === 'applications-processed',
+    );
+    const term = await admin.post(`/api/scorecard/indicators/${indicator.id}/terms`, {
+      validFrom: NEXT_MONTH,
+      t0: 70,
+      tmax: 100,
+    });
     expect(term.body.terms).toEqual([{ validFrom: NEXT_MONTH, t0: 70, tmax: 100 }]);
-    const rule = await admin.post('/api/scorecard/rules', { validFrom: NEXT_MONTH, kpiWeight: 40, smartWeight: 20, disciplineWeight: 30, evaluationWeight: 10, t0: 60, tmax: 110 });
+    const rule = await admin.post('/api/scorecard/rules', {
+      validFrom: NEXT_MONTH,
+      kpiWeight: 40,
+      smartWeight: 20,
+      disciplineWeight: 30,
+      evaluationWeight: 10,
+      t0: 60,
+      tmax: 110,
+    });
     expect(rule.status).toBe(201);
-    const bad = await admin.post('/api/scorecard/rules', { validFrom: NEXT_MONTH, position: 'X', kpiWeight: 40, smartWeight: 40, disciplineWeight: 30, evaluationWeight: 10, t0: 60, tmax: 110 });
+    const bad = await admin.post('/api/scorecard/rules', {
+      validFrom: NEXT_MONTH,
+      position: 'X',
+      kpiWeight: 40,
+      smartWeight: 40,
+      disciplineWeight: 30,
+      evaluationWeight: 10,
+      t0: 60,
+      tmax: 110,
+    });
     expect(bad.status).toBe(400);
     expect(fieldPaths(bad)).toEqual(['kpiWeight']);
     const rules = (await specialist.get('/api/scorecard/rules')).body.items;
@@ -294,7 +447,19 @@ describe('scorecard matrices over HTTP', () => {
       [null, '2000-01', 30],
       [null, NEXT_MONTH, 40],
     ]);
-    expect((await admin.post('/api/scorecard/rules', { validFrom: NEXT_MONTH, kpiWeight: 40, smartWeight: 20, disciplineWeight: 30, evaluationWeight: 10, t0: 60, tmax: 110 })).status).toBe(409);
+    expect(
+      (
+        await admin.post('/api/scorecard/rules', {
+          validFrom: NEXT_MONTH,
+          kpiWeight: 40,
+          smartWeight: 20,
+          disciplineWeight: 30,
+          evaluationWeight: 10,
+          t0: 60,
+          tmax: 110,
+        })
+      ).status,
+    ).toBe(409);
     const gen = await manager.post('/api/scorecard/matrices/generate', { month: NEXT_MONTH });
     expect(gen.body).toEqual({ created: 1, existing: 0 });
     const nextId = (await manager.get(`/api/scorecard/matrices/team?month=${NEXT_MONTH}&q=Лебедева`)).body.items[0].id;
@@ -302,9 +467,21 @@ describe('scorecard matrices over HTTP', () => {
     expect(nextMatrix.sections).toEqual({ kpi: 40, smart: 20, discipline: 30, evaluation: 10 });
     expect(rowOf(nextMatrix, (r) => r.kind === 'evaluation')).toMatchObject({ t0: 60, tmax: 110 });
     expect(rowOf(nextMatrix, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({ t0: 70, tmax: 100 });
-    expect(rowOf((await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({ t0: 50, tmax: 120 });
-    const ownThisMonth = (await manager.get('/api/scorecard/matrices/mine')).body.items.find((i: any) => i.month === MONTH).id;
-    expect((await manager.get(`/api/scorecard/matrices/${ownThisMonth}`)).body.sections).toEqual({ kpi: 30, smart: 30, discipline: 30, evaluation: 10 });
+    expect(
+      rowOf(
+        (await specialist.get(`/api/scorecard/matrices/${matrixId}`)).body,
+        (r) => r.indicatorCode === 'applications-processed',
+      ),
+    ).toMatchObject({ t0: 50, tmax: 120 });
+    const ownThisMonth = (await manager.get('/api/scorecard/matrices/mine')).body.items.find(
+      (i: any) => i.month === MONTH,
+    ).id;
+    expect((await manager.get(`/api/scorecard/matrices/${ownThisMonth}`)).body.sections).toEqual({
+      kpi: 30,
+      smart: 30,
+      discipline: 30,
+      evaluation: 10,
+    });
   });
 
   it('given a partial month, when the manager sets 15 of 20 worked days, then the bonus to pay is scaled and rounded to 0.1', async () => {
@@ -333,10 +510,25 @@ describe('scorecard matrices over HTTP', () => {
 
   it('given an annual plan, when the employee adds a task with a bad monthly breakdown, then 400 on that month; a valid one shows up in the plan', async () => {
     const year = Number(MONTH.slice(0, 4));
-    const bad = await specialist.post('/api/scorecard/plans', { employeeId: specialistEmployeeId, year, kind: 'smart_constant', title: 'Отчет', unit: 'date', monthly: [...Array(11).fill(null), 5] });
+    const bad = await specialist.post('/api/scorecard/plans', {
+      employeeId: specialistEmployeeId,
+      year,
+      kind: 'smart_constant',
+      title: 'Отчет',
+      unit: 'date',
+      monthly: [...Array(11).fill(null), 5],
+    });
     expect(bad.status).toBe(400);
     expect(fieldPaths(bad)).toEqual(['monthly.11']);
-    const ok = await specialist.post('/api/scorecard/plans', { employeeId: specialistEmployeeId, year, kind: 'kpi', title: 'Консультации', unit: 'count', annualTarget: 120, monthly: Array(12).fill(10) });
+    const ok = await specialist.post('/api/scorecard/plans', {
+      employeeId: specialistEmployeeId,
+      year,
+      kind: 'kpi',
+      title: 'Консультации',
+      unit: 'count',
+      annualTarget: 120,
+      monthly: Array(12).fill(10),
+    });
     expect(ok.status).toBe(201);
     const plan = await specialist.get(`/api/scorecard/plans?employeeId=${specialistEmployeeId}&year=${year}`);
     expect(plan.body.items.map((i: any) => i.title)).toContain('Консультации');
@@ -366,19 +558,42 @@ describe('scorecard matrices over HTTP', () => {
       form.append('file', new Blob([await wb.xlsx.writeBuffer()]), 'facts.xlsx');
       return form;
     };
-    const bad = await manager.upload('/api/scorecard/facts/import', await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30], [specialistEmployeeId, 'nope', NEXT_MONTH, 1]]));
+    const bad = await manager.upload(
+      '/api/scorecard/facts/import',
+      await file([
+        [specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30],
+        [specialistEmployeeId, 'nope', NEXT_MONTH, 1],
+      ]),
+    );
     expect(bad.status).toBe(400);
     expect(fieldPaths(bad)).toEqual(['rows.3.indicatorCode']);
     // A dry run reports the same row errors, and for a good file what would change, writing nothing.
-    const badDry = await manager.upload('/api/scorecard/facts/import?dryRun=true', await file([[specialistEmployeeId, 'nope', NEXT_MONTH, 1]]));
+    const badDry = await manager.upload(
+      '/api/scorecard/facts/import?dryRun=true',
+      await file([[specialistEmployeeId, 'nope', NEXT_MONTH, 1]]),
+    );
     expect(fieldPaths(badDry)).toEqual(['rows.2.indicatorCode']);
-    const dry = await manager.upload('/api/scorecard/facts/import?dryRun=true', await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30]]));
+    const dry = await manager.upload(
+      '/api/scorecard/facts/import?dryRun=true',
+      await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30]]),
+    );
     expect(dry.body).toEqual({ written: 1, recomputed: 1, dryRun: true });
-    expect(rowOf((await specialist.get(`/api/scorecard/matrices/${nextId}`)).body, (r) => r.indicatorCode === 'applications-processed').factValue).not.toBe(30);
-    const ok = await manager.upload('/api/scorecard/facts/import', await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30]]));
+    expect(
+      rowOf(
+        (await specialist.get(`/api/scorecard/matrices/${nextId}`)).body,
+        (r) => r.indicatorCode === 'applications-processed',
+      ).factValue,
+    ).not.toBe(30);
+    const ok = await manager.upload(
+      '/api/scorecard/facts/import',
+      await file([[specialistEmployeeId, 'applications-processed', NEXT_MONTH, 30]]),
+    );
     expect(ok.body).toEqual({ written: 1, recomputed: 1, dryRun: false });
     const m = (await specialist.get(`/api/scorecard/matrices/${nextId}`)).body;
-    expect(rowOf(m, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({ factValue: 30, completion: 75 });
+    expect(rowOf(m, (r) => r.indicatorCode === 'applications-processed')).toMatchObject({
+      factValue: 30,
+      completion: 75,
+    });
   });
 
   // Real PostgreSQL only: over pglite-socket 0.2.x, concurrent transactions from several connections hang or
@@ -387,12 +602,24 @@ describe('scorecard matrices over HTTP', () => {
     const nextId = (await manager.get(`/api/scorecard/matrices/team?month=${NEXT_MONTH}&q=Лебедева`)).body.items[0].id;
     const m = (await manager.get(`/api/scorecard/matrices/${nextId}`)).body;
     const evaluation = rowOf(m, (r) => r.kind === 'evaluation');
-    const smart = rowOf(m, (r) => r.section === 'smart' && r.unit === 'count') ?? rowOf(m, (r) => r.section === 'smart');
+    const smart =
+      rowOf(m, (r) => r.section === 'smart' && r.unit === 'count') ?? rowOf(m, (r) => r.section === 'smart');
     const writes = Array.from({ length: 12 }, (_, i) =>
       i % 3 === 0
-        ? manager.post('/api/scorecard/facts', { facts: [{ employeeId: specialistEmployeeId, indicatorCode: 'applications-processed', month: NEXT_MONTH, value: 20 + i }] })
+        ? manager.post('/api/scorecard/facts', {
+            facts: [
+              {
+                employeeId: specialistEmployeeId,
+                indicatorCode: 'applications-processed',
+                month: NEXT_MONTH,
+                value: 20 + i,
+              },
+            ],
+          })
         : i % 3 === 1
-          ? manager.put(`/api/scorecard/matrices/${nextId}/facts`, { facts: [{ rowId: evaluation.id, factValue: 60 + i }] })
+          ? manager.put(`/api/scorecard/matrices/${nextId}/facts`, {
+              facts: [{ rowId: evaluation.id, factValue: 60 + i }],
+            })
           : manager.patch(`/api/scorecard/matrices/${nextId}/rows/${smart.id}`, { note: `edit ${i}` }),
     );
     const statuses = (await Promise.all(writes)).map((r) => r.status);

@@ -15,7 +15,7 @@ describe('scorecard at the turn of the year', () => {
     await okno?.stop();
   });
 
-  it('given the clock at 31 December 21:30 UTC, then the specialist\'s matrix is for January in Moscow with January\'s plan and 15 working days', async () => {
+  it("given the clock at 31 December 21:30 UTC, then the specialist's matrix is for January in Moscow with January's plan and 15 working days", async () => {
     const specialist = await okno.signIn('specialist@okno.local');
     const mine = await specialist.get('/api/scorecard/matrices/mine');
     expect(mine.body.items.map((i: { month: string }) => i.month)).toEqual(['2026-01']);
@@ -23,10 +23,12 @@ describe('scorecard at the turn of the year', () => {
     // 1–11 January 2026 are days off (holidays, weekends and the moved 9 January): 15 working days remain.
     expect(m.plannedWorkingDays).toBe(15);
     expect(m.rows.filter((r: { kind: string }) => r.kind === 'kpi').length).toBeGreaterThan(0);
-    expect(m.rows.find((r: { indicatorCode: string | null }) => r.indicatorCode === 'applications-processed')).toMatchObject({ planValue: expect.any(Number) });
+    expect(
+      m.rows.find((r: { indicatorCode: string | null }) => r.indicatorCode === 'applications-processed'),
+    ).toMatchObject({ planValue: expect.any(Number) });
   });
 
-  it('given the session answer, then the client is told the server\'s time and the users\' time zone', async () => {
+  it("given the session answer, then the client is told the server's time and the users' time zone", async () => {
     const specialist = await okno.signIn('specialist@okno.local');
     const me = await specialist.get('/api/auth/me');
     expect(me.body.clock.timeZone).toBe('Europe/Moscow');
@@ -34,7 +36,7 @@ describe('scorecard at the turn of the year', () => {
     expect(Date.parse(me.body.clock.now)).toBeLessThan(Date.parse('2026-01-01T00:00:00Z'));
   });
 
-  it('given the clock moved past the session\'s expiry, then the session is over (sessions expire by the product\'s clock)', async () => {
+  it("given the clock moved past the session's expiry, then the session is over (sessions expire by the product's clock)", async () => {
     const specialist = await okno.signIn('specialist@okno.local');
     expect((await specialist.get('/api/auth/me')).status).toBe(200);
     okno.clock.advance(13 * 3_600_000);
@@ -49,13 +51,16 @@ describe('scorecard at the turn of the year', () => {
 describe('scorecard in Kyiv on the same instant', () => {
   let okno: TestOkno;
   beforeAll(async () => {
-    okno = await startTestOkno({ ENGINE: 'none', TIME_ZONE: 'Europe/Kyiv', CALENDAR_COUNTRY: 'UA' }, { now: '2025-12-31T21:30:00Z' });
+    okno = await startTestOkno(
+      { ENGINE: 'none', TIME_ZONE: 'Europe/Kyiv', CALENDAR_COUNTRY: 'UA' },
+      { now: '2025-12-31T21:30:00Z' },
+    );
   });
   afterAll(async () => {
     await okno?.stop();
   });
 
-  it('given the same instant in Kyiv (23:30 on 31 December), then the matrix is still December\'s', async () => {
+  it("given the same instant in Kyiv (23:30 on 31 December), then the matrix is still December's", async () => {
     const specialist = await okno.signIn('specialist@okno.local');
     const mine = await specialist.get('/api/scorecard/matrices/mine');
     expect(mine.body.items.map((i: { month: string }) => i.month)).toEqual(['2025-12']);

@@ -1,22 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import type { ReferenceDocument } from '../../../../server/okno-moddle/index.js';
 import { evaluate } from '../../../../server/okno-moddle/questionnaire.js';
-import { generatePackage, mergeDocuments, memberSituation, type PackageMemberSource } from '../../../../server/features/services/package.template.js';
+import {
+  generatePackage,
+  mergeDocuments,
+  memberSituation,
+  type PackageMemberSource,
+} from '../../../../server/features/services/package.template.js';
 import { parseBpmn, type ServiceModel } from '../../../../server/features/services/services.moddle.js';
 import { validateForm } from '../../../../server/features/services/services.validation.js';
 import { loadSampleServices } from '../../../../server/features/services/services.seed.js';
 
-const doc = (code: string, kind: string, v: Partial<ReferenceDocument> = {}): ReferenceDocument => ({ code, kind, title: code, form: 'original', supplier: 'applicant', requiredFor: 'always', note: null, ...v });
+const doc = (code: string, kind: string, v: Partial<ReferenceDocument> = {}): ReferenceDocument => ({
+  code,
+  kind,
+  title: code,
+  form: 'original',
+  supplier: 'applicant',
+  requiredFor: 'always',
+  note: null,
+  ...v,
+});
 const member = (code: string, documents: ReferenceDocument[]): PackageMemberSource => ({
   code,
   title: code,
-  model: { processId: code, processName: code, executable: true, meta: null, situations: [], questions: [], documents, variants: [], members: [], userTasks: [], jobs: [], conditions: [], calledElements: [], elementCount: 0 } as ServiceModel,
+  model: {
+    processId: code,
+    processName: code,
+    executable: true,
+    meta: null,
+    situations: [],
+    questions: [],
+    documents,
+    variants: [],
+    members: [],
+    userTasks: [],
+    jobs: [],
+    conditions: [],
+    calledElements: [],
+    elementCount: 0,
+  } as ServiceModel,
 });
 
 describe('package template', () => {
   it('given two members needing the same kind of document, then it is listed once, required when either member is chosen', () => {
     const merged = mergeDocuments([
-      member('a', [doc('D_Id', 'passport', { form: 'copy', supplier: 'interagency' }), doc('D_Poa', 'power-of-attorney', { requiredFor: ['EPredstav'] })]),
+      member('a', [
+        doc('D_Id', 'passport', { form: 'copy', supplier: 'interagency' }),
+        doc('D_Poa', 'power-of-attorney', { requiredFor: ['EPredstav'] }),
+      ]),
       member('b', [doc('D_Passport', 'passport'), doc('D_Only', 'only-b', { form: 'copy' })]),
     ]);
     expect(merged.map((d) => [d.code, d.kind, d.form, d.supplier, d.requiredFor])).toEqual([
@@ -47,14 +79,24 @@ describe('package template', () => {
     ]);
     // Both ask "who applies" alike: asked once, first; the rest is nested under each member's choice.
     expect(model.questions.map((q) => q.id)).toEqual(['Q_Representative', 'Q_Services']);
-    expect(model.questions[1].options[0].questions.map((q) => q.id)).toEqual(['housing_need__Q_Grounds', 'housing_need__Q_Property']);
+    expect(model.questions[1].options[0].questions.map((q) => q.id)).toEqual([
+      'housing_need__Q_Grounds',
+      'housing_need__Q_Property',
+    ]);
     expect(model.calledElements).toEqual([{ elementId: 'Activity_Members', processId: '=member.processId' }]);
     for (const f of forms) expect(validateForm(f, 'en')).toEqual([]);
-    const e = evaluate(model, { Q_Representative: 'O_Representative', Q_Services: ['O_housing-subsidy'], housing_subsidy__Q_Tenure: 'housing_subsidy__O_Own', housing_subsidy__Q_Benefits: 'housing_subsidy__O_NoBenefits' });
+    const e = evaluate(model, {
+      Q_Representative: 'O_Representative',
+      Q_Services: ['O_housing-subsidy'],
+      housing_subsidy__Q_Tenure: 'housing_subsidy__O_Own',
+      housing_subsidy__Q_Benefits: 'housing_subsidy__O_NoBenefits',
+    });
     expect(e.problems).toEqual([]);
     expect(e.members.map((m) => m.service)).toEqual(['housing-subsidy']);
     const kinds = e.documents.map((d) => d.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['application:housing-subsidy', 'passport', 'power-of-attorney', 'egrn-extract']));
+    expect(kinds).toEqual(
+      expect.arrayContaining(['application:housing-subsidy', 'passport', 'power-of-attorney', 'egrn-extract']),
+    );
     expect(kinds).not.toContain('application:housing-need');
   });
 });

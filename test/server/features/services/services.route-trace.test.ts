@@ -14,7 +14,12 @@ async function process(kind: 'exclusiveGateway' | 'parallelGateway', conditions:
   ];
   const flows: FlowSpec[] = [
     { from: 'StartEvent_1', to: 'Gateway_Split' },
-    ...conditions.map((c, i): FlowSpec => ({ from: 'Gateway_Split', to: `Task_${i}`, condition: c, isDefault: kind === 'exclusiveGateway' && c === undefined })),
+    ...conditions.map((c, i): FlowSpec => ({
+      from: 'Gateway_Split',
+      to: `Task_${i}`,
+      condition: c,
+      isDefault: kind === 'exclusiveGateway' && c === undefined,
+    })),
     ...conditions.map((_, i): FlowSpec => ({ from: `Task_${i}`, to: 'Gateway_Join' })),
     { from: 'Gateway_Join', to: 'EndEvent_1' },
   ];
@@ -24,7 +29,11 @@ const tasks = (r: { elements: string[] }) => r.elements.filter((e) => e.startsWi
 
 describe('route tracing for "Try it"', () => {
   it('given a condition on the variant that holds, then only its branch is on the route', async () => {
-    const p = await process('exclusiveGateway', ['=variant = "large"', '=list contains(situations, "EPredstav")', undefined]);
+    const p = await process('exclusiveGateway', [
+      '=variant = "large"',
+      '=list contains(situations, "EPredstav")',
+      undefined,
+    ]);
     expect(tasks(traceRoute(p, { variant: 'large', situations: ['EPredstav'] }))).toEqual(['Task_0']);
     expect(tasks(traceRoute(p, { variant: 'standard', situations: ['EPredstav'] }))).toEqual(['Task_1']);
     expect(tasks(traceRoute(p, { variant: 'standard', situations: [] }))).toEqual(['Task_2']);
@@ -38,9 +47,13 @@ describe('route tracing for "Try it"', () => {
     expect(r.elements).toContain('EndEvent_1');
   });
 
-  it('given conditions with Camunda\'s FEEL built-ins, then they are evaluated as the engine evaluates them', async () => {
+  it("given conditions with Camunda's FEEL built-ins, then they are evaluated as the engine evaluates them", async () => {
     // bare feelin knows neither `get or else` nor `is defined`: the constructor and the engine must agree
-    const p = await process('exclusiveGateway', ['=get or else(area, 0) > 15', '=is defined(representative)', undefined]);
+    const p = await process('exclusiveGateway', [
+      '=get or else(area, 0) > 15',
+      '=is defined(representative)',
+      undefined,
+    ]);
     expect(tasks(traceRoute(p, { area: 20 }))).toEqual(['Task_0']);
     expect(tasks(traceRoute(p, { area: null, representative: 'Иванов' }))).toEqual(['Task_1']);
   });

@@ -26,7 +26,11 @@ describe('service models: size and element limits, a time limit, and validation 
         await analyst.post('/api/services', { code: 'large-2', title: 'Большая услуга', department: 'dep-arch', xml }),
       ]) {
         expect(res.status).toBe(413);
-        expect(res.body.error).toMatchObject({ code: 'model_too_large', message: expect.stringContaining('200000 bytes'), details: { unit: 'bytes', limit: 200_000, actual: Buffer.byteLength(xml) } });
+        expect(res.body.error).toMatchObject({
+          code: 'model_too_large',
+          message: expect.stringContaining('200000 bytes'),
+          details: { unit: 'bytes', limit: 200_000, actual: Buffer.byteLength(xml) },
+        });
       }
     });
 
@@ -35,7 +39,10 @@ describe('service models: size and element limits, a time limit, and validation 
       expect(Buffer.byteLength(xml)).toBeLessThan(200_000);
       const res = await analyst.post('/api/services/large-service/validate', { xml });
       expect(res.status).toBe(413);
-      expect(res.body.error).toMatchObject({ code: 'model_too_large', details: { unit: 'elements', limit: 400, actual: 421 } });
+      expect(res.body.error).toMatchObject({
+        code: 'model_too_large',
+        details: { unit: 'elements', limit: 400, actual: 421 },
+      });
       // Below the limits validation answers as always.
       const small = await analyst.post('/api/services/large-service/validate', { xml: largeService(300) });
       expect(small.status).toBe(200);
@@ -50,7 +57,18 @@ describe('service models: size and element limits, a time limit, and validation 
       okno = await startTestOkno({ VALIDATION_TIMEOUT_MS: '400', VALIDATION_WORKERS: '1' });
       analyst = await okno.signIn('analyst@okno.local');
       // Creating validates the skeleton; a fresh worker's first run may be slow on a busy machine.
-      for (let i = 0; i < 10 && (await analyst.post('/api/services', { code: 'large-service', title: 'Большая услуга', department: 'dep-arch' })).status !== 201; i++);
+      for (
+        let i = 0;
+        i < 10 &&
+        (
+          await analyst.post('/api/services', {
+            code: 'large-service',
+            title: 'Большая услуга',
+            department: 'dep-arch',
+          })
+        ).status !== 201;
+        i++
+      );
     });
     afterAll(async () => {
       await okno?.stop();
@@ -60,10 +78,15 @@ describe('service models: size and element limits, a time limit, and validation 
       // A 5,000-element model takes about 0.7 s or more to validate.
       const res = await analyst.post('/api/services/large-service/validate', { xml: largeService(5000) });
       expect(res.status).toBe(413);
-      expect(res.body.error).toMatchObject({ code: 'model_too_large', message: expect.stringContaining('0.4 s'), details: { unit: 'seconds', limit: 0.4 } });
+      expect(res.body.error).toMatchObject({
+        code: 'model_too_large',
+        message: expect.stringContaining('0.4 s'),
+        details: { unit: 'seconds', limit: 0.4 },
+      });
       // The terminated worker is replaced: a tiny model validates (its worker may still be starting, so allow a few tries).
       let status = 0;
-      for (let i = 0; i < 20 && status !== 200; i++) status = (await analyst.post('/api/services/large-service/validate', {})).status;
+      for (let i = 0; i < 20 && status !== 200; i++)
+        status = (await analyst.post('/api/services/large-service/validate', {})).status;
       expect(status).toBe(200);
     });
   });
@@ -87,7 +110,9 @@ describe('service models: size and element limits, a time limit, and validation 
       await analyst.post('/api/services/large-service/validate', { xml: largeService(300) });
       let validating = true;
       const started = performance.now();
-      const validations = Promise.all([1, 2, 3].map(() => analyst.post('/api/services/large-service/validate', { xml }))).finally(() => {
+      const validations = Promise.all(
+        [1, 2, 3].map(() => analyst.post('/api/services/large-service/validate', { xml })),
+      ).finally(() => {
         validating = false;
       });
       const latencies: number[] = [];

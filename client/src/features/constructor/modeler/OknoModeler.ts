@@ -3,7 +3,11 @@
 // Okno's extension elements. Every change goes through bpmn-js `modeling`, so it can be undone and marks
 // the draft as changed. Never keep an instance in reactive state: hold it in a shallowRef / markRaw.
 import Modeler from 'bpmn-js/lib/Modeler';
-import { BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule } from 'bpmn-js-properties-panel';
+import {
+  BpmnPropertiesPanelModule,
+  BpmnPropertiesProviderModule,
+  ZeebePropertiesProviderModule,
+} from 'bpmn-js-properties-panel';
 import ZeebeBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-cloud';
 import zeebeDescriptor from 'zeebe-bpmn-moddle/resources/zeebe.json';
 import oknoDescriptor from '@okno-moddle/okno.json';
@@ -93,7 +97,13 @@ export class OknoModeler {
     this.modeler = new Modeler({
       container: options.container,
       propertiesPanel: options.propertiesParent ? { parent: options.propertiesParent } : undefined,
-      additionalModules: [BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, ZeebePropertiesProviderModule, ZeebeBehaviorsModule, translateModule(options.locale)],
+      additionalModules: [
+        BpmnPropertiesPanelModule,
+        BpmnPropertiesProviderModule,
+        ZeebePropertiesProviderModule,
+        ZeebeBehaviorsModule,
+        translateModule(options.locale),
+      ],
       moddleExtensions,
     });
   }
@@ -134,7 +144,11 @@ export class OknoModeler {
     const bus = this.get<EventBus>('eventBus');
     const handler = (e: { newSelection?: DiagramElement[] }) => {
       const picked = e.newSelection?.length === 1 ? (e.newSelection[0].labelTarget ?? e.newSelection[0]) : null;
-      callback(picked ? { id: picked.id, type: String(picked.businessObject.$type), name: String(picked.businessObject.name ?? '') } : null);
+      callback(
+        picked
+          ? { id: picked.id, type: String(picked.businessObject.$type), name: String(picked.businessObject.name ?? '') }
+          : null,
+      );
     };
     bus.on('selection.changed', handler);
     return () => bus.off('selection.changed', handler);
@@ -159,7 +173,9 @@ export class OknoModeler {
   /** The bpmn:Process business object. */
   process(): ModdleNode {
     const holder = this.processHolder();
-    return holder.businessObject.$type === 'bpmn:Participant' ? (holder.businessObject.processRef as ModdleNode) : holder.businessObject;
+    return holder.businessObject.$type === 'bpmn:Participant'
+      ? (holder.businessObject.processRef as ModdleNode)
+      : holder.businessObject;
   }
 
   /** Okno's process-level data: card, situations, questionnaire, documents, variants. */
@@ -191,7 +207,12 @@ export class OknoModeler {
 
   /** Writes the questionnaire (life-situation tree) into the process. */
   setQuestions(questions: Question[]): void {
-    this.setExtension(this.processHolder(), this.process(), 'okno:Questionnaire', buildQuestionnaire(this.moddle, questions));
+    this.setExtension(
+      this.processHolder(),
+      this.process(),
+      'okno:Questionnaire',
+      buildQuestionnaire(this.moddle, questions),
+    );
   }
 
   /** Writes the reference document list into the process. */
@@ -201,7 +222,12 @@ export class OknoModeler {
 
   /** Writes the declared life situations into the process. */
   setSituations(situations: Situation[]): void {
-    this.setExtension(this.processHolder(), this.process(), 'okno:Situations', buildSituations(this.moddle, situations));
+    this.setExtension(
+      this.processHolder(),
+      this.process(),
+      'okno:Situations',
+      buildSituations(this.moddle, situations),
+    );
   }
 
   /** Writes the service card (okno:service) into the process. */
@@ -224,7 +250,8 @@ export class OknoModeler {
     const element = this.get<ElementRegistry>('elementRegistry').get(id);
     if (!element) return false;
     this.get<Selection>('selection').select(element);
-    if (element.id !== this.get<Canvas>('canvas').getRootElement().id) this.get<Canvas>('canvas').scrollToElement(element);
+    if (element.id !== this.get<Canvas>('canvas').getRootElement().id)
+      this.get<Canvas>('canvas').scrollToElement(element);
     return true;
   }
 
@@ -244,9 +271,17 @@ export class OknoModeler {
     const assignment = extensionOf(bo, 'zeebe:AssignmentDefinition');
     const groups = step.candidateGroups.join(',');
     if (assignment) {
-      if ((assignment.candidateGroups ?? '') !== groups) this.get<Modeling>('modeling').updateModdleProperties(element, assignment, { candidateGroups: groups || undefined });
+      if ((assignment.candidateGroups ?? '') !== groups)
+        this.get<Modeling>('modeling').updateModdleProperties(element, assignment, {
+          candidateGroups: groups || undefined,
+        });
     } else if (groups) {
-      this.setExtension(element, bo, 'zeebe:AssignmentDefinition', this.moddle.create('zeebe:AssignmentDefinition', { candidateGroups: groups }));
+      this.setExtension(
+        element,
+        bo,
+        'zeebe:AssignmentDefinition',
+        this.moddle.create('zeebe:AssignmentDefinition', { candidateGroups: groups }),
+      );
     }
   }
 
@@ -255,7 +290,11 @@ export class OknoModeler {
     return this.get<ElementRegistry>('elementRegistry')
       .getAll()
       .filter((e) => e.businessObject.$type === 'bpmn:UserTask' && e.type !== 'label')
-      .map((e) => ({ id: e.id, name: String(e.businessObject.name ?? ''), formId: (extensionOf(e.businessObject, 'zeebe:FormDefinition')?.formId as string | undefined) ?? null }));
+      .map((e) => ({
+        id: e.id,
+        name: String(e.businessObject.name ?? ''),
+        formId: (extensionOf(e.businessObject, 'zeebe:FormDefinition')?.formId as string | undefined) ?? null,
+      }));
   }
 
   /** Links a user task to a form (zeebe:formDefinition formId). */
@@ -264,7 +303,13 @@ export class OknoModeler {
     if (!element) return;
     const existing = extensionOf(element.businessObject, 'zeebe:FormDefinition');
     if (existing) this.get<Modeling>('modeling').updateModdleProperties(element, existing, { formId });
-    else this.setExtension(element, element.businessObject, 'zeebe:FormDefinition', this.moddle.create('zeebe:FormDefinition', { formId }));
+    else
+      this.setExtension(
+        element,
+        element.businessObject,
+        'zeebe:FormDefinition',
+        this.moddle.create('zeebe:FormDefinition', { formId }),
+      );
   }
 
   /** Marks elements (e.g. the route of a "Try it" case); clears the marker elsewhere. */

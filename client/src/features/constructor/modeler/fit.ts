@@ -27,5 +27,10 @@ export function fitReadable(canvas: FitCanvas, leftInset = 0): void {
   const width = (box.outer.width - leftInset) / scale;
   const height = box.outer.height / scale;
   const x = box.scale >= READABLE_SCALE ? box.inner.x - (width - box.inner.width) / 2 : box.inner.x - 20 / scale;
-  canvas.viewbox({ x: x - leftInset / scale, y: box.inner.y + box.inner.height / 2 - height / 2, width: width + leftInset / scale, height });
+  canvas.viewbox({
+    x: x - leftInset / scale,
+    y: box.inner.y + box.inner.height / 2 - height / 2,
+    width: width + leftInset / scale,
+    height,
+  });
 }

@@ -38,7 +38,10 @@ declare module 'bpmn-moddle' {
   export class BpmnModdle {
     constructor(packages?: Record<string, unknown>);
     create(type: string, attrs?: Record<string, unknown>): { $type: string; [property: string]: unknown };
-    fromXML(xml: string, type?: string): Promise<{ rootElement: { $type: string; [property: string]: unknown }; warnings: unknown[] }>;
+    fromXML(
+      xml: string,
+      type?: string,
+    ): Promise<{ rootElement: { $type: string; [property: string]: unknown }; warnings: unknown[] }>;
     toXML(element: unknown, options?: { format?: boolean }): Promise<{ xml: string }>;
   }
 }

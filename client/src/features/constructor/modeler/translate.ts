@@ -69,7 +69,8 @@ export const propertiesPanelRu: Record<string, string> = {
   Implementation: 'Реализация',
   'Job worker': 'Обработчик заданий',
   'Select an element to edit its properties.': 'Выберите элемент, чтобы изменить его свойства.',
-  'Multiple elements are selected. Select a single element to edit its properties.': 'Выбрано несколько элементов. Выберите один, чтобы изменить его свойства.',
+  'Multiple elements are selected. Select a single element to edit its properties.':
+    'Выбрано несколько элементов. Выберите один, чтобы изменить его свойства.',
   'Create new ...': 'Создать…',
   '<none>': '<нет>',
   '<empty>': '<пусто>',
@@ -95,7 +96,10 @@ export const propertiesPanelRu: Record<string, string> = {
 };
 
 /** bpmn-js-i18n keys are sentence case ("User task"); the properties panel's header asks in title case ("User Task"). */
-const titleCased = (labels: Record<string, string>) => Object.fromEntries(Object.entries(labels).map(([key, value]) => [key.replace(/\b[a-z]/g, (c) => c.toUpperCase()), value]));
+const titleCased = (labels: Record<string, string>) =>
+  Object.fromEntries(
+    Object.entries(labels).map(([key, value]) => [key.replace(/\b[a-z]/g, (c) => c.toUpperCase()), value]),
+  );
 
 /** The Russian dictionary of the modeler UI. */
 export const modelerRu: Record<string, string> = { ...titleCased(bpmnJsRu), ...bpmnJsRu, ...propertiesPanelRu };
@@ -107,7 +111,9 @@ const DICTIONARIES: Record<string, Record<string, string>> = { ru: modelerRu, uk
 
 /** Fills `{name}` placeholders of a template. */
 export function fillTemplate(template: string, replacements: Record<string, unknown> = {}): string {
-  return template.replace(/{([^}]+)}/g, (_, key: string) => (replacements[key] !== undefined ? String(replacements[key]) : `{${key}}`));
+  return template.replace(/{([^}]+)}/g, (_, key: string) =>
+    replacements[key] !== undefined ? String(replacements[key]) : `{${key}}`,
+  );
 }
 
 /** A diagram-js `translate` function for a UI language: Russian or Ukrainian, else the English originals. */

@@ -131,10 +131,13 @@ export const bpmnJsUk: Record<string, string> = {
   'Timer start event (non-interrupting)': 'Початкова подія-таймер (без переривання)',
   Transaction: 'Транзакція',
   'User task': 'Задача, що виконується користувачем',
-  'correcting missing bpmnElement on {plane} to {rootElement}': 'Виправлення відсутнього bpmn-елемента на {plane} у {rootElement}',
-  'element {element} referenced by {referenced}#{property} not yet drawn': 'Елемент {element}, на який посилається {referenced}#{property}, ще не намальовано',
+  'correcting missing bpmnElement on {plane} to {rootElement}':
+    'Виправлення відсутнього bpmn-елемента на {plane} у {rootElement}',
+  'element {element} referenced by {referenced}#{property} not yet drawn':
+    'Елемент {element}, на який посилається {referenced}#{property}, ще не намальовано',
   'failed to import {element}': 'Не вдалося імпортувати {element}',
-  'flow elements must be children of pools/participants': 'Елементи потоку мають бути дочірніми елементами пулу/учасників',
+  'flow elements must be children of pools/participants':
+    'Елементи потоку мають бути дочірніми елементами пулу/учасників',
   'missing {semantic}#attachedToRef': 'Відсутній {semantic}#attachedToRef',
   'multiple DI elements defined for {element}': 'Для {element} визначено кілька DI-елементів',
   'no bpmnElement referenced in {element}': 'у {element} немає посилання на bpmn-елемент',
@@ -207,7 +210,8 @@ export const propertiesPanelUk: Record<string, string> = {
   Implementation: 'Реалізація',
   'Job worker': 'Обробник завдань',
   'Select an element to edit its properties.': 'Виберіть елемент, щоб змінити його властивості.',
-  'Multiple elements are selected. Select a single element to edit its properties.': 'Вибрано кілька елементів. Виберіть один, щоб змінити його властивості.',
+  'Multiple elements are selected. Select a single element to edit its properties.':
+    'Вибрано кілька елементів. Виберіть один, щоб змінити його властивості.',
   'Create new ...': 'Створити…',
   '<none>': '<немає>',
   '<empty>': '<порожньо>',
