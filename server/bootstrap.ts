@@ -1,3 +1,4 @@
+import { createWorkingCalendar } from './platform/working-time.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.js';
@@ -99,6 +100,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       engine,
       auth,
       clock,
+      calendar: createWorkingCalendar({ country: config.CALENDAR_COUNTRY, timeZone: config.TIME_ZONE }),
       validation,
       engineHealth: running ? () => running.health() : undefined,
     };

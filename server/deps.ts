@@ -6,6 +6,7 @@ import type { Database } from './platform/db.js';
 import type { EngineHealth } from './engine/engine.js';
 import type { EngineConnection } from './platform/camunda.js';
 import type { Logger } from './platform/logger.js';
+import type { WorkingCalendar } from './platform/working-time.js';
 import type { ValidationPool } from './features/services/validation.pool.js';
 
 /** The platform's parts, built first in the composition root (bootstrap.ts). */
@@ -17,6 +18,8 @@ export interface BaseDeps {
   auth: AuthService;
   /** The one clock every time decision reads (the embedded engine shares it). */
   clock: Clock;
+  /** Deadlines and working time on the production calendar, in the configured time zone. */
+  calendar: WorkingCalendar;
   /** Worker threads that parse, lint and check service models off the event loop. */
   validation: ValidationPool;
   /** The embedded engine's own findings (message consistency); absent for an external engine. */
