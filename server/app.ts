@@ -35,7 +35,7 @@ const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=()
 
 /** Builds the Koa application: platform middleware, API routes and the built client. */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: deps.config.isProduction });
+  const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY });
   const { logger } = deps;
 
   app.use(async (ctx, next) => {

@@ -41,7 +41,7 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
   const knex = db.knex;
   const providers = defaultProviders();
   return {
-    users: new UsersService(knex),
+    users: new UsersService(knex, config.CALENDAR_COUNTRY),
     audit: new AuditService(knex),
     org: {
       units: new UnitService(knex),

@@ -30,6 +30,8 @@ export const configSchema = z
       .max(24 * 30)
       .default(12),
     COOKIE_SECURE: bool.optional(),
+    /** Behind a reverse proxy: trust its X-Forwarded-For/-Proto/-Host (client IPs for lock-outs, audit). Never otherwise. */
+    TRUST_PROXY: bool.default(false),
     LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
     LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
     ENGINE: z.enum(['embedded', 'external', 'none']).default('embedded'),
