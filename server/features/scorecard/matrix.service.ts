@@ -78,6 +78,15 @@ const STEPS = ['confirmed', 'agreed', 'approved', 'locked'] as const;
 const WORKFLOW_LEASE_SECONDS = 120;
 
 /** Employees' monthly matrices: lists, reading, editing rows and facts, the approval workflow. */
+/**
+ * Money rules: the plan of a matrix — its rows, weights, thresholds (T0/Tmax) and planned values — comes
+ * from the plan and the rules and is changed by the employee's manager, head or an administrator; the
+ * employee enters only the facts of their own rows (and a note) and may propose (or drop) a variable SMART
+ * task of their own without weight or thresholds; the manager agrees all of it with the matrix.
+ */
+const OWNER_ROW_FIELDS = new Set(['factValue', 'factDate', 'note']);
+const PLAN_BY_MANAGER = 'The plan, weights and thresholds of your matrix are set by your manager: you enter the facts';
+
 export class MatrixService {
   constructor(
     private readonly knex: Knex,
@@ -206,6 +215,12 @@ export class MatrixService {
   async addRow(viewer: SessionUser, id: number, input: AddRowInput, actor: Actor): Promise<MatrixView> {
     return this.write(viewer, id, actor, 'scorecard.row.create', async (trx, head, rel) => {
       const scope = this.editGuard(head.status, rel);
+      // The employee may propose a task of their own (a variable SMART task); its weight and thresholds come from the rules.
+      if (
+        scope === 'own' &&
+        (input.kind !== 'smart_variable' || input.weight != null || input.t0 != null || input.tmax != null)
+      )
+        throw new ForbiddenError(PLAN_BY_MANAGER);
       if (scope === 'managerRows')
         throw new ConflictError('The employee has confirmed the matrix: return it to draft to change the plan');
       const rule =
@@ -247,6 +262,8 @@ export class MatrixService {
       const scope = this.editGuard(head.status, rel);
       const managerRow = MANAGER_KINDS.has(row.kind);
       if (scope === 'own' && managerRow) throw new ForbiddenError('This row is filled by the manager');
+      if (scope === 'own' && Object.keys(patch).some((k) => !OWNER_ROW_FIELDS.has(k)))
+        throw new ForbiddenError(PLAN_BY_MANAGER);
       if (scope === 'managerRows') {
         const onlyFacts = Object.keys(patch).every((k) => ['factValue', 'factDate', 'note'].includes(k));
         if (!managerRow || !onlyFacts)
@@ -307,6 +324,7 @@ export class MatrixService {
     return this.write(viewer, id, actor, 'scorecard.row.delete', async (trx, head, rel) => {
       const row = await this.row(trx, id, rowId);
       const scope = this.editGuard(head.status, rel);
+      if (scope === 'own' && row.kind !== 'smart_variable') throw new ForbiddenError(PLAN_BY_MANAGER);
       if (scope === 'managerRows')
         throw new ConflictError('The employee has confirmed the matrix: return it to draft to change the plan');
       if (MANAGER_KINDS.has(row.kind)) throw new ConflictError('Discipline and evaluation rows cannot be removed');

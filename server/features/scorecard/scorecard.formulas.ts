@@ -148,7 +148,8 @@ export function workedTimeCoefficient(workedDays: number, plannedWorkingDays: nu
 
 /** Bonus in salaries, the worked-time coefficient and the bonus to pay rounded to 0.1 salary. */
 export function computeBonus(input: BonusInput): BonusResult {
-  const bonusSalaries = (input.maxBonusSalaries * input.result) / 100;
+  // The position's maximum is a ceiling: a result over 100 % (facts past Tmax) never pays more than it.
+  const bonusSalaries = (input.maxBonusSalaries * Math.min(input.result, 100)) / 100;
   const coefficient = workedTimeCoefficient(input.workedDays, input.plannedWorkingDays);
   return { bonusSalaries, workedTimeCoefficient: coefficient, bonusToPay: roundHalfUp(bonusSalaries * coefficient, 1) };
 }

@@ -10,7 +10,9 @@ export function relationOf(
   org: UnitTree,
 ): MatrixRelation & { visible: boolean } {
   const owner = viewer.employeeId === employeeId;
-  const admin = viewer.roles.includes('admin');
+  // Segregation of duties: nobody manages their own matrix, an administrator who is also this employee
+  // included — their matrix goes to their own manager and head like everyone's.
+  const admin = viewer.roles.includes('admin') && !owner;
   const managing = viewer.roles.includes('manager') && viewer.unitId !== null && !owner;
   const manager = managing && org.isWithin(unitId, viewer.unitId!);
   const head = managing && org.topOf(unitId) === viewer.unitId;
