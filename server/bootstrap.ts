@@ -92,6 +92,12 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       loginMaxAttempts: config.LOGIN_MAX_ATTEMPTS,
       loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
       country: config.CALENDAR_COUNTRY,
+      // No channel delivers messages yet (e-mail and SMS come with notifications): outside production the
+      // log shows them, so a registration can be confirmed on a developer's machine.
+      onMessage: (m) =>
+        config.isProduction
+          ? logger.info({ channel: m.channel }, 'message queued')
+          : logger.info({ to: m.destination, text: m.body }, 'message queued (development: shown here)'),
     });
     const running = embedded;
     const base: BaseDeps = {

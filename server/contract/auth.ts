@@ -83,12 +83,36 @@ export const profileAnswerSchema = z.strictObject({ user: sessionUserSchema });
 export type ProfileAnswer = z.infer<typeof profileAnswerSchema>;
 
 export type RegisterRequest = z.input<typeof registerSchema>;
+
+/**
+ * What registration answers, whether or not the login already had an account (it never tells): a code
+ * went to the e-mail or phone (`sentTo`, masked) and must come back through /api/auth/register/confirm.
+ */
+export const registrationAnswerSchema = z.strictObject({
+  status: z.literal('confirmationSent'),
+  channel: z.enum(['email', 'phone']),
+  sentTo: z.string(),
+  /** Minutes the code stays valid. */
+  expiresInMinutes: z.number().int(),
+});
+export type RegistrationAnswer = z.infer<typeof registrationAnswerSchema>;
+
+export const confirmRegistrationSchema = z.object({
+  login: z.string().trim().min(1, 'Enter your e-mail or phone').max(254),
+  code: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'Enter the 6-digit code'),
+});
+export type ConfirmRegistrationInput = z.infer<typeof confirmRegistrationSchema>;
+export type ConfirmRegistrationRequest = z.input<typeof confirmRegistrationSchema>;
 export type UpdateMeRequest = z.input<typeof updateMeSchema>;
 
 /** The endpoints of /api/auth and what each answers on success. */
 export const authEndpoints = [
   endpoint('POST', '/api/auth/login', sessionAnswerSchema),
-  endpoint('POST', '/api/auth/register', sessionAnswerSchema),
+  endpoint('POST', '/api/auth/register', registrationAnswerSchema),
+  endpoint('POST', '/api/auth/register/confirm', sessionAnswerSchema),
   endpoint('POST', '/api/auth/logout', null),
   endpoint('GET', '/api/auth/me', sessionAnswerSchema),
   endpoint('PATCH', '/api/auth/me', profileAnswerSchema),

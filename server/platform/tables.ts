@@ -17,7 +17,7 @@ import type { Tables } from 'knex/types/tables.js';
  * | ---------------------------------------------------------------------- | ----------------------------------------- |
  * | audit_log                                                              | here (written by `platform/audit.ts`)     |
  * | users                                                                  | `features/users/users.tables.ts`          |
- * | sessions                                                               | `features/auth/auth.tables.ts`            |
+ * | sessions, login_confirmations, outbound_messages                       | `features/auth/auth.tables.ts`            |
  * | org_units, employees, staff_groups, staff_group_members, windows       | `features/org/org.tables.ts`              |
  * | services, service_versions                                             | `features/services/services.tables.ts`    |
  * | sc_* (the scorecard)                                                   | `features/scorecard/scorecard.tables.ts`  |

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { startTestOkno, type TestOkno } from '../helpers/okno.js';
+import { codeSentTo } from '../helpers/messages.js';
 import { freshPage, launchBrowser, signInThroughUi, type TestBrowser } from './browser.js';
 
 const ALL_NAV = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
@@ -117,6 +118,22 @@ describe('signing in through the browser', () => {
       await page.locator('input[name="password"]').fill('secret-pass-1');
       await page.locator('input[name="passwordRepeat"]').fill('secret-pass-1');
       await page.locator('[data-test="register-submit"]').click();
+      // A code goes to the e-mail; a wrong one is refused on the field, the right one signs the citizen in.
+      await page.locator('[data-test="code-sent"]').waitFor();
+      await expect(page.locator('[data-test="code-sent"]').innerText()).resolves.toContain('pe***@example.ru');
+      for (const [width, height] of [
+        [1280, 720],
+        [1440, 900],
+      ]) {
+        await page.setViewportSize({ width, height });
+        await page.screenshot({ path: `/tmp/okno-shots/register-code-${width}.png` });
+      }
+      const code = await codeSentTo(okno.deps.db.knex, 'petrov@example.ru');
+      await page.locator('[data-test="confirm-code"] input').fill(code === '000000' ? '111111' : '000000');
+      await page.locator('[data-test="confirm-submit"]').click();
+      await page.getByText('Код неверный или устарел').waitFor();
+      await page.locator('[data-test="confirm-code"] input').fill(code);
+      await page.locator('[data-test="confirm-submit"]').click();
       await page.waitForURL(`${okno.url}/portal`);
       await page.locator('[data-test="section-portal"]').waitFor();
       await expect(page.locator('[data-test="user-menu"]').innerText()).resolves.toContain('Петров Пётр Петрович');

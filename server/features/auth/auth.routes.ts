@@ -8,6 +8,7 @@ import {
   changePasswordSchema,
   loginSchema,
   registerSchema,
+  confirmRegistrationSchema,
   updateMeSchema,
   type ProfileAnswer,
   type ServerClock,
@@ -47,14 +48,20 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
 
   router.post('/register', allow.public(), async (ctx) => {
     const input = parse(registerSchema, ctx.request.body);
-    const user = await auth.register(input, { ip: ctx.ip, requestId: ctx.state.requestId });
-    const result = await auth.login(
-      { login: user.email ?? user.phone!, password: input.password },
-      { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId },
-    );
+    ctx.status = 202;
+    ctx.body = await auth.register(input, { ip: ctx.ip, requestId: ctx.state.requestId });
+  });
+
+  router.post('/register/confirm', allow.public(), async (ctx) => {
+    const input = parse(confirmRegistrationSchema, ctx.request.body);
+    const result = await auth.confirmRegistration(input, {
+      ip: ctx.ip,
+      userAgent: ctx.get('user-agent'),
+      requestId: ctx.state.requestId,
+    });
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));
     ctx.status = 201;
-    ctx.body = { user, csrfToken: result.csrfToken, clock: clockNow() } satisfies SessionAnswer;
+    ctx.body = { user: result.user, csrfToken: result.csrfToken, clock: clockNow() } satisfies SessionAnswer;
   });
 
   router.post('/logout', allow.authenticated(), async (ctx) => {

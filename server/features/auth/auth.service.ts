@@ -1,13 +1,20 @@
+import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { audit } from '../../platform/audit.js';
 import type { Clock } from '../../platform/clock.js';
-import { ConflictError, TooManyRequestsError, UnauthorizedError, ValidationError } from '../../platform/errors.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  ValidationError,
+} from '../../platform/errors.js';
 import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { hashToken, randomToken, type LoadedSession } from '../../platform/http/session.js';
 import { User } from '../users/index.js';
 import type { CountryCode } from 'libphonenumber-js';
-import type { LoginInput, RegisterInput } from './auth.schemas.js';
+import type { ConfirmRegistrationInput, LoginInput, RegisterInput, RegistrationAnswer } from './auth.schemas.js';
 import { normaliseLogin, normalisePhone } from './login.js';
 import { hashPassword, verifyDummy, verifyPassword } from './password.js';
 import type { EmployeeRow } from '../org/index.js';
@@ -19,7 +26,16 @@ export interface AuthServiceOptions {
   loginWindowMinutes: number;
   /** The country national phone formats are read in (`+7…` for RU). */
   country: CountryCode;
+  /** Called with every message queued for a person (development shows confirmation codes in the log). */
+  onMessage?: (message: { channel: string; destination: string; subject: string; body: string }) => void;
 }
+
+/** How long a registration code lives, and how many wrong tries kill it. */
+export const CONFIRMATION_TTL_MINUTES = 15;
+const CONFIRMATION_MAX_ATTEMPTS = 5;
+/** Registrations per address and per login (e-mail or phone) within the sign-in window. */
+const REGISTRATIONS_PER_IP = 10;
+const REGISTRATIONS_PER_LOGIN = 3;
 
 /** Sign-ins for logins that match no account, per IP and window, before that IP is refused (enumeration, spraying). */
 const UNKNOWN_LOGINS_PER_IP_FACTOR = 3;
@@ -41,6 +57,8 @@ export class AuthService {
   private readonly limiter: RateLimiterMemory;
   private readonly unknownLogins: RateLimiterMemory;
   private readonly passwordChanges: RateLimiterMemory;
+  private readonly registrationsPerIp: RateLimiterMemory;
+  private readonly registrationsPerLogin: RateLimiterMemory;
 
   constructor(
     private readonly knex: Knex,
@@ -57,6 +75,14 @@ export class AuthService {
     });
     this.passwordChanges = new RateLimiterMemory({
       points: opts.loginMaxAttempts,
+      duration: Math.round(opts.loginWindowMinutes * 60),
+    });
+    this.registrationsPerIp = new RateLimiterMemory({
+      points: REGISTRATIONS_PER_IP,
+      duration: Math.round(opts.loginWindowMinutes * 60),
+    });
+    this.registrationsPerLogin = new RateLimiterMemory({
+      points: REGISTRATIONS_PER_LOGIN,
       duration: Math.round(opts.loginWindowMinutes * 60),
     });
   }
@@ -84,6 +110,18 @@ export class AuthService {
       throw new UnauthorizedError('Wrong e-mail/phone or password', 'invalid_credentials');
     }
     await this.limiter.delete(key);
+    // Told only to someone who knows the password: the account exists but its login is not confirmed yet.
+    if (!user.confirmedAt)
+      throw new ForbiddenError('Confirm your e-mail or phone first: enter the code we sent', 'not_confirmed');
+    return this.openSession(user.id, meta);
+  }
+
+  /** Opens a session for a user who has proved who they are. */
+  private async openSession(
+    userId: number,
+    meta: { ip: string; userAgent: string; requestId: string },
+  ): Promise<LoginResult> {
+    const user = { id: userId };
 
     const token = randomToken();
     const csrfToken = randomToken(24);
@@ -116,35 +154,134 @@ export class AuthService {
     });
   }
 
-  /** Registers a citizen account (staff accounts are created by administrators). */
-  async register(input: RegisterInput, meta: { ip: string; requestId: string }): Promise<SessionUser> {
+  /**
+   * Registers a citizen account (staff accounts are created by administrators). The account cannot act
+   * until the e-mail or phone is confirmed with the code sent to it. The answer is the same whether or
+   * not the login already has an account (the owner of a confirmed one is told instead), so registration
+   * reveals nothing; it is limited per address and per login.
+   */
+  async register(input: RegisterInput, meta: { ip: string; requestId: string }): Promise<RegistrationAnswer> {
+    const tooMany = 'Too many registrations. Try again later.';
+    await spend(this.registrationsPerIp, meta.ip, tooMany);
+    const email = input.email ?? null;
+    const phone = input.phone ? normalisePhone(input.phone, this.opts.country) : null;
+    const channel = email ? ('email' as const) : ('phone' as const);
+    const destination = (email ?? phone)!;
+    await spend(this.registrationsPerLogin, destination, tooMany);
     const passwordHash = await hashPassword(input.password);
-    if (input.phone) input = { ...input, phone: normalisePhone(input.phone, this.opts.country) };
-    return this.knex.transaction(async (trx) => {
-      await AuthService.assertLoginFree(trx, input);
-      const [row] = await trx('users')
-        .insert({
-          fullName: input.fullName,
-          email: input.email ?? null,
-          phone: input.phone ?? null,
-          passwordHash,
-          roles: ['citizen'],
-          locale: input.locale,
+    const code = String(crypto.randomInt(0, 1_000_000)).padStart(6, '0');
+    const messages: OutboundMessage[] = [];
+    await this.knex.transaction(async (trx) => {
+      const existing = await trx('users')
+        .where((w) => {
+          if (email) w.orWhereRaw('lower(email) = ?', [email]);
+          if (phone) w.orWhere('phone', phone);
         })
-        .returning(['id']);
-      const id = row.id;
+        .select('id', 'confirmedAt', 'email', 'phone');
+      const confirmed = existing.find((u) => u.confirmedAt !== null);
+      if (confirmed || existing.length > 1) {
+        messages.push({
+          channel,
+          destination,
+          purpose: 'registration-existing',
+          subject: 'Регистрация в «Окне»',
+          body: 'Кто-то пытался зарегистрироваться с вашим адресом. Если это были вы, войдите или восстановите пароль.',
+        });
+        await audit(
+          trx,
+          { userId: null, requestId: meta.requestId, ip: meta.ip },
+          { action: 'register_existing', entity: 'user', entityId: confirmed?.id ?? existing[0].id },
+        );
+      } else {
+        const fields = { fullName: input.fullName, email, phone, passwordHash, locale: input.locale };
+        let id: number;
+        if (existing.length) {
+          // An unconfirmed registration of the same login: the latest one replaces it (it never acted).
+          id = existing[0].id;
+          await trx('users')
+            .where({ id })
+            .update({ ...fields, updatedAt: trx.fn.now() });
+        } else {
+          const [row] = await trx('users')
+            .insert({ ...fields, roles: ['citizen'], confirmedAt: null })
+            .returning(['id']);
+          id = row.id;
+        }
+        await trx('login_confirmations').where({ userId: id }).delete();
+        await trx('login_confirmations').insert({
+          userId: id,
+          channel,
+          destination,
+          codeHash: hashToken(code),
+          expiresAt: new Date(this.clock.ms() + CONFIRMATION_TTL_MINUTES * 60_000),
+        });
+        messages.push({
+          channel,
+          destination,
+          purpose: 'login-confirmation',
+          subject: 'Код подтверждения «Окна»',
+          body: `Ваш код подтверждения: ${code}. Он действует ${CONFIRMATION_TTL_MINUTES} минут.`,
+        });
+        await audit(
+          trx,
+          { userId: id, requestId: meta.requestId, ip: meta.ip },
+          {
+            action: 'register',
+            entity: 'user',
+            entityId: id,
+            after: { fullName: input.fullName, email, phone, roles: ['citizen'] },
+          },
+        );
+      }
+      await trx('outbound_messages').insert(messages);
+    });
+    for (const m of messages) this.opts.onMessage?.(m);
+    return {
+      status: 'confirmationSent',
+      channel,
+      sentTo: maskLogin(destination),
+      expiresInMinutes: CONFIRMATION_TTL_MINUTES,
+    };
+  }
+
+  /** Confirms a registration with the code sent to its login and signs the citizen in. */
+  async confirmRegistration(
+    input: ConfirmRegistrationInput,
+    meta: { ip: string; userAgent: string; requestId: string },
+  ): Promise<LoginResult> {
+    const wrong = () =>
+      new ValidationError('The code is wrong or has expired', [
+        { path: 'code', message: 'The code is wrong or has expired' },
+      ]);
+    const login = normaliseLogin(input.login, this.opts.country);
+    await refuseWhenSpent(this.limiter, `${meta.ip}|${login.value}`);
+    const user = await this.findByLogin(login);
+    const pending = user ? await this.knex('login_confirmations').where({ userId: user.id }).first() : undefined;
+    if (
+      !user ||
+      !pending ||
+      pending.expiresAt.getTime() <= this.clock.ms() ||
+      pending.attempts >= CONFIRMATION_MAX_ATTEMPTS
+    ) {
+      await spend(this.limiter, `${meta.ip}|${login.value}`);
+      throw wrong();
+    }
+    const sent = Buffer.from(hashToken(input.code));
+    if (!crypto.timingSafeEqual(sent, Buffer.from(pending.codeHash))) {
+      await this.knex('login_confirmations').where({ id: pending.id }).increment('attempts', 1);
+      await spend(this.limiter, `${meta.ip}|${login.value}`);
+      throw wrong();
+    }
+    await this.knex.transaction(async (trx) => {
+      await trx('users').where({ id: user.id }).update({ confirmedAt: this.clock.now(), updatedAt: trx.fn.now() });
+      await trx('login_confirmations').where({ id: pending.id }).delete();
       await audit(
         trx,
-        { userId: id, requestId: meta.requestId, ip: meta.ip },
-        {
-          action: 'register',
-          entity: 'user',
-          entityId: id,
-          after: { fullName: input.fullName, email: input.email, phone: input.phone, roles: ['citizen'] },
-        },
+        { userId: user.id, requestId: meta.requestId, ip: meta.ip },
+        { action: 'confirm_login', entity: 'user', entityId: user.id },
       );
-      return (await this.sessionUser(id, trx))!;
     });
+    return this.openSession(user.id, meta);
   }
 
   /** Changes the signed-in user's own password after checking the current one; other sessions end. */
@@ -269,4 +406,19 @@ async function spend(limiter: RateLimiterMemory, key: string, message = TOO_MANY
     if (res instanceof RateLimiterRes) throw new TooManyRequestsError(message, Math.ceil(res.msBeforeNext / 1000));
     throw res;
   }
+}
+
+interface OutboundMessage {
+  channel: 'email' | 'phone';
+  destination: string;
+  subject: string;
+  body: string;
+  purpose: string;
+}
+
+/** An e-mail or phone shown back without revealing it whole: `iv***@example.org`, `+7******4567`. */
+export function maskLogin(login: string): string {
+  const at = login.indexOf('@');
+  if (at > 0) return `${login.slice(0, Math.min(2, at))}***${login.slice(at)}`;
+  return `${login.slice(0, 2)}${'*'.repeat(Math.max(0, login.length - 6))}${login.slice(-4)}`;
 }

@@ -16,6 +16,7 @@ export class User extends Model implements UserRow {
   employeeId!: number | null;
   isActive!: boolean;
   lastLoginAt!: Date | null;
+  confirmedAt!: Date | null;
   createdAt!: Date;
   updatedAt!: Date;
 

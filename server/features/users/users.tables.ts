@@ -13,14 +13,16 @@ export interface UserRow extends Timestamps {
   employeeId: number | null;
   isActive: boolean;
   lastLoginAt: Date | null;
+  /** When the e-mail or phone was confirmed; null for a citizen who registered and has not yet (cannot sign in). */
+  confirmedAt: Date | null;
 }
 
 declare module 'knex/types/tables.js' {
   interface Tables {
     users: Table<
       UserRow,
-      'id' | 'roles' | 'locale' | 'isActive' | 'createdAt' | 'updatedAt',
-      { lastLoginAt?: TimestampWrite | null }
+      'id' | 'roles' | 'locale' | 'isActive' | 'createdAt' | 'updatedAt' | 'confirmedAt',
+      { lastLoginAt?: TimestampWrite | null; confirmedAt?: TimestampWrite | null }
     >;
   }
 }

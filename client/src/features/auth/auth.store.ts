@@ -5,7 +5,7 @@ import { useLocaleStore } from '../../shared/locale.store';
 import type { Locale } from '../../shared/i18n';
 import { hasAnyRole, homePathFor, sectionsFor, type Role } from '../../shared/roles';
 import { syncClock } from '../../shared/clock';
-import { authApi, type CurrentUser, type RegisterInput, type SessionAnswer } from './auth.api';
+import { authApi, type CurrentUser, type RegisterInput, type RegistrationAnswer, type SessionAnswer } from './auth.api';
 
 /** The session: who is signed in, their roles, home page and sections. */
 export const useAuthStore = defineStore('auth', () => {
@@ -50,9 +50,14 @@ export const useAuthStore = defineStore('auth', () => {
     ready.value = true;
   }
 
-  /** Registers a citizen and signs them in. */
-  async function register(input: RegisterInput): Promise<void> {
-    adopt(await authApi.register(input));
+  /** Registers a citizen; they are signed in once they confirm the code sent to them. */
+  async function register(input: RegisterInput): Promise<RegistrationAnswer> {
+    return authApi.register(input);
+  }
+
+  /** Confirms a registration with the code and signs the citizen in. */
+  async function confirmRegistration(login: string, code: string): Promise<void> {
+    adopt(await authApi.confirmRegistration({ login, code }));
     ready.value = true;
   }
 
@@ -93,6 +98,7 @@ export const useAuthStore = defineStore('auth', () => {
     ensureLoaded,
     login,
     register,
+    confirmRegistration,
     logout,
     forget,
     saveLocale,

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codeSentTo } from '../../../helpers/messages.js';
 import { startTestOkno, type TestOkno } from '../../../helpers/okno.js';
 
 describe('auth routes', () => {
@@ -83,29 +84,69 @@ describe('auth routes', () => {
     expect(blocked.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
-  it('given a citizen registering, then they are signed in as a citizen and the password is stored as argon2', async () => {
+  it('given a citizen registering, when they confirm the code sent to their e-mail, then they are signed in as a citizen and the password is stored as argon2', async () => {
     const client = okno.anonymous();
     const res = await client.post('/api/auth/register', {
       fullName: 'Сидорова Мария',
       email: 'Maria@Example.org',
       password: 'long-enough-1',
     });
-    expect(res.status).toBe(201);
-    expect(res.body.user).toMatchObject({ email: 'maria@example.org', roles: ['citizen'] });
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({
+      status: 'confirmationSent',
+      channel: 'email',
+      sentTo: 'ma***@example.org',
+      expiresInMinutes: 15,
+    });
+    // Not confirmed yet: the right password is answered with "confirm first", and no session.
+    const early = await okno
+      .anonymous()
+      .post('/api/auth/login', { login: 'maria@example.org', password: 'long-enough-1' });
+    expect(early.status).toBe(403);
+    expect(early.body.error.code).toBe('not_confirmed');
+    const code = await codeSentTo(okno.deps.db.knex, 'maria@example.org');
+    const wrong = await client.post('/api/auth/register/confirm', {
+      login: 'maria@example.org',
+      code: code === '000000' ? '111111' : '000000',
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.fields[0].path).toBe('code');
+    const confirmed = await client.post('/api/auth/register/confirm', { login: 'Maria@Example.org', code });
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.user).toMatchObject({ email: 'maria@example.org', roles: ['citizen'] });
     expect((await client.get('/api/auth/me')).body.user.email).toBe('maria@example.org');
     const row = (await okno.deps.db.knex('users').where({ email: 'maria@example.org' }).first('passwordHash'))!;
     expect(row.passwordHash).toMatch(/^\$argon2id\$/);
+    // The code is spent.
+    expect(
+      (await okno.anonymous().post('/api/auth/register/confirm', { login: 'maria@example.org', code })).status,
+    ).toBe(400);
   });
 
-  it('given an e-mail already registered, when registering again, then 409 with the field and no second user', async () => {
-    const before = await okno.deps.db.knex('users').count({ n: '*' }).first();
+  it('given an e-mail already registered, when registering again, then the same answer as for a new one, no second user, and the owner is told', async () => {
+    const knex = okno.deps.db.knex;
+    const before = await knex('users').count({ n: '*' }).first();
     const res = await okno
       .anonymous()
       .post('/api/auth/register', { fullName: 'Дубль', email: 'citizen@okno.local', password: 'long-enough-1' });
-    expect(res.status).toBe(409);
-    expect(res.body.error.details.fields[0].path).toBe('email');
-    const after = await okno.deps.db.knex('users').count({ n: '*' }).first();
-    expect(after).toEqual(before);
+    expect(res.status).toBe(202);
+    expect(res.body).toEqual({
+      status: 'confirmationSent',
+      channel: 'email',
+      sentTo: 'ci***@okno.local',
+      expiresInMinutes: 15,
+    });
+    expect(await knex('users').count({ n: '*' }).first()).toEqual(before);
+    const told = await knex('outbound_messages')
+      .where({ destination: 'citizen@okno.local' })
+      .orderBy('id', 'desc')
+      .first();
+    expect(told?.purpose).toBe('registration-existing');
+    // The existing account keeps its password.
+    expect(
+      (await okno.anonymous().post('/api/auth/login', { login: 'citizen@okno.local', password: 'long-enough-1' }))
+        .status,
+    ).toBe(401);
   });
 
   it('given a registration by phone, when the phone is malformed, then 400 on phone', async () => {

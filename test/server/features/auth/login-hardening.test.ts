@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestOkno, type TestOkno } from '../../../helpers/okno.js';
 import { normaliseLogin } from '../../../../server/features/auth/login.js';
+import { codeSentTo } from '../../../helpers/messages.js';
+
+/** Registers a citizen and confirms the code sent to them. */
+async function register(okno: TestOkno, body: Record<string, string>, destination: string): Promise<void> {
+  const client = okno.anonymous();
+  expect((await client.post('/api/auth/register', body)).status).toBe(202);
+  const code = await codeSentTo(okno.deps.db.knex, destination);
+  expect((await client.post('/api/auth/register/confirm', { login: destination, code })).status).toBe(201);
+}
 
 describe('sign-in hardening', () => {
   let okno: TestOkno;
@@ -18,13 +27,18 @@ describe('sign-in hardening', () => {
   });
 
   it('given a citizen registered by phone in a national format, when signing in with another spelling, then it works', async () => {
-    const reg = await okno.anonymous().post('/api/auth/register', {
+    const client = okno.anonymous();
+    const reg = await client.post('/api/auth/register', {
       fullName: 'Сидорова Анна',
       phone: '8 (900) 555-00-01',
       password: 'long-enough-1',
     });
-    expect(reg.status).toBe(201);
-    expect(reg.body.user.phone).toBe('+79005550001');
+    expect(reg.status).toBe(202);
+    expect(reg.body).toMatchObject({ channel: 'phone', sentTo: '+7******0001' });
+    const code = await codeSentTo(okno.deps.db.knex, '+79005550001');
+    const confirmed = await client.post('/api/auth/register/confirm', { login: '89005550001', code });
+    expect(confirmed.status).toBe(201);
+    expect(confirmed.body.user.phone).toBe('+79005550001');
     const res = await okno
       .anonymous()
       .post('/api/auth/login', { login: '+7 900 555 00 01', password: 'long-enough-1' });
@@ -32,9 +46,11 @@ describe('sign-in hardening', () => {
   });
 
   it('given wrong passwords typed in five spellings of one phone, when the right one follows in a sixth, then 429: one lock-out per number', async () => {
-    await okno
-      .anonymous()
-      .post('/api/auth/register', { fullName: 'Кузнецов Пётр', phone: '+79005550002', password: 'long-enough-2' });
+    await register(
+      okno,
+      { fullName: 'Кузнецов Пётр', phone: '+79005550002', password: 'long-enough-2' },
+      '+79005550002',
+    );
     const client = okno.anonymous();
     for (const login of ['8 (900) 555-00-02', '+7 900 555-00-02', '89005550002', '+79005550002', '7 900 555 00 02']) {
       expect((await client.post('/api/auth/login', { login, password: 'wrong-wrong' })).status).toBe(401);
@@ -45,9 +61,11 @@ describe('sign-in hardening', () => {
   });
 
   it('given a signed-in user, when the new password equals the current one, then 400 on newPassword; wrong current passwords are limited', async () => {
-    await okno
-      .anonymous()
-      .post('/api/auth/register', { fullName: 'Орлова Мария', email: 'orlova@example.org', password: 'long-enough-3' });
+    await register(
+      okno,
+      { fullName: 'Орлова Мария', email: 'orlova@example.org', password: 'long-enough-3' },
+      'orlova@example.org',
+    );
     const user = await okno.signIn('orlova@example.org', 'long-enough-3');
     const same = await user.post('/api/auth/password', {
       currentPassword: 'long-enough-3',
