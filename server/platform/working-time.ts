@@ -140,20 +140,44 @@ export function createWorkingCalendar(opts: WorkingCalendarOptions): WorkingCale
     const [y, mo, d] = day.split('-').map(Number);
     return new Date(new TZDate(y, mo - 1, d, Math.floor(minute / 60), minute % 60, 0, timeZone).getTime());
   };
-  const nextDay = (day: string): string => format(addDays(parseISO(day), 1), 'yyyy-MM-dd');
+  /** The next calendar day of 'YYYY-MM-DD' (plain UTC arithmetic: hot loops call it for every day). */
+  const nextDay = (day: string): string =>
+    new Date(Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10)) + 1))
+      .toISOString()
+      .slice(0, 10);
   const skipNonWorking = country === 'RU' && opts.presidentialNonWorkingDays !== false;
   let overrides = new Map<string, CalendarOverride['kind']>();
+  // Per-day answers, computed once (the national rules parse dates; deadlines and working time walk many days).
+  const workingCache = new Map<string, boolean>();
+  const shortCache = new Map<string, boolean>();
+  const spanCache = new Map<string, [number, number][]>();
+  const clearCaches = () => {
+    workingCache.clear();
+    shortCache.clear();
+    spanCache.clear();
+  };
+  const remember = <T>(cache: Map<string, T>, day: string, compute: () => T): T => {
+    let value = cache.get(day);
+    if (value === undefined) {
+      if (cache.size > 40_000) cache.clear();
+      value = compute();
+      cache.set(day, value);
+    }
+    return value;
+  };
   const setOverrides = (list: readonly CalendarOverride[]) => {
     overrides = new Map(list.map((o) => [toDay(o.day), o.kind]));
+    clearCaches();
   };
   setOverrides(opts.overrides ?? []);
-  const working = (day: string): boolean => {
-    const kind = overrides.get(day);
-    if (kind) return kind === 'workingDay';
-    if (skipNonWorking && nonWorkingDaySource(day, country)) return false;
-    return isWorkingDay(day, country);
-  };
-  const shortened = (day: string): boolean => isPreHolidayDay(day, country, working);
+  const working = (day: string): boolean =>
+    remember(workingCache, day, () => {
+      const kind = overrides.get(day);
+      if (kind) return kind === 'workingDay';
+      if (skipNonWorking && nonWorkingDaySource(day, country)) return false;
+      return isWorkingDay(day, country);
+    });
+  const shortened = (day: string): boolean => remember(shortCache, day, () => isPreHolidayDay(day, country, working));
   /** Working intervals of a day, in minutes from local midnight (none on a day off). */
   const intervalsOn = (day: string): [number, number][] => {
     if (!working(day)) return [];
@@ -161,6 +185,11 @@ export function createWorkingCalendar(opts: WorkingCalendarOptions): WorkingCale
     const cut = end - 60;
     return intervals.filter(([a]) => a < cut).map(([a, b]) => [a, Math.min(b, cut)]);
   };
+  /** The same intervals as instants (epoch milliseconds). */
+  const spansOn = (day: string): [number, number][] =>
+    remember(spanCache, day, () =>
+      intervalsOn(day).map(([a, b]) => [instantOf(day, a).getTime(), instantOf(day, b).getTime()]),
+    );
   const dayEnd = (day: string): number => (shortened(day) ? end - 60 : end);
   const roll = (day: string): string => {
     let d = day;
@@ -196,10 +225,11 @@ export function createWorkingCalendar(opts: WorkingCalendarOptions): WorkingCale
     workingMinutesBetween(from, to) {
       if (to.getTime() <= from.getTime()) return 0;
       let total = 0;
-      for (let day = localDate(from, timeZone); day <= localDate(to, timeZone); day = nextDay(day)) {
-        for (const [a, b] of intervalsOn(day)) {
-          const s = Math.max(instantOf(day, a).getTime(), from.getTime());
-          const e = Math.min(instantOf(day, b).getTime(), to.getTime());
+      const last = localDate(to, timeZone);
+      for (let day = localDate(from, timeZone); day <= last; day = nextDay(day)) {
+        for (const [a, b] of spansOn(day)) {
+          const s = Math.max(a, from.getTime());
+          const e = Math.min(b, to.getTime());
           if (e > s) total += (e - s) / 60_000;
         }
       }
@@ -209,9 +239,9 @@ export function createWorkingCalendar(opts: WorkingCalendarOptions): WorkingCale
       let left = minutes;
       let day = localDate(at, timeZone);
       for (let guard = 0; guard < 3660; guard++, day = nextDay(day)) {
-        for (const [a, b] of intervalsOn(day)) {
-          const s = Math.max(instantOf(day, a).getTime(), at.getTime());
-          const e = instantOf(day, b).getTime();
+        for (const [a, b] of spansOn(day)) {
+          const s = Math.max(a, at.getTime());
+          const e = b;
           if (e <= s) continue;
           const span = (e - s) / 60_000;
           if (span >= left) return new Date(s + left * 60_000);

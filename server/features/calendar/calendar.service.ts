@@ -48,8 +48,12 @@ export class CalendarService {
     return qb;
   }
 
+  /** Days and months of a year as computed with the overrides in force (cleared whenever they change). */
+  private readonly computed = new Map<number, { days: CalendarDay[]; months: CalendarMonth[] }>();
+
   private sync(rows: readonly Pick<OverrideRow, 'day' | 'kind'>[]): void {
     this.calendar.setOverrides(rows.map(({ day, kind }) => ({ day, kind })));
+    this.computed.clear();
   }
 
   /** Loads every override of the configured country into the working calendar. */
@@ -68,6 +72,25 @@ export class CalendarService {
       this.sync(all);
     const overrides = await this.rows(this.knex, year);
     const notes = new Map(overrides.map((o) => [o.day, o.note]));
+    const { days, months } = this.daysOf(year);
+    const national = workingDaysInYear(year, this.country);
+    return {
+      year,
+      country: this.country,
+      officialTransfers: national.officialTransfers,
+      decree: this.country === 'RU' ? ruTransferDecree(year) : null,
+      workingDays: months.reduce((a, m) => a + m.workingDays, 0),
+      workingHours: months.reduce((a, m) => a + m.workingHours, 0),
+      nationalWorkingDays: national.days,
+      months,
+      days: days.map((d) => (d.reason === 'override' ? { ...d, source: notes.get(d.day) ?? null } : d)),
+      overrides: overrides.map(toItem),
+    };
+  }
+
+  private daysOf(year: number): { days: CalendarDay[]; months: CalendarMonth[] } {
+    const cached = this.computed.get(year);
+    if (cached) return cached;
     const days: CalendarDay[] = [];
     const months: CalendarMonth[] = [];
     for (let m = 1; m <= 12; m += 1) {
@@ -85,7 +108,7 @@ export class CalendarService {
           holiday: info.holiday,
           shortened: info.shortened,
           reason: info.reason,
-          source: info.reason === 'override' ? (notes.get(day) ?? null) : info.source,
+          source: info.source,
           nationalWorking: info.nationalWorking,
         });
       }
@@ -96,19 +119,10 @@ export class CalendarService {
         nationalWorkingDays: workingDaysInMonth(month, this.country),
       });
     }
-    const national = workingDaysInYear(year, this.country);
-    return {
-      year,
-      country: this.country,
-      officialTransfers: national.officialTransfers,
-      decree: this.country === 'RU' ? ruTransferDecree(year) : null,
-      workingDays: months.reduce((a, m) => a + m.workingDays, 0),
-      workingHours: months.reduce((a, m) => a + m.workingHours, 0),
-      nationalWorkingDays: national.days,
-      months,
-      days,
-      overrides: overrides.map(toItem),
-    };
+    const result = { days, months };
+    if (this.computed.size > 50) this.computed.clear();
+    this.computed.set(year, result);
+    return result;
   }
 
   /** Makes a day a day off or a working day (creates or replaces its override). */
