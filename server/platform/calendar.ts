@@ -137,7 +137,7 @@ export const RU_TRANSFERS: Readonly<Record<number, readonly Transfer[]>> = {
  * working days. Most offices did not receive visitors on them, so Okno's working calendar for
  * deadlines and working time (`WorkingCalendar`, `deps.calendar`) treats them as days off by default
  * (a term ending on one ends on the next working day; no working time accrues); an administrator
- * makes one a working day with an override where an office did work. docs/domain.md §4.
+ * makes one a working day with an override where an office did work. docs/domain.md §8.
  */
 export const RU_NON_WORKING_DAYS: readonly { from: string; to: string; source: string }[] = [
   { from: '2020-03-30', to: '2020-04-03', source: 'Указ Президента РФ от 25.03.2020 № 206' },

@@ -107,7 +107,7 @@ export interface WorkingCalendarOptions {
   overrides?: readonly CalendarOverride[];
   /**
    * RU: treat the President's paid non-working days of 2020–2021 (RU_NON_WORKING_DAYS) as days off
-   * (default true: offices did not receive visitors; docs/domain.md §4).
+   * (default true: offices did not receive visitors; docs/domain.md §8).
    */
   presidentialNonWorkingDays?: boolean;
 }
