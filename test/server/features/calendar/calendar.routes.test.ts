@@ -155,6 +155,20 @@ describe('the production calendar API', () => {
       expect(okno.deps.calendar.isWorkingDay('2026-07-01')).toBe(true);
     });
 
+    it('when Okno starts on a database that holds overrides, then its working calendar has them before any request', async () => {
+      expect(
+        (await admin.put('/api/calendar/overrides/2026-07-02', { kind: 'dayOff', note: 'До перезапуска' })).status,
+      ).toBe(200);
+      const second = await startTestOkno({ ENGINE: 'none', SEED_DEMO: 'false' }, { schema: okno.schema });
+      try {
+        expect(second.deps.calendar.overrides()).toEqual([{ day: '2026-07-02', kind: 'dayOff' }]);
+        expect(second.deps.calendar.dueDate('2026-07-01', { value: 1, unit: 'workingDays' })).toBe('2026-07-03');
+      } finally {
+        await second.stop();
+      }
+      expect((await admin.delete('/api/calendar/overrides/2026-07-02')).status).toBe(204);
+    });
+
     it('when the day or the body is bad, then 400 names the fields; a manager or operator gets 403', async () => {
       for (const bad of ['2026-13-01', '2026-02-30', '16.06.2026']) {
         const res = await admin.put(`/api/calendar/overrides/${bad}`, { kind: 'dayOff', note: 'Причина' });
