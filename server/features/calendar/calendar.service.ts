@@ -62,14 +62,23 @@ export class CalendarService {
   }
 
   /**
+   * Brings the working calendar up to date with the table when another Okno process changed it (the
+   * calendar's refresh worker calls this periodically); true when something changed.
+   */
+  async refresh(): Promise<boolean> {
+    const all = await this.knex('calendar_overrides').where({ country: this.country }).select('day', 'kind');
+    const known = new Map(this.calendar.overrides().map((o) => [o.day, o.kind]));
+    if (all.length === known.size && all.every((r) => known.get(r.day) === r.kind)) return false;
+    this.sync(all);
+    return true;
+  }
+
+  /**
    * The year as Okno applies it: counts per month, every day that is off, a worked weekend day, a
    * shortened day or overridden (with its reason and source), and the year's overrides.
    */
   async year(year: number): Promise<CalendarYearData> {
-    const all = await this.knex('calendar_overrides').where({ country: this.country }).select('day', 'kind');
-    const known = this.calendar.overrides();
-    if (all.length !== known.length || all.some((r) => !known.some((k) => k.day === r.day && k.kind === r.kind)))
-      this.sync(all);
+    await this.refresh();
     const overrides = await this.rows(this.knex, year);
     const notes = new Map(overrides.map((o) => [o.day, o.note]));
     const { days, months } = this.daysOf(year);

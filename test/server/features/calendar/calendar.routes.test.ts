@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CalendarDay, CalendarYear } from '../../../../server/contract/calendar.js';
 import type { ApiClient } from '../../../helpers/api.js';
 import { startTestOkno, type TestOkno } from '../../../helpers/okno.js';
+import { startCalendarWorkers } from '../../../../server/features/calendar/calendar.workers.js';
 
 const dayOf = (year: CalendarYear, day: string): CalendarDay | undefined => year.days.find((d) => d.day === day);
 
@@ -153,6 +154,28 @@ describe('the production calendar API', () => {
       expect(okno.deps.calendar.isWorkingDay('2026-07-01')).toBe(false);
       expect((await admin.delete('/api/calendar/overrides/2026-07-01')).status).toBe(204);
       expect(okno.deps.calendar.isWorkingDay('2026-07-01')).toBe(true);
+    });
+
+    it('when another process changes an override, then the refresh worker brings it in without a request', async () => {
+      const refresher = startCalendarWorkers(okno.deps, { everyMs: 50 });
+      try {
+        const now = new Date('2026-06-15T07:00:00Z');
+        await okno.deps.db
+          .knex('calendar_overrides')
+          .insert({
+            country: 'RU',
+            day: '2026-07-03',
+            kind: 'dayOff',
+            note: 'Другой узел',
+            createdAt: now,
+            updatedAt: now,
+          });
+        await expect.poll(() => okno.deps.calendar.isWorkingDay('2026-07-03'), { timeout: 3000 }).toBe(false);
+        await okno.deps.db.knex('calendar_overrides').where({ day: '2026-07-03' }).delete();
+        await expect.poll(() => okno.deps.calendar.isWorkingDay('2026-07-03'), { timeout: 3000 }).toBe(true);
+      } finally {
+        await refresher.stop();
+      }
     });
 
     it('when Okno starts on a database that holds overrides, then its working calendar has them before any request', async () => {
