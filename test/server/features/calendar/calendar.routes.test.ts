@@ -160,16 +160,14 @@ describe('the production calendar API', () => {
       const refresher = startCalendarWorkers(okno.deps, { everyMs: 50 });
       try {
         const now = new Date('2026-06-15T07:00:00Z');
-        await okno.deps.db
-          .knex('calendar_overrides')
-          .insert({
-            country: 'RU',
-            day: '2026-07-03',
-            kind: 'dayOff',
-            note: 'Другой узел',
-            createdAt: now,
-            updatedAt: now,
-          });
+        await okno.deps.db.knex('calendar_overrides').insert({
+          country: 'RU',
+          day: '2026-07-03',
+          kind: 'dayOff',
+          note: 'Другой узел',
+          createdAt: now,
+          updatedAt: now,
+        });
         await expect.poll(() => okno.deps.calendar.isWorkingDay('2026-07-03'), { timeout: 3000 }).toBe(false);
         await okno.deps.db.knex('calendar_overrides').where({ day: '2026-07-03' }).delete();
         await expect.poll(() => okno.deps.calendar.isWorkingDay('2026-07-03'), { timeout: 3000 }).toBe(true);
