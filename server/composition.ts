@@ -1,5 +1,6 @@
 import type { BaseDeps } from './deps.js';
 import { AuditService } from './features/audit/audit.service.js';
+import { CalendarService } from './features/calendar/calendar.service.js';
 import { EmployeeService } from './features/org/employee.service.js';
 import { GroupService } from './features/org/group.service.js';
 import { ImportService } from './features/org/import.service.js';
@@ -28,6 +29,8 @@ export interface FeatureServices {
     importer: ImportService;
   };
   services: ServicesService;
+  /** The production calendar's overrides, kept in `deps.calendar` (load() at start). */
+  calendar: CalendarService;
   scorecard: {
     matrices: MatrixService;
     plans: PlanService;
@@ -37,7 +40,7 @@ export interface FeatureServices {
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
-export function createFeatureServices({ db, engine, clock, config, validation }: BaseDeps): FeatureServices {
+export function createFeatureServices({ db, engine, clock, config, validation, calendar }: BaseDeps): FeatureServices {
   const knex = db.knex;
   const providers = defaultProviders();
   return {
@@ -51,6 +54,7 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
       importer: new ImportService(knex),
     },
     services: new ServicesService(knex, engine, clock, validation),
+    calendar: new CalendarService(knex, calendar, clock),
     scorecard: {
       matrices: new MatrixService(knex, providers, {
         country: config.CALENDAR_COUNTRY,

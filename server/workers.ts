@@ -1,4 +1,5 @@
 import type { AppDeps } from './deps.js';
+import { startCalendarWorkers } from './features/calendar/calendar.workers.js';
 import { startScorecardWorkers } from './features/scorecard/scorecard.workers.js';
 
 /** A feature's running job workers. */
@@ -8,7 +9,7 @@ export interface RunningWorkers {
 
 /** Starts every feature's job workers (one line per feature); stop() closes them all. */
 export function startWorkers(deps: AppDeps): RunningWorkers {
-  const running: RunningWorkers[] = [startScorecardWorkers(deps)];
+  const running: RunningWorkers[] = [startScorecardWorkers(deps), startCalendarWorkers(deps)];
   return {
     async stop() {
       await Promise.allSettled(running.map((w) => w.stop()));

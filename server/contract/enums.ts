@@ -36,3 +36,22 @@ export const SERVICE_STATUSES = ['draft', 'published'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
 export const SERVICE_KIND_NAMES = ['service', 'package'] as const;
 export type ServiceKindName = (typeof SERVICE_KIND_NAMES)[number];
+
+/** An administrator's override of a day of the production calendar. */
+export const CALENDAR_OVERRIDE_KINDS = ['dayOff', 'workingDay'] as const;
+export type CalendarOverrideKind = (typeof CALENDAR_OVERRIDE_KINDS)[number];
+/**
+ * Why a day of the working calendar is off or worked: a weekend, a public holiday, a holiday's move to
+ * the next working day (Labour Code), a Government decree's transfer (a weekday off / a weekend worked),
+ * a presidential non-working day (2020–2021), an administrator's override.
+ */
+export const CALENDAR_DAY_REASONS = [
+  'weekend',
+  'holiday',
+  'holidayMove',
+  'transfer',
+  'transferWorkingDay',
+  'nonWorkingDay',
+  'override',
+] as const;
+export type CalendarDayReason = (typeof CALENDAR_DAY_REASONS)[number];

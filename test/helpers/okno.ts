@@ -14,6 +14,8 @@ import { ApiClient } from './api.js';
 export const TEST_NOW = '2026-06-15T07:00:00Z';
 
 export interface TestOkno extends RunningOkno {
+  /** The database schema of this Okno (pass it as `opts.schema` to start a second process on the same data). */
+  schema: string;
   /** The product's one clock (the embedded engine shares it): `set`, `pin`, `advance`, `reset`. */
   clock: AdjustableClock;
   /** A client without a session. */
@@ -28,9 +30,11 @@ export interface TestOkno extends RunningOkno {
  */
 export async function startTestOkno(
   overrides: Record<string, string> = {},
-  opts: { now?: string } = {},
+  opts: { now?: string; schema?: string } = {},
 ): Promise<TestOkno> {
-  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  // A given schema belongs to another test Okno (a restart, a second process): it drops it, this one does not.
+  const ownsSchema = opts.schema === undefined;
+  const schema = opts.schema ?? `t_${crypto.randomBytes(6).toString('hex')}`;
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -53,10 +57,11 @@ export async function startTestOkno(
   const stop = okno.stop.bind(okno);
   return {
     ...okno,
+    schema,
     clock,
     async stop() {
       const knex = okno.deps.db.knex;
-      if (okno.deps.db.kind === 'postgres') {
+      if (ownsSchema && okno.deps.db.kind === 'postgres') {
         await knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
       }
       await stop();

@@ -64,6 +64,7 @@ const en: MessageSchema = {
     windows: 'Service windows',
     users: 'Users',
     audit: 'Audit log',
+    calendar: 'Calendar',
     menu: 'Menu',
   },
   auth: {
@@ -593,7 +594,9 @@ const en: MessageSchema = {
     code: '2 to 64 characters: lower-case latin letters, digits and hyphens',
   },
   scorecard: scorecardEn,
+  calendar: calendarEn,
 };
 
 import { en as scorecardEn } from '../../features/scorecard/scorecard.i18n';
+import { en as calendarEn } from '../../features/calendar/calendar.i18n';
 export default en;

@@ -62,6 +62,7 @@ const ru = {
     windows: 'Окна приёма',
     users: 'Пользователи',
     audit: 'Журнал аудита',
+    calendar: 'Календарь',
     menu: 'Меню',
   },
   auth: {
@@ -593,8 +594,10 @@ const ru = {
     code: 'От 2 до 64 символов: строчная латиница, цифры и дефис',
   },
   scorecard: scorecardRu,
+  calendar: calendarRu,
 };
 
 import { ru as scorecardRu } from '../../features/scorecard/scorecard.i18n';
+import { ru as calendarRu } from '../../features/calendar/calendar.i18n';
 export default ru;
 export type MessageSchema = typeof ru;

@@ -64,6 +64,7 @@ const uk: MessageSchema = {
     windows: 'Вікна прийому',
     users: 'Користувачі',
     audit: 'Журнал аудиту',
+    calendar: 'Календар',
     menu: 'Меню',
   },
   auth: {
@@ -596,7 +597,9 @@ const uk: MessageSchema = {
     code: 'Від 2 до 64 символів: мала латиниця, цифри та дефіс',
   },
   scorecard: scorecardUk,
+  calendar: calendarUk,
 };
 
 import { uk as scorecardUk } from '../../features/scorecard/scorecard.i18n';
+import { uk as calendarUk } from '../../features/calendar/calendar.i18n';
 export default uk;
