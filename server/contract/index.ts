@@ -2,6 +2,7 @@
 import type { Endpoint, HttpMethod } from './common.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
+import { casesEndpoints } from './cases.js';
 import { healthEndpoints } from './health.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
@@ -16,6 +17,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...auditEndpoints,
   ...servicesEndpoints,
   ...scorecardEndpoints,
+  ...casesEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({
