@@ -653,6 +653,8 @@ export class CasesService implements CaseHooks {
         .then((r) => r.items ?? [])
         .catch(() => []);
       for (const el of items) {
+        // The process itself is an element instance too; the diagram marks its steps.
+        if (String(el.type) === 'PROCESS' || String(el.elementId) === row.serviceCode) continue;
         const elementId = String(el.elementId);
         if (String(el.state) === 'ACTIVE') current.add(elementId);
         else if (String(el.state) === 'COMPLETED') done.add(elementId);
