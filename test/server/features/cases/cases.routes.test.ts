@@ -385,6 +385,53 @@ describe('given the advertising permit published on the embedded engine', () => 
       'Task_Intake',
     ]);
   });
+
+  it('when a package is registered, then a parent case and one member case per chosen member get their own numbers, deadlines and departments', async () => {
+    okno.clock.pin(new Date('2026-06-15T07:00:00Z'));
+    const analyst = await okno.signIn('analyst@okno.local');
+    for (const code of ['housing-need', 'housing-subsidy', 'relocation'])
+      expect((await analyst.post(`/api/services/${code}/publish`, { comment: 'v1' })).status, code).toBe(201);
+    operator = await okno.signIn('operator@okno.local');
+    const res = await operator.post<CaseDetail>('/api/cases', {
+      service: 'relocation',
+      answers: {
+        Q_Representative: 'O_Self',
+        Q_Services: ['O_housing-need', 'O_housing-subsidy'],
+        housing_need__Q_Grounds: ['housing_need__O_BelowNorm'],
+        housing_need__Q_Property: 'housing_need__O_NoProperty',
+        housing_subsidy__Q_Tenure: 'housing_subsidy__O_Own',
+        housing_subsidy__Q_Benefits: 'housing_subsidy__O_NoBenefits',
+      },
+      applicant: { kind: 'individual', name: 'Семёнова Мария Петровна', snils: '112-233-445 95' },
+      documents: [],
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    const parent = res.body;
+    expect(parent.members.map((m) => [m.serviceCode, m.due, m.parentId])).toEqual([
+      ['housing-need', '2026-07-27', parent.id],
+      ['housing-subsidy', '2026-06-29', parent.id],
+    ]);
+    const numbers = [parent.number, ...parent.members.map((m) => m.number)];
+    expect(new Set(numbers).size).toBe(3);
+    const housing = await okno.deps.db.knex('org_units').where({ code: 'dep-housing' }).first('id');
+    expect(parent.members.map((m) => m.departmentUnitId)).toEqual([housing!.id, housing!.id]);
+
+    // The package's process carries each member's case into its call activity.
+    const rest = okno.deps.engine.sdk()!.getOrchestrationClusterApiClient();
+    const vars = await rest.searchVariables(
+      {
+        filter: { processInstanceKey: ProcessInstanceKey.assumeExists(parent.processInstanceKey!), name: 'members' },
+      },
+      { consistency: { waitUpToMs: 5000 } },
+    );
+    const members = JSON.parse(String(vars.items?.[0]?.value)) as { caseId: number; caseNumber: string }[];
+    expect(members.map((m) => [m.caseId, m.caseNumber])).toEqual(parent.members.map((m) => [m.id, m.number]));
+
+    // The housing manager's scope is the housing department: the member cases, not the office's parent case.
+    const manager = await okno.signIn('manager@okno.local');
+    expect((await manager.get(`/api/cases/${parent.members[0].id}`)).status).toBe(200);
+    expect((await manager.get(`/api/cases/${parent.id}`)).status).toBe(404);
+  }, 120_000);
 });
 
 describe('given the engine does not answer', () => {
