@@ -44,7 +44,7 @@ export function createFeatureServices({ db, engine, clock, calendar, config, val
   const providers = defaultProviders();
   const services = new ServicesService(knex, engine, clock, validation);
   return {
-    users: new UsersService(knex),
+    users: new UsersService(knex, config.CALENDAR_COUNTRY),
     audit: new AuditService(knex),
     org: {
       units: new UnitService(knex),
