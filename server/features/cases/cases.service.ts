@@ -584,7 +584,7 @@ export class CasesService implements CaseHooks {
         });
       }
     });
-    await this.refreshOutcome(caseId, actor);
+    await this.refreshOutcome(caseId, actor, step.variables);
   }
 
   /**
@@ -592,7 +592,12 @@ export class CasesService implements CaseHooks {
    * the process decided so (`decision` other than "approve", as the sample models' gateways read it) and
    * `resultReady` otherwise. Returns the status.
    */
-  async refreshOutcome(caseId: number, actor: Actor | null = null): Promise<CaseStatus | undefined> {
+  async refreshOutcome(
+    caseId: number,
+    actor: Actor | null = null,
+    /** The variables the last completed step produced (their `decision` counts when the engine has none). */
+    stepVariables: Record<string, unknown> = {},
+  ): Promise<CaseStatus | undefined> {
     const row = await this.knex('cases').where({ id: caseId }).first();
     if (!row?.processInstanceKey || STAFF_CLOSED.includes(row.status)) return row?.status;
     const sdk = this.opts.engine.sdk();
@@ -610,7 +615,7 @@ export class CasesService implements CaseHooks {
       ),
     ).catch(() => undefined);
     const decisionRaw = vars?.items?.[0]?.value;
-    const decision = typeof decisionRaw === 'string' ? safeJson(decisionRaw) : decisionRaw;
+    const decision = (typeof decisionRaw === 'string' ? safeJson(decisionRaw) : decisionRaw) ?? stepVariables.decision;
     const refused = decision !== undefined && decision !== null && decision !== 'approve';
     const status: CaseStatus = refused ? 'refused' : 'resultReady';
     const at = this.opts.clock.now();
