@@ -238,18 +238,24 @@ export class CasesService implements CaseHooks {
           caseNumber: m.number,
         })),
       };
+      return { parent, memberCases, variables };
+    };
+    /** The process started: its key, the event and the audit entry (written only once the engine took the case). */
+    const started = async (trx: Knex.Transaction, w: Awaited<ReturnType<typeof write>>, key: string) => {
+      await trx('cases').where({ id: w.parent.id }).update({ processInstanceKey: key });
+      await this.event(trx, w.parent.id, 'processStarted', registeredAt, viewer.id, { processInstanceKey: key });
       await audit(trx, actor, {
         action: 'register',
         entity: 'case',
-        entityId: parent.id,
+        entityId: w.parent.id,
         after: {
-          number: parent.number,
+          number: w.parent.number,
           service: version.code,
           version: version.version,
-          members: memberCases.map((m) => m.number),
+          processInstanceKey: key,
+          members: w.memberCases.map((m) => m.number),
         },
       });
-      return { parent, memberCases, variables };
     };
 
     let created: Awaited<ReturnType<typeof write>>;
@@ -259,10 +265,7 @@ export class CasesService implements CaseHooks {
         created = await this.knex.transaction(async (trx) => {
           const w = await write(trx);
           startedKey = await this.startProcess(version, w.variables);
-          await trx('cases').where({ id: w.parent.id }).update({ processInstanceKey: startedKey });
-          await this.event(trx, w.parent.id, 'processStarted', registeredAt, viewer.id, {
-            processInstanceKey: startedKey,
-          });
+          await started(trx, w, startedKey);
           return w;
         });
       } catch (err) {
@@ -274,16 +277,18 @@ export class CasesService implements CaseHooks {
       created = await this.knex.transaction(write);
       try {
         const key = await this.startProcess(version, created.variables);
-        await this.knex.transaction(async (trx) => {
-          await trx('cases').where({ id: created.parent.id }).update({ processInstanceKey: key });
-          await this.event(trx, created.parent.id, 'processStarted', registeredAt, viewer.id, {
-            processInstanceKey: key,
-          });
-        });
+        await this.knex.transaction((trx) => started(trx, created, key));
       } catch (err) {
+        // Undo the committed case: its rows go, and its numbers are given back unless a later one was taken.
         await this.knex.transaction(async (trx) => {
+          const numbers = [created.parent.number, ...created.memberCases.map((m) => m.number)].sort().reverse();
           await trx('cases').where({ parentId: created.parent.id }).delete();
           await trx('cases').where({ id: created.parent.id }).delete();
+          for (const n of numbers) {
+            const [year, seq] = n.split('-').map(Number);
+            await trx('case_counters').where({ year, last: seq }).decrement('last', 1);
+          }
+          await trx('case_counters').where({ last: 0 }).delete();
         });
         throw err;
       }
