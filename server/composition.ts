@@ -1,6 +1,7 @@
 import type { BaseDeps } from './deps.js';
 import { AuditService } from './features/audit/audit.service.js';
 import { CalendarService } from './features/calendar/calendar.service.js';
+import { CasesService } from './features/cases/cases.service.js';
 import { EmployeeService } from './features/org/employee.service.js';
 import { GroupService } from './features/org/group.service.js';
 import { ImportService } from './features/org/import.service.js';
@@ -37,12 +38,14 @@ export interface FeatureServices {
     methodologies: MethodologyService;
     roadmap: RoadmapService;
   };
+  cases: CasesService;
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
-export function createFeatureServices({ db, engine, clock, config, validation, calendar }: BaseDeps): FeatureServices {
+export function createFeatureServices({ db, engine, clock, calendar, config, validation }: BaseDeps): FeatureServices {
   const knex = db.knex;
   const providers = defaultProviders();
+  const services = new ServicesService(knex, engine, clock, validation);
   return {
     users: new UsersService(knex, config.CALENDAR_COUNTRY),
     audit: new AuditService(knex),
@@ -53,8 +56,8 @@ export function createFeatureServices({ db, engine, clock, config, validation, c
       windows: new WindowService(knex),
       importer: new ImportService(knex),
     },
-    services: new ServicesService(knex, engine, clock, validation),
     calendar: new CalendarService(knex, calendar, clock),
+    services,
     scorecard: {
       matrices: new MatrixService(knex, providers, {
         country: config.CALENDAR_COUNTRY,
@@ -65,5 +68,15 @@ export function createFeatureServices({ db, engine, clock, config, validation, c
       methodologies: new MethodologyService(knex),
       roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),
     },
+    // The tasks feature's port (`tasks`) is wired here once TaskService exists.
+    cases: new CasesService(knex, {
+      engine,
+      clock,
+      calendar,
+      services,
+      timeZone: config.TIME_ZONE,
+      country: config.CALENDAR_COUNTRY,
+      engineInTransaction: db.kind === 'postgres',
+    }),
   };
 }

@@ -55,3 +55,41 @@ export const CALENDAR_DAY_REASONS = [
   'override',
 ] as const;
 export type CalendarDayReason = (typeof CALENDAR_DAY_REASONS)[number];
+/** The statuses of a case (issue 13). */
+export const CASE_STATUSES = [
+  'registered',
+  'inProgress',
+  'waitingForCorrections',
+  'resultReady',
+  'issued',
+  'refused',
+  'withdrawn',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** How an application reached Okno. */
+export const CASE_CHANNELS = ['window', 'portal', 'paper'] as const;
+export type CaseChannel = (typeof CASE_CHANNELS)[number];
+/** The state of one document of a case's checklist. */
+export const CASE_DOCUMENT_STATES = ['original', 'copy', 'uploaded', 'requested', 'missing'] as const;
+export type CaseDocumentState = (typeof CASE_DOCUMENT_STATES)[number];
+/** Who applies. */
+export const APPLICANT_KINDS = ['individual', 'soleTrader', 'legalEntity'] as const;
+export type ApplicantKind = (typeof APPLICANT_KINDS)[number];
+/** What a timeline entry records. */
+export const CASE_EVENT_KINDS = [
+  'registered',
+  'documents',
+  'processStarted',
+  'suspended',
+  'resumed',
+  'extended',
+  'correctionsRequested',
+  'resubmitted',
+  'comment',
+  'stepCompleted',
+  'statusChanged',
+] as const;
+export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
+/** Units of a statutory term. */
+export const DEADLINE_UNIT_NAMES = ['workingDays', 'calendarDays'] as const;
+export type DeadlineUnitName = (typeof DEADLINE_UNIT_NAMES)[number];

@@ -3,6 +3,7 @@ import type { Endpoint, HttpMethod } from './common.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
 import { calendarEndpoints } from './calendar.js';
+import { casesEndpoints } from './cases.js';
 import { healthEndpoints } from './health.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
@@ -18,6 +19,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...servicesEndpoints,
   ...scorecardEndpoints,
   ...calendarEndpoints,
+  ...casesEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({
