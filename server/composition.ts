@@ -4,6 +4,9 @@ import { EmployeeService } from './features/org/employee.service.js';
 import { GroupService } from './features/org/group.service.js';
 import { ImportService } from './features/org/import.service.js';
 import { UnitService } from './features/org/unit.service.js';
+import { InstructionService } from './features/instructions/instructions.service.js';
+import { BuiltInInteragencyAdapter } from './features/interagency/interagency.adapter.js';
+import { InteragencyService } from './features/interagency/interagency.service.js';
 import { WindowService } from './features/org/window.service.js';
 import { MatrixApproval } from './features/scorecard/matrix.approval.js';
 import { MatrixService } from './features/scorecard/matrix.service.js';
@@ -12,7 +15,9 @@ import { PlanService } from './features/scorecard/plan.service.js';
 import { RoadmapService } from './features/scorecard/roadmap.service.js';
 import { defaultProviders } from './features/scorecard/scorecard.providers.js';
 import { AUTO_LOCK_AFTER } from './features/scorecard/scorecard.workers.js';
+import { parseBpmn } from './features/services/services.moddle.js';
 import { ServicesService } from './features/services/services.service.js';
+import { withTaskListeners } from './features/services/services.transforms.js';
 import { UsersService } from './features/users/users.service.js';
 import { localYear } from './platform/clock.js';
 
@@ -34,12 +39,23 @@ export interface FeatureServices {
     methodologies: MethodologyService;
     roadmap: RoadmapService;
   };
+  interagency: InteragencyService;
+  instructions: InstructionService;
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
-export function createFeatureServices({ db, engine, clock, config, validation }: BaseDeps): FeatureServices {
+export function createFeatureServices({
+  db,
+  engine,
+  clock,
+  calendar,
+  config,
+  validation,
+  logger,
+}: BaseDeps): FeatureServices {
   const knex = db.knex;
   const providers = defaultProviders();
+  const services = new ServicesService(knex, engine, clock, validation);
   return {
     users: new UsersService(knex),
     audit: new AuditService(knex),
@@ -50,7 +66,7 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
       windows: new WindowService(knex),
       importer: new ImportService(knex),
     },
-    services: new ServicesService(knex, engine, clock, validation),
+    services,
     scorecard: {
       matrices: new MatrixService(knex, providers, {
         country: config.CALENDAR_COUNTRY,
@@ -61,5 +77,25 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
       methodologies: new MethodologyService(knex),
       roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),
     },
+    interagency: new InteragencyService(knex, {
+      engine,
+      clock,
+      calendar,
+      adapter: new BuiltInInteragencyAdapter(),
+      // The published version's card says which documents come from other agencies.
+      cards: (code, version) =>
+        services.version(code, version).then(
+          (v) => v.card,
+          () => null,
+        ),
+      logger: logger.child({ component: 'interagency' }),
+    }),
+    instructions: new InstructionService(knex, {
+      engine,
+      clock,
+      calendar,
+      // Deployed with Okno's task listeners, so the task list records the instruction like any step.
+      prepare: async (xml) => withTaskListeners(await parseBpmn(xml)),
+    }),
   };
 }

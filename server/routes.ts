@@ -8,6 +8,8 @@ import { scorecardRoutes } from './features/scorecard/scorecard.routes.js';
 import { orgRoutes } from './features/org/org.routes.js';
 import { usersRoutes } from './features/users/users.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
+import { instructionsRoutes } from './features/instructions/instructions.routes.js';
+import { interagencyRoutes } from './features/interagency/interagency.routes.js';
 
 /** Mounts every feature's router: one line per feature. */
 export function buildRouter(deps: AppDeps): Router<AppState> {
@@ -20,6 +22,8 @@ export function buildRouter(deps: AppDeps): Router<AppState> {
     auditRoutes,
     scorecardRoutes,
     servicesRoutes,
+    interagencyRoutes,
+    instructionsRoutes,
   ]) {
     const r = feature(deps);
     root.use(r.routes(), r.allowedMethods());

@@ -3,6 +3,8 @@ import type { Endpoint, HttpMethod } from './common.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
 import { healthEndpoints } from './health.js';
+import { instructionsEndpoints } from './instructions.js';
+import { interagencyEndpoints } from './interagency.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
 import { servicesEndpoints } from './services.js';
@@ -16,6 +18,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...auditEndpoints,
   ...servicesEndpoints,
   ...scorecardEndpoints,
+  ...interagencyEndpoints,
+  ...instructionsEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({
