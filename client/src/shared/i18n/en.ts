@@ -57,6 +57,8 @@ const en: MessageSchema = {
     constructor: 'Constructor',
     monitoring: 'Monitoring',
     scorecard: 'Scorecard',
+    interagency: 'Inter-agency requests',
+    instructions: 'Instructions',
     admin: 'Administration',
     org: 'Org structure',
     employees: 'Employees',
@@ -584,7 +586,11 @@ const en: MessageSchema = {
     code: '2 to 64 characters: lower-case latin letters, digits and hyphens',
   },
   scorecard: scorecardEn,
+  interagency: interagencyEn,
+  instructions: instructionsEn,
 };
 
 import { en as scorecardEn } from '../../features/scorecard/scorecard.i18n';
+import { en as interagencyEn } from '../../features/interagency/interagency.i18n';
+import { en as instructionsEn } from '../../features/instructions/instructions.i18n';
 export default en;

@@ -55,6 +55,8 @@ const ru = {
     constructor: 'Конструктор',
     monitoring: 'Мониторинг',
     scorecard: 'Показатели',
+    interagency: 'Межведомственные запросы',
+    instructions: 'Поручения',
     admin: 'Администрирование',
     org: 'Оргструктура',
     employees: 'Сотрудники',
@@ -584,8 +586,12 @@ const ru = {
     code: 'От 2 до 64 символов: строчная латиница, цифры и дефис',
   },
   scorecard: scorecardRu,
+  interagency: interagencyRu,
+  instructions: instructionsRu,
 };
 
 import { ru as scorecardRu } from '../../features/scorecard/scorecard.i18n';
+import { ru as interagencyRu } from '../../features/interagency/interagency.i18n';
+import { ru as instructionsRu } from '../../features/instructions/instructions.i18n';
 export default ru;
 export type MessageSchema = typeof ru;

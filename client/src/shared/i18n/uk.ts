@@ -57,6 +57,8 @@ const uk: MessageSchema = {
     constructor: 'Конструктор',
     monitoring: 'Моніторинг',
     scorecard: 'Показники',
+    interagency: 'Міжвідомчі запити',
+    instructions: 'Доручення',
     admin: 'Адміністрування',
     org: 'Оргструктура',
     employees: 'Працівники',
@@ -586,7 +588,11 @@ const uk: MessageSchema = {
     code: 'Від 2 до 64 символів: мала латиниця, цифри та дефіс',
   },
   scorecard: scorecardUk,
+  interagency: interagencyUk,
+  instructions: instructionsUk,
 };
 
 import { uk as scorecardUk } from '../../features/scorecard/scorecard.i18n';
+import { uk as interagencyUk } from '../../features/interagency/interagency.i18n';
+import { uk as instructionsUk } from '../../features/instructions/instructions.i18n';
 export default uk;
