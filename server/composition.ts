@@ -57,7 +57,7 @@ export function createFeatureServices({
   const providers = defaultProviders();
   const services = new ServicesService(knex, engine, clock, validation);
   return {
-    users: new UsersService(knex),
+    users: new UsersService(knex, config.CALENDAR_COUNTRY),
     audit: new AuditService(knex),
     org: {
       units: new UnitService(knex),
