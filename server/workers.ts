@@ -1,5 +1,7 @@
 import type { AppDeps } from './deps.js';
 import { startCalendarWorkers } from './features/calendar/calendar.workers.js';
+import { startInstructionWorkers } from './features/instructions/instructions.workers.js';
+import { startInteragencyWorkers } from './features/interagency/interagency.workers.js';
 import { startScorecardWorkers } from './features/scorecard/scorecard.workers.js';
 
 /** A feature's running job workers. */
@@ -9,7 +11,12 @@ export interface RunningWorkers {
 
 /** Starts every feature's job workers (one line per feature); stop() closes them all. */
 export function startWorkers(deps: AppDeps): RunningWorkers {
-  const running: RunningWorkers[] = [startScorecardWorkers(deps), startCalendarWorkers(deps)];
+  const running: RunningWorkers[] = [
+    startScorecardWorkers(deps),
+    startCalendarWorkers(deps),
+    startInteragencyWorkers(deps),
+    startInstructionWorkers(deps),
+  ];
   return {
     async stop() {
       await Promise.allSettled(running.map((w) => w.stop()));

@@ -93,3 +93,15 @@ export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
 /** Units of a statutory term. */
 export const DEADLINE_UNIT_NAMES = ['workingDays', 'calendarDays'] as const;
 export type DeadlineUnitName = (typeof DEADLINE_UNIT_NAMES)[number];
+/** Inter-agency requests: pending (recorded, not yet sent) → sent → answered; overdue = sent, unanswered, past due. */
+export const INTERAGENCY_STATUSES = ['pending', 'sent', 'answered', 'overdue'] as const;
+export type InteragencyStatus = (typeof INTERAGENCY_STATUSES)[number];
+/** What the answering agency found. */
+export const INTERAGENCY_RESULTS = ['found', 'notFound'] as const;
+export type InteragencyResultName = (typeof INTERAGENCY_RESULTS)[number];
+/** An instruction (поручение) as the engine reports its user task. */
+export const INSTRUCTION_STATUSES = ['open', 'completed', 'canceled', 'unknown'] as const;
+export type InstructionStatus = (typeof INSTRUCTION_STATUSES)[number];
+/** Whose instructions a list shows. */
+export const INSTRUCTION_SCOPES = ['givenByMe', 'toMe', 'inScope'] as const;
+export type InstructionScope = (typeof INSTRUCTION_SCOPES)[number];

@@ -5,6 +5,8 @@ import { authEndpoints } from './auth.js';
 import { calendarEndpoints } from './calendar.js';
 import { casesEndpoints } from './cases.js';
 import { healthEndpoints } from './health.js';
+import { instructionsEndpoints } from './instructions.js';
+import { interagencyEndpoints } from './interagency.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
 import { servicesEndpoints } from './services.js';
@@ -20,6 +22,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...scorecardEndpoints,
   ...calendarEndpoints,
   ...casesEndpoints,
+  ...interagencyEndpoints,
+  ...instructionsEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({

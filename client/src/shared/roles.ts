@@ -4,7 +4,16 @@ import type { Role } from '@contract/enums';
 export { ROLES, type Role } from '@contract/enums';
 
 /** Top-level sections of the application, in navigation order. */
-export const SECTIONS = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
+export const SECTIONS = [
+  'portal',
+  'tasks',
+  'interagency',
+  'instructions',
+  'constructor',
+  'monitoring',
+  'scorecard',
+  'admin',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Which roles may open each section. */
@@ -12,6 +21,8 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   admin: ['admin'],
   constructor: ['analyst', 'admin'],
   tasks: ['operator', 'specialist'],
+  interagency: ['operator', 'specialist', 'manager', 'admin'],
+  instructions: ['operator', 'specialist', 'manager', 'admin'],
   monitoring: ['manager'],
   scorecard: ['operator', 'specialist', 'manager', 'admin'],
   portal: ['citizen'],
@@ -37,6 +48,11 @@ export function homePathFor(roles: readonly Role[]): string {
 export function sectionsFor(roles: readonly Role[]): Section[] {
   return SECTIONS.filter((s) => SECTION_ROLES[s].some((r) => roles.includes(r)));
 }
+
+/** Who may answer an inter-agency request (operators read the journal of their office's cases). */
+export const INTERAGENCY_REPLY_ROLES: readonly Role[] = ['specialist', 'manager', 'admin'];
+/** Who may give an instruction (поручение). */
+export const INSTRUCT_ROLES: readonly Role[] = ['manager', 'admin'];
 
 /** Whether the roles allow one of the required roles (no requirement: allowed). */
 export function hasAnyRole(roles: readonly Role[], required: readonly Role[] | undefined): boolean {

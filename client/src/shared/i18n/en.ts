@@ -57,6 +57,8 @@ const en: MessageSchema = {
     constructor: 'Constructor',
     monitoring: 'Monitoring',
     scorecard: 'Scorecard',
+    interagency: 'Agency requests',
+    instructions: 'Instructions',
     admin: 'Administration',
     org: 'Org structure',
     employees: 'Employees',
@@ -595,8 +597,12 @@ const en: MessageSchema = {
   },
   scorecard: scorecardEn,
   calendar: calendarEn,
+  interagency: interagencyEn,
+  instructions: instructionsEn,
 };
 
 import { en as scorecardEn } from '../../features/scorecard/scorecard.i18n';
 import { en as calendarEn } from '../../features/calendar/calendar.i18n';
+import { en as interagencyEn } from '../../features/interagency/interagency.i18n';
+import { en as instructionsEn } from '../../features/instructions/instructions.i18n';
 export default en;

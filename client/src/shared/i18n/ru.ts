@@ -55,6 +55,8 @@ const ru = {
     constructor: 'Конструктор',
     monitoring: 'Мониторинг',
     scorecard: 'Показатели',
+    interagency: 'Запросы в ведомства',
+    instructions: 'Поручения',
     admin: 'Администрирование',
     org: 'Оргструктура',
     employees: 'Сотрудники',
@@ -595,9 +597,13 @@ const ru = {
   },
   scorecard: scorecardRu,
   calendar: calendarRu,
+  interagency: interagencyRu,
+  instructions: instructionsRu,
 };
 
 import { ru as scorecardRu } from '../../features/scorecard/scorecard.i18n';
 import { ru as calendarRu } from '../../features/calendar/calendar.i18n';
+import { ru as interagencyRu } from '../../features/interagency/interagency.i18n';
+import { ru as instructionsRu } from '../../features/instructions/instructions.i18n';
 export default ru;
 export type MessageSchema = typeof ru;

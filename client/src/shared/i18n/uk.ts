@@ -57,6 +57,8 @@ const uk: MessageSchema = {
     constructor: 'Конструктор',
     monitoring: 'Моніторинг',
     scorecard: 'Показники',
+    interagency: 'Запити до відомств',
+    instructions: 'Доручення',
     admin: 'Адміністрування',
     org: 'Оргструктура',
     employees: 'Працівники',
@@ -598,8 +600,12 @@ const uk: MessageSchema = {
   },
   scorecard: scorecardUk,
   calendar: calendarUk,
+  interagency: interagencyUk,
+  instructions: instructionsUk,
 };
 
 import { uk as scorecardUk } from '../../features/scorecard/scorecard.i18n';
 import { uk as calendarUk } from '../../features/calendar/calendar.i18n';
+import { uk as interagencyUk } from '../../features/interagency/interagency.i18n';
+import { uk as instructionsUk } from '../../features/instructions/instructions.i18n';
 export default uk;
