@@ -6,6 +6,7 @@ import { healthEndpoints } from './health.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
 import { servicesEndpoints } from './services.js';
+import { tasksEndpoints } from './tasks.js';
 import { usersEndpoints } from './users.js';
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -16,6 +17,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...auditEndpoints,
   ...servicesEndpoints,
   ...scorecardEndpoints,
+  ...tasksEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({
