@@ -13,6 +13,7 @@ import { RoadmapService } from './features/scorecard/roadmap.service.js';
 import { defaultProviders } from './features/scorecard/scorecard.providers.js';
 import { AUTO_LOCK_AFTER } from './features/scorecard/scorecard.workers.js';
 import { ServicesService } from './features/services/services.service.js';
+import { TaskEngine, TaskService } from './features/tasks/index.js';
 import { UsersService } from './features/users/users.service.js';
 import { localYear } from './platform/clock.js';
 
@@ -34,12 +35,23 @@ export interface FeatureServices {
     methodologies: MethodologyService;
     roadmap: RoadmapService;
   };
+  /** The staff task list; `service.useCaseHooks(cases)` wires the case feature's port. */
+  tasks: { service: TaskService; engine: TaskEngine };
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
-export function createFeatureServices({ db, engine, clock, config, validation }: BaseDeps): FeatureServices {
+export function createFeatureServices({
+  db,
+  engine,
+  clock,
+  config,
+  validation,
+  calendar,
+  logger,
+}: BaseDeps): FeatureServices {
   const knex = db.knex;
   const providers = defaultProviders();
+  const taskEngine = new TaskEngine(engine);
   return {
     users: new UsersService(knex),
     audit: new AuditService(knex),
@@ -60,6 +72,10 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
       plans: new PlanService(knex, providers),
       methodologies: new MethodologyService(knex),
       roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),
+    },
+    tasks: {
+      service: new TaskService(knex, { clock, calendar, engine: taskEngine, logger }),
+      engine: taskEngine,
     },
   };
 }
