@@ -124,7 +124,7 @@ export class TaskService {
   }
 
   /** Wires the case feature's port (the composition root calls it once both services exist). */
-  useCaseHooks(hooks: CaseHooks): void {
+  useCaseHooks(hooks: CaseHooks | undefined): void {
     this.hooks = hooks;
   }
 
