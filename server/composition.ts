@@ -53,7 +53,7 @@ export function createFeatureServices({
   const providers = defaultProviders();
   const taskEngine = new TaskEngine(engine);
   return {
-    users: new UsersService(knex),
+    users: new UsersService(knex, config.CALENDAR_COUNTRY),
     audit: new AuditService(knex),
     org: {
       units: new UnitService(knex),
