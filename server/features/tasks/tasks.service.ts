@@ -19,11 +19,11 @@ import type {
   TaskDetail,
   TaskItem,
   TaskListQuery,
+  TaskPage,
   TaskView,
   TaskViewInput,
 } from '../../contract/tasks.js';
-import type { Page } from '../../contract/common.js';
-import { completeSchema, taskListQuerySchema, taskViewInputSchema } from '../../contract/tasks.js';
+import { completeSchema, TASK_TOTAL_CAP, taskListQuerySchema, taskViewInputSchema } from '../../contract/tasks.js';
 import type { TaskEngine, TaskCorrections } from './tasks.engine.js';
 import { checkFormVariables, formKeys } from './tasks.forms.js';
 import type { CorrectionRequest, TaskRow } from './tasks.tables.js';
@@ -322,7 +322,7 @@ export class TaskService {
   }
 
   /** GET /api/tasks: one page of a view with filters and sort. */
-  async list(user: SessionUser, input: TaskListQuery): Promise<Page<TaskItem>> {
+  async list(user: SessionUser, input: TaskListQuery): Promise<TaskPage> {
     const query = taskListQuerySchema.parse(input);
     const v = await this.viewer(user);
     const now = this.now();
@@ -393,11 +393,22 @@ export class TaskService {
         .orderByRaw(`${sort.column} ${sort.desc ? 'desc' : 'asc'} nulls last, id ${sort.desc ? 'desc' : 'asc'}`)
         .limit(query.pageSize)
         .offset(offset),
-      q.clone().count({ n: '*' }).first(),
+      // Counted up to the cap + 1 (an index-only walk that stops there), not the whole match.
+      this.knex
+        .from(
+          q
+            .clone()
+            .select(this.knex.raw('1'))
+            .limit(TASK_TOTAL_CAP + 1)
+            .as('m'),
+        )
+        .count<{ n: string | number }[]>({ n: '*' }),
     ]);
+    const total = Number(count[0]?.n ?? 0);
     return {
       items: await this.items(rows, now),
-      total: Number(count?.n ?? 0),
+      total: Math.min(total, TASK_TOTAL_CAP),
+      totalCapped: total > TASK_TOTAL_CAP,
       page: query.page,
       pageSize: query.pageSize,
     };

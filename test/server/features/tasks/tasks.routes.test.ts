@@ -549,5 +549,5 @@ describe('given Okno stopped while the engine creates a task', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000);
 });
