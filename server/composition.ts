@@ -20,6 +20,7 @@ import { AUTO_LOCK_AFTER } from './features/scorecard/scorecard.workers.js';
 import { parseBpmn } from './features/services/services.moddle.js';
 import { ServicesService } from './features/services/services.service.js';
 import { withTaskListeners } from './features/services/services.transforms.js';
+import { TaskEngine, TaskService } from './features/tasks/index.js';
 import { UsersService } from './features/users/users.service.js';
 import { localYear } from './platform/clock.js';
 
@@ -46,6 +47,8 @@ export interface FeatureServices {
   cases: CasesService;
   interagency: InteragencyService;
   instructions: InstructionService;
+  /** The staff task list; `service.useCaseHooks(cases)` wires the case feature's port. */
+  tasks: { service: TaskService; engine: TaskEngine };
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
@@ -61,6 +64,25 @@ export function createFeatureServices({
   const knex = db.knex;
   const providers = defaultProviders();
   const services = new ServicesService(knex, engine, clock, validation);
+  const taskEngine = new TaskEngine(engine);
+  // Cases and tasks know each other through ports: the case asks its tasks to move when its clock resumes,
+  // a task tells its case when a step asks for corrections or completes.
+  const tasks = new TaskService(knex, { clock, calendar, engine: taskEngine, logger });
+  const cases = new CasesService(knex, {
+    engine,
+    clock,
+    calendar,
+    services,
+    tasks: {
+      caseResumed: (caseId, window, trx) => tasks.caseResumed(caseId, window, trx),
+      stepsOf: (caseId) => tasks.caseSteps(caseId),
+      caseIdsOfGroups: (groups) => tasks.caseIdsOfGroups(groups),
+    },
+    timeZone: config.TIME_ZONE,
+    country: config.CALENDAR_COUNTRY,
+    engineInTransaction: db.kind === 'postgres',
+  });
+  tasks.useCaseHooks(cases);
   return {
     users: new UsersService(knex, config.CALENDAR_COUNTRY),
     audit: new AuditService(knex),
@@ -83,16 +105,7 @@ export function createFeatureServices({
       methodologies: new MethodologyService(knex),
       roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),
     },
-    // The tasks feature's port (`tasks`) is wired here once TaskService exists.
-    cases: new CasesService(knex, {
-      engine,
-      clock,
-      calendar,
-      services,
-      timeZone: config.TIME_ZONE,
-      country: config.CALENDAR_COUNTRY,
-      engineInTransaction: db.kind === 'postgres',
-    }),
+    cases,
     interagency: new InteragencyService(knex, {
       engine,
       clock,
@@ -113,5 +126,6 @@ export function createFeatureServices({
       // Deployed with Okno's task listeners, so the task list records the instruction like any step.
       prepare: async (xml) => withTaskListeners(await parseBpmn(xml)),
     }),
+    tasks: { service: tasks, engine: taskEngine },
   };
 }

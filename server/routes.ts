@@ -12,6 +12,7 @@ import { calendarRoutes } from './features/calendar/calendar.routes.js';
 import { casesRoutes } from './features/cases/cases.routes.js';
 import { instructionsRoutes } from './features/instructions/instructions.routes.js';
 import { interagencyRoutes } from './features/interagency/interagency.routes.js';
+import { tasksRoutes } from './features/tasks/tasks.routes.js';
 
 /** Mounts every feature's router: one line per feature. */
 export function buildRouter(deps: AppDeps): Router<AppState> {
@@ -28,6 +29,7 @@ export function buildRouter(deps: AppDeps): Router<AppState> {
     casesRoutes,
     interagencyRoutes,
     instructionsRoutes,
+    tasksRoutes,
   ]) {
     const r = feature(deps);
     root.use(r.routes(), r.allowedMethods());

@@ -3,6 +3,7 @@ import { startCalendarWorkers } from './features/calendar/calendar.workers.js';
 import { startInstructionWorkers } from './features/instructions/instructions.workers.js';
 import { startInteragencyWorkers } from './features/interagency/interagency.workers.js';
 import { startScorecardWorkers } from './features/scorecard/scorecard.workers.js';
+import { startTasksWorkers } from './features/tasks/tasks.workers.js';
 
 /** A feature's running job workers. */
 export interface RunningWorkers {
@@ -16,6 +17,7 @@ export function startWorkers(deps: AppDeps): RunningWorkers {
     startCalendarWorkers(deps),
     startInteragencyWorkers(deps),
     startInstructionWorkers(deps),
+    startTasksWorkers(deps),
   ];
   return {
     async stop() {

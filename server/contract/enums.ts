@@ -105,3 +105,29 @@ export type InstructionStatus = (typeof INSTRUCTION_STATUSES)[number];
 /** Whose instructions a list shows. */
 export const INSTRUCTION_SCOPES = ['givenByMe', 'toMe', 'inScope'] as const;
 export type InstructionScope = (typeof INSTRUCTION_SCOPES)[number];
+/** The states of a task row. `waitingForCorrections` is a flag on an open task (see `TaskItem`). */
+export const TASK_STATUSES = ['created', 'assigned', 'completed', 'canceled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** Which tasks a list shows: assigned to me, unassigned in my groups, my scope (manager/admin), completed. */
+export const TASK_VIEWS = ['mine', 'group', 'scope', 'completed'] as const;
+export type TaskListView = (typeof TASK_VIEWS)[number];
+/** Due filters: due today, overdue, at risk (due within 8 working hours and not overdue). */
+export const TASK_DUE_FILTERS = ['today', 'overdue', 'atRisk'] as const;
+export type TaskDueFilter = (typeof TASK_DUE_FILTERS)[number];
+export const TASK_SORTS = ['due', '-due', 'priority', '-priority', 'created', '-created'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+/** Columns a saved view may show. */
+export const TASK_COLUMNS = [
+  'caseNumber',
+  'applicantName',
+  'serviceTitle',
+  'name',
+  'status',
+  'assignee',
+  'candidateGroups',
+  'priority',
+  'created',
+  'due',
+  'department',
+] as const;
+export type TaskColumn = (typeof TASK_COLUMNS)[number];

@@ -10,6 +10,7 @@ import { interagencyEndpoints } from './interagency.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
 import { servicesEndpoints } from './services.js';
+import { tasksEndpoints } from './tasks.js';
 import { usersEndpoints } from './users.js';
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -24,6 +25,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...casesEndpoints,
   ...interagencyEndpoints,
   ...instructionsEndpoints,
+  ...tasksEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({

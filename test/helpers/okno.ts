@@ -22,6 +22,8 @@ export interface TestOkno extends RunningOkno {
   anonymous(): ApiClient;
   /** A client signed in as the given login (demo password by default). */
   signIn(login: string, password?: string): Promise<ApiClient>;
+  /** Stops without dropping the schema (a restart test starts a new Okno on it; its `stop()` drops it). */
+  halt(): Promise<void>;
 }
 
 /**
@@ -59,6 +61,7 @@ export async function startTestOkno(
     ...okno,
     schema,
     clock,
+    halt: stop,
     async stop() {
       const knex = okno.deps.db.knex;
       if (ownsSchema && okno.deps.db.kind === 'postgres') {
