@@ -82,9 +82,10 @@ export class Engine implements EngineServices {
     if (!this.queue.serialDb) await this.wakeup.start(rows[0]?.schema ?? 'public');
   }
 
-  /** Stops listening for other processes' wake-ups. */
+  /** Stops listening for other processes' wake-ups and closes the command connections. */
   async close(): Promise<void> {
     await this.wakeup.stop();
+    await this.queue.close();
   }
 
   /** Runs queries outside a command: plainly on PostgreSQL, inside a transaction on PGlite. */

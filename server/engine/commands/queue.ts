@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { DEFAULT_TENANT } from '../api.js';
 import { CommandContext, type CommandTx, type EngineServices, type FinishedInstance } from '../processor/context.js';
 import { Processor } from '../processor/processor.js';
-import { CommandTransaction } from '../state/transaction.js';
+import { CommandConnections, CommandTransaction } from '../state/transaction.js';
 import type { JobPush } from '../jobs/push.js';
 import type { PeerWakeup } from '../jobs/wakeup.js';
 import { takeJobs } from './jobs.js';
@@ -51,7 +51,19 @@ export class CommandQueue {
   /** Number of commands running now (backpressure). */
   inFlight = 0;
 
+  /** The engine's own connections for command transactions (PostgreSQL; on PGlite knex's transactions). */
+  private connections?: CommandConnections;
+  private closed = false;
+
   constructor(private readonly engine: QueueHost) {}
+
+  /** Closes the command connections (engine stop). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const connections = this.connections;
+    this.connections = undefined;
+    await connections?.close();
+  }
 
   private readonly queue: QueuedCommand[] = [];
   private activeTransactions = 0;
@@ -153,7 +165,9 @@ export class CommandQueue {
    */
   private async inTransaction<T>(fn: (tx: CommandTx) => Promise<T>): Promise<T> {
     if (this.serialDb) return this.engine.knex.transaction((trx) => fn({ trx, client: trx.client as unknown }));
-    const tx = await CommandTransaction.open(this.engine.knex);
+    if (this.closed) throw new Error('engine: stopped');
+    this.connections ??= new CommandConnections(this.engine.knex, MAX_PARALLEL_TRANSACTIONS, this.engine.logger);
+    const tx = await CommandTransaction.open(this.engine.knex, this.connections);
     try {
       const result = await fn(tx);
       await tx.commit();
