@@ -154,7 +154,6 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
       await checking;
       await scheduler.stop();
       engine.closeStreams();
-      await engine.close();
       await rest.stop();
       await new Promise<void>((resolve) => {
         const force = setTimeout(() => {
@@ -167,6 +166,8 @@ export async function startEmbeddedEngine(opts: EmbeddedEngineOptions): Promise<
           resolve();
         });
       });
+      // Last: commands answered during the shutdown above still need the engine's connections.
+      await engine.close();
     },
   };
 }

@@ -1,21 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import {
-  DEFAULT_TENANT,
-  parseVariables,
-  type ActivatedJob,
-  type ActivateRequest,
-  type DeployedResource,
-  type Engine,
-} from '../engine.js';
+import { DEFAULT_TENANT, parseVariables, type ActivateRequest, type DeployedResource, type Engine } from '../engine.js';
 import { EngineError, invalidArgument } from '../errors.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_TIMER_MS, RECHECK_MS, coalesced, longPollJobs } from '../jobs/long-poll.js';
 
-/** The gateway's default long-polling / request timeout (Zeebe: 10 s). */
-const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
-/** setTimeout's limit (about 24.8 days). */
-const MAX_TIMER_MS = 2 ** 31 - 1;
-/** Waiting long polls and streams also look again this often (jobs revived or created by another engine process). */
-const RECHECK_MS = 1_000;
 /** Commands in flight above which new work is rejected with RESOURCE_EXHAUSTED (completions always pass). */
 const MAX_IN_FLIGHT = 2_000;
 
@@ -58,37 +46,6 @@ function deploymentMetadata(d: DeployedResource): Record<string, unknown> {
 }
 
 /** Builds the Gateway service handlers on top of the engine. */
-
-/**
- * Wraps an async step so calls never overlap: a call while the step runs makes it run once more
- * afterwards (a wake-up is never lost); the step returning true also runs it again at once.
- */
-function coalesced(
-  step: () => Promise<boolean>,
-  stopped: () => boolean,
-  onError: (err: unknown) => void,
-): () => Promise<void> {
-  let busy = false;
-  let pending = false;
-  return async () => {
-    if (stopped()) return;
-    if (busy) {
-      pending = true;
-      return;
-    }
-    busy = true;
-    try {
-      do {
-        pending = false;
-        if (await step()) pending = true;
-      } while (pending && !stopped());
-    } catch (err) {
-      onError(err);
-    } finally {
-      busy = false;
-    }
-  };
-}
 
 export function gatewayHandlers(
   engine: Engine,
@@ -292,64 +249,20 @@ export function gatewayHandlers(
         call.emit('error', toStatus(err));
         return;
       }
-      const requestTimeout = n(call.request.requestTimeout);
-      let done = false;
-      let timer: NodeJS.Timeout | undefined;
-      let recheck: NodeJS.Timeout | undefined;
-      let removeSink: (() => void) | undefined;
-      const stop = (): boolean => {
-        if (done) return false;
-        done = true;
-        removeSink?.();
-        unsubscribe();
-        offClose();
-        clearTimeout(timer);
-        clearInterval(recheck);
-        return true;
-      };
-      const finish = (jobs?: ActivatedJob[]) => {
-        if (!stop()) return;
-        if (jobs?.length) call.write({ jobs });
-        call.end();
-      };
-      const attempt = coalesced(
-        async () => {
-          const jobs = await engine.activateJobs(request);
-          // If the caller left (or got jobs another way) while we activated, the jobs go back.
-          if (jobs.length && !done) finish(jobs);
-          else if (jobs.length) engine.returnJobs(jobs);
-          return false;
+      longPollJobs(engine, request, n(call.request.requestTimeout), (gone) => {
+        if (call.cancelled) gone();
+        else call.on('cancelled', gone);
+      }).then(
+        (jobs) => {
+          if (call.cancelled) {
+            if (jobs.length) engine.returnJobs(jobs);
+            return;
+          }
+          if (jobs.length) call.write({ jobs });
+          call.end();
         },
-        () => done,
-        (err) => {
-          if (stop()) call.emit('error', toStatus(err));
-        },
+        (err: unknown) => call.emit('error', toStatus(err)),
       );
-      // Subscribe before the first attempt, so a job made activatable in between wakes us.
-      const unsubscribe = engine.onJobs(request.type, () => void attempt());
-      const offClose = engine.onClose(() => finish());
-      call.on('cancelled', () => finish());
-      void attempt().then(() => {
-        if (done) return;
-        if (requestTimeout < 0) return finish();
-        // While it waits, jobs created for its type are activated for it in the creating transaction.
-        removeSink = engine.addJobSink({
-          request,
-          tenants: request.tenantIds.length ? request.tenantIds : [DEFAULT_TENANT],
-          free: request.maxJobsToActivate,
-          once: true,
-          deliver: (jobs) => {
-            if (done) return false;
-            finish(jobs);
-            return true;
-          },
-        });
-        timer = setTimeout(
-          () => finish(),
-          Math.min(requestTimeout === 0 ? DEFAULT_REQUEST_TIMEOUT_MS : requestTimeout, MAX_TIMER_MS),
-        );
-        recheck = setInterval(() => void attempt(), RECHECK_MS);
-      });
     }) as grpc.handleServerStreamingCall<Req, unknown>,
 
     StreamActivatedJobs: ((call: grpc.ServerWritableStream<Req, unknown>) => {

@@ -6,17 +6,22 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { EngineError } from '../errors.js';
 import type { AdjustableClock } from '../../platform/clock.js';
-import { routeClock } from './clock.js';
+import { registerClock } from './clock.js';
 import type { EngineHealth } from '../engine.js';
 import { routeActuator } from './actuator.js';
-import { routeCommands, type EngineCommands } from './commands.js';
-import { HttpError, routeUserTasks, type Reply, type UserTaskCommands } from './user-tasks.js';
+import { registerDeployments } from './deployments.js';
+import { registerJobs } from './jobs.js';
+import { registerMessages } from './messages.js';
+import { registerProcessInstances } from './process-instances.js';
+import type { EngineCommands } from './request.js';
+import { RestRouter, type RouteRequest } from './router.js';
+import { HttpError, registerUserTasks, type Reply, type UserTaskCommands } from './user-tasks.js';
 
 // A read-only subset of the Camunda 8.8 Orchestration Cluster REST API (/v2): searches over
 // process instances, element instances, incidents and variables, answered consistently from the
 // engine's tables; Camunda user tasks (search, get, form, assign, unassign, update, complete) and
 // job completion with a user task listener result (rest/user-tasks.ts); jobs, process instances,
-// deployments and messages (rest/commands.ts).
+// deployments and messages (rest/jobs.ts, process-instances.ts, deployments.ts, messages.ts).
 
 type Json = Record<string, unknown>;
 
@@ -79,16 +84,15 @@ function applyFilters(q: Knex.QueryBuilder, filter: Json, columns: Record<string
 }
 
 /** Routes one request; returns the JSON answer. */
-async function route(
-  knex: Knex | Knex.Transaction,
-  method: string,
-  path: string,
-  body: Json,
-  self: { host: string; port: number },
-): Promise<Json> {
-  const filter = (body.filter ?? {}) as Json;
-  if (method === 'GET' && path === '/v2/topology') {
-    return {
+/** Registers the topology and the searches (read-only, answered from the engine's tables). */
+function registerQueries(router: RestRouter, query: QueryRunner, self: { host: string; port: number }): void {
+  const ok = async (fn: (knex: Knex | Knex.Transaction) => Promise<Json> | Json): Promise<Reply> => ({
+    status: 200,
+    body: await query(async (knex) => fn(knex)),
+  });
+  router.add('GET', '/v2/topology', () => ({
+    status: 200,
+    body: {
       brokers: [
         {
           nodeId: 0,
@@ -103,8 +107,8 @@ async function route(
       replicationFactor: 1,
       gatewayVersion: '8.8.0-okno',
       lastCompletedChangeId: '-1',
-    };
-  }
+    },
+  }));
   const processInstance = (r: Json): Json =>
     compact({
       processInstanceKey: str(r.key),
@@ -120,7 +124,7 @@ async function route(
       hasIncident: Number(r.incidents ?? 0) > 0,
       tenantId: r.tenantId,
     });
-  const piQuery = () =>
+  const piQuery = (knex: Knex | Knex.Transaction) =>
     knex('engineProcessInstances as p')
       .select(
         'p.*',
@@ -129,110 +133,127 @@ async function route(
         ),
       )
       .orderBy('p.key');
-  if (method === 'POST' && path === '/v2/process-instances/search') {
-    const q = applyFilters(piQuery(), filter, {
-      processInstanceKey: 'p.key',
-      processDefinitionId: 'p.bpmnProcessId',
-      processDefinitionKey: 'p.processDefinitionKey',
-      state: 'p.state',
-      parentProcessInstanceKey: 'p.parentProcessInstanceKey',
-      tenantId: 'p.tenantId',
+  router.add('POST', '/v2/process-instances/search', ({ body }: RouteRequest) =>
+    ok(async (knex) => {
+      const filter = (body.filter ?? {}) as Json;
+      const q = applyFilters(piQuery(knex), filter, {
+        processInstanceKey: 'p.key',
+        processDefinitionId: 'p.bpmnProcessId',
+        processDefinitionKey: 'p.processDefinitionKey',
+        state: 'p.state',
+        parentProcessInstanceKey: 'p.parentProcessInstanceKey',
+        tenantId: 'p.tenantId',
+      });
+      return search(q, body, processInstance);
+    }),
+  );
+  router.add('GET', '/v2/process-instances/:processInstanceKey', ({ params }: RouteRequest) => {
+    const key = params.processInstanceKey ?? '';
+    if (!/^\d+$/.test(key))
+      throw new HttpError(
+        501,
+        `GET /v2/process-instances/${key} is not implemented by the Okno embedded engine`,
+        'NOT_IMPLEMENTED',
+      );
+    return ok(async (knex) => {
+      const row = (await piQuery(knex).where('p.key', key).first()) as Json | undefined;
+      if (!row) throw new HttpError(404, `Process instance with key '${key}' not found`, 'NOT_FOUND');
+      return processInstance(row);
     });
-    return search(q, body, processInstance);
-  }
-  const piMatch = /^\/v2\/process-instances\/(\d+)$/.exec(path);
-  if (method === 'GET' && piMatch) {
-    const row = (await piQuery().where('p.key', piMatch[1]).first()) as Json | undefined;
-    if (!row) throw new HttpError(404, `Process instance with key '${piMatch[1]}' not found`, 'NOT_FOUND');
-    return processInstance(row);
-  }
-  if (method === 'POST' && path === '/v2/incidents/search') {
-    const q = applyFilters(knex('engineIncidents').orderBy('key'), filter, {
-      incidentKey: 'key',
-      processInstanceKey: 'processInstanceKey',
-      processDefinitionId: 'bpmnProcessId',
-      errorType: 'errorType',
-      elementId: 'elementId',
-      elementInstanceKey: 'elementInstanceKey',
-      jobKey: 'jobKey',
-      state: 'state',
-    });
-    return search(q, body, (r) =>
-      compact({
-        incidentKey: str(r.key),
-        processDefinitionKey: str(r.processDefinitionKey),
-        processDefinitionId: r.bpmnProcessId,
-        processInstanceKey: str(r.processInstanceKey),
-        errorType: r.errorType,
-        errorMessage: r.errorMessage,
-        elementId: r.elementId,
-        elementInstanceKey: str(r.elementInstanceKey),
-        jobKey: str(r.jobKey),
-        creationTime: iso(r.createdAt),
-        state: r.state,
-        tenantId: r.tenantId,
-      }),
-    );
-  }
-  if (method === 'POST' && path === '/v2/variables/search') {
-    const base = knex('engineVariables as v')
-      .join('engineProcessInstances as p', 'p.key', 'v.processInstanceKey')
-      .select('v.*', 'p.tenantId')
-      .orderBy(['v.scopeKey', 'v.name']);
-    const q = applyFilters(base, filter, {
-      processInstanceKey: 'v.processInstanceKey',
-      scopeKey: 'v.scopeKey',
-      name: 'v.name',
-    });
-    return search(q, body, (r) =>
-      compact({
-        variableKey: variableKey(r.scopeKey, r.name),
-        name: r.name,
-        value: JSON.stringify(r.value),
-        processInstanceKey: str(r.processInstanceKey),
-        scopeKey: str(r.scopeKey),
-        tenantId: r.tenantId,
-        isTruncated: false,
-      }),
-    );
-  }
-  if (method === 'POST' && path === '/v2/element-instances/search') {
-    // Active elements only (finished ones live on in the event log); the start date is their activation record's.
-    const started = knex.raw(
-      "(select min(ev.created_at) from engine_events ev where ev.process_instance_key = x.process_instance_key and ev.key = x.key and ev.value_type = 'PROCESS_INSTANCE') as started_at",
-    );
-    const base = knex('engineElementInstances as x')
-      .join('engineProcessInstances as p', 'p.key', 'x.processInstanceKey')
-      .select('x.*', 'p.bpmnProcessId', 'p.processDefinitionKey', 'p.tenantId', started)
-      .orderBy('x.key');
-    const q = applyFilters(base, filter, {
-      processInstanceKey: 'x.processInstanceKey',
-      elementId: 'x.elementId',
-      elementInstanceKey: 'x.key',
-      type: 'x.elementType',
-      processDefinitionId: 'p.bpmnProcessId',
-      tenantId: 'p.tenantId',
-    });
-    return search(q, body, (r) =>
-      compact({
-        elementInstanceKey: str(r.key),
-        processInstanceKey: str(r.processInstanceKey),
-        processDefinitionId: r.bpmnProcessId,
-        processDefinitionKey: str(r.processDefinitionKey),
-        elementId: r.elementId,
-        elementName: r.elementId,
-        type: r.elementType,
-        state: 'ACTIVE',
-        startDate: iso(r.startedAt) ?? new Date(0).toISOString(),
-        hasIncident:
-          Array.isArray((r.data as Json | null)?.owns) && ((r.data as Json).owns as string[]).includes('incident'),
-        tenantId: r.tenantId,
-      }),
-    );
-  }
-  if (path.startsWith('/v2/'))
-    throw new HttpError(501, `${method} ${path} is not implemented by the Okno embedded engine`, 'NOT_IMPLEMENTED');
-  throw new HttpError(404, `${method} ${path} is not served by the Okno embedded engine`, 'NOT_FOUND');
+  });
+  router.add('POST', '/v2/incidents/search', ({ body }: RouteRequest) =>
+    ok(async (knex) => {
+      const filter = (body.filter ?? {}) as Json;
+      const q = applyFilters(knex('engineIncidents').orderBy('key'), filter, {
+        incidentKey: 'key',
+        processInstanceKey: 'processInstanceKey',
+        processDefinitionId: 'bpmnProcessId',
+        errorType: 'errorType',
+        elementId: 'elementId',
+        elementInstanceKey: 'elementInstanceKey',
+        jobKey: 'jobKey',
+        state: 'state',
+      });
+      return search(q, body, (r) =>
+        compact({
+          incidentKey: str(r.key),
+          processDefinitionKey: str(r.processDefinitionKey),
+          processDefinitionId: r.bpmnProcessId,
+          processInstanceKey: str(r.processInstanceKey),
+          errorType: r.errorType,
+          errorMessage: r.errorMessage,
+          elementId: r.elementId,
+          elementInstanceKey: str(r.elementInstanceKey),
+          jobKey: str(r.jobKey),
+          creationTime: iso(r.createdAt),
+          state: r.state,
+          tenantId: r.tenantId,
+        }),
+      );
+    }),
+  );
+  router.add('POST', '/v2/variables/search', ({ body }: RouteRequest) =>
+    ok(async (knex) => {
+      const filter = (body.filter ?? {}) as Json;
+      const base = knex('engineVariables as v')
+        .join('engineProcessInstances as p', 'p.key', 'v.processInstanceKey')
+        .select('v.*', 'p.tenantId')
+        .orderBy(['v.scopeKey', 'v.name']);
+      const q = applyFilters(base, filter, {
+        processInstanceKey: 'v.processInstanceKey',
+        scopeKey: 'v.scopeKey',
+        name: 'v.name',
+      });
+      return search(q, body, (r) =>
+        compact({
+          variableKey: variableKey(r.scopeKey, r.name),
+          name: r.name,
+          value: JSON.stringify(r.value),
+          processInstanceKey: str(r.processInstanceKey),
+          scopeKey: str(r.scopeKey),
+          tenantId: r.tenantId,
+          isTruncated: false,
+        }),
+      );
+    }),
+  );
+  router.add('POST', '/v2/element-instances/search', ({ body }: RouteRequest) =>
+    ok(async (knex) => {
+      const filter = (body.filter ?? {}) as Json;
+      // Active elements only (finished ones live on in the event log); the start date is their activation record's.
+      const started = knex.raw(
+        "(select min(ev.created_at) from engine_events ev where ev.process_instance_key = x.process_instance_key and ev.key = x.key and ev.value_type = 'PROCESS_INSTANCE') as started_at",
+      );
+      const base = knex('engineElementInstances as x')
+        .join('engineProcessInstances as p', 'p.key', 'x.processInstanceKey')
+        .select('x.*', 'p.bpmnProcessId', 'p.processDefinitionKey', 'p.tenantId', started)
+        .orderBy('x.key');
+      const q = applyFilters(base, filter, {
+        processInstanceKey: 'x.processInstanceKey',
+        elementId: 'x.elementId',
+        elementInstanceKey: 'x.key',
+        type: 'x.elementType',
+        processDefinitionId: 'p.bpmnProcessId',
+        tenantId: 'p.tenantId',
+      });
+      return search(q, body, (r) =>
+        compact({
+          elementInstanceKey: str(r.key),
+          processInstanceKey: str(r.processInstanceKey),
+          processDefinitionId: r.bpmnProcessId,
+          processDefinitionKey: str(r.processDefinitionKey),
+          elementId: r.elementId,
+          elementName: r.elementId,
+          type: r.elementType,
+          state: 'ACTIVE',
+          startDate: iso(r.startedAt) ?? new Date(0).toISOString(),
+          hasIncident:
+            Array.isArray((r.data as Json | null)?.owns) && ((r.data as Json).owns as string[]).includes('incident'),
+          tenantId: r.tenantId,
+        }),
+      );
+    }),
+  );
 }
 
 /** HTTP status and problem title of an engine rejection (like the Camunda gateway's mapping). */
@@ -323,6 +344,15 @@ export async function startRestServer(
   health?: () => EngineHealth,
 ): Promise<RestServer> {
   const self = { host, port };
+  // The routing table: each resource module registers its endpoints.
+  const router = new RestRouter();
+  registerClock(router, clock.clock, clock.controlled);
+  registerUserTasks(router, query, commands);
+  registerJobs(router, query, commands);
+  registerProcessInstances(router, query, commands);
+  registerDeployments(router, query, commands);
+  registerMessages(router, query, commands);
+  registerQueries(router, query, self);
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     let gone = false;
@@ -410,10 +440,18 @@ export async function startRestServer(
         res.end(management.text);
         return;
       }
-      const handle = async (): Promise<Reply> =>
-        routeClock(clock.clock, clock.controlled, method, path, body) ??
-        (await routeUserTasks(query, commands, method, path, body)) ??
-        (await routeCommands(query, commands, {
+      const handle = async (): Promise<Reply> => {
+        const found = router.find(method, path);
+        if (!found) {
+          if (path.startsWith('/v2/'))
+            throw new HttpError(
+              501,
+              `${method} ${path} is not implemented by the Okno embedded engine`,
+              'NOT_IMPLEMENTED',
+            );
+          throw new HttpError(404, `${method} ${path} is not served by the Okno embedded engine`, 'NOT_FOUND');
+        }
+        return found.handler({
           method,
           path,
           body,
@@ -421,7 +459,9 @@ export async function startRestServer(
           contentType,
           gone: () => gone,
           onGone: (h) => (gone ? h() : goneHandlers.push(h)),
-        })) ?? { status: 200, body: await query((db) => route(db, method, path, body, self)) };
+          params: found.params,
+        });
+      };
       handle().then(
         (reply) => {
           if (reply.body === undefined) {

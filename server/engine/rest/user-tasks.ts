@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { RestRouter } from './router.js';
 import type { ListenerResult } from '../engine.js';
 import { parseChanges, userTaskFromDb, type TaskChanges, type UserTaskRow } from '../state/user-tasks.js';
 
@@ -302,19 +303,18 @@ async function oneTask(db: Knex | Knex.Transaction, key: number): Promise<UserTa
   return userTaskFromDb(row);
 }
 
-/** Routes the user task and job completion endpoints; undefined when the path is not one of them. */
-export async function routeUserTasks(
+/** Registers the user task endpoints and job completion (which carries a task listener's result). */
+export function registerUserTasks(
+  router: RestRouter,
   query: <T>(fn: (db: Knex | Knex.Transaction) => Promise<T>) => Promise<T>,
   commands: UserTaskCommands,
-  method: string,
-  path: string,
-  body: Json,
-): Promise<Reply | undefined> {
-  if (method === 'POST' && path === '/v2/user-tasks/search')
-    return { status: 200, body: await query((db) => searchUserTasks(db, body)) };
-  const job = /^\/v2\/jobs\/([^/]+)\/completion$/.exec(path);
-  if (job && method === 'POST') {
-    const key = keyOf(job[1], 'job key');
+): void {
+  router.add('POST', '/v2/user-tasks/search', async ({ body }) => ({
+    status: 200,
+    body: await query((db) => searchUserTasks(db, body)),
+  }));
+  router.add('POST', '/v2/jobs/:jobKey/completion', async ({ params, body }) => {
+    const key = keyOf(params.jobKey ?? '', 'job key');
     const raw = body.result;
     let result: ListenerResult | undefined;
     if (raw !== undefined && raw !== null) {
@@ -330,58 +330,55 @@ export async function routeUserTasks(
     }
     await commands.completeJob(key, optObject(body, 'variables'), result);
     return { status: 204 };
-  }
-  const m = /^\/v2\/user-tasks\/([^/]+)(\/[a-z]+)?$/.exec(path);
-  if (!m || m[1] === 'search') return undefined;
-  const sub = m[2] ?? '';
-  const route = `${method} ${sub}`;
-  const known = ['GET ', 'PATCH ', 'GET /form', 'POST /assignment', 'DELETE /assignee', 'POST /completion'];
-  if (!known.includes(route)) return undefined;
-  const key = keyOf(m[1], 'user task key');
-  switch (route) {
-    case 'GET ':
-      return { status: 200, body: userTaskResult(await query((db) => oneTask(db, key))) };
-    case 'GET /form': {
-      const form = await query(async (db) => {
-        const task = await oneTask(db, key);
-        if (task.formKey === null) return undefined;
-        return (await db('engineForms').where({ key: task.formKey }).first()) as Json | undefined;
-      });
-      if (!form) return { status: 204 };
-      let schema: unknown;
-      try {
-        schema = JSON.parse(String(form.resource));
-      } catch {
-        schema = String(form.resource);
-      }
-      return {
-        status: 200,
-        body: {
-          formKey: String(form.key),
-          formId: form.formId,
-          version: form.version,
-          schema,
-          tenantId: form.tenantId,
-        },
-      };
+  });
+  const taskKey = (params: Record<string, string | undefined>) => keyOf(params.userTaskKey ?? '', 'user task key');
+  router.add('GET', '/v2/user-tasks/:userTaskKey', async ({ params }) => {
+    const key = taskKey(params);
+    return { status: 200, body: userTaskResult(await query((db) => oneTask(db, key))) };
+  });
+  router.add('GET', '/v2/user-tasks/:userTaskKey/form', async ({ params }) => {
+    const key = taskKey(params);
+    const form = await query(async (db) => {
+      const task = await oneTask(db, key);
+      if (task.formKey === null) return undefined;
+      return (await db('engineForms').where({ key: task.formKey }).first()) as Json | undefined;
+    });
+    if (!form) return { status: 204 };
+    let schema: unknown;
+    try {
+      schema = JSON.parse(String(form.resource));
+    } catch {
+      schema = String(form.resource);
     }
-    case 'POST /assignment': {
-      const assignee = body.assignee;
-      if (typeof assignee !== 'string' || !assignee) throw bad("Expected a non-empty 'assignee'");
-      const allowOverride = body.allowOverride !== false;
-      await commands.assignUserTask(key, assignee, allowOverride, optString(body, 'action') ?? '');
-      return { status: 204 };
-    }
-    case 'DELETE /assignee':
-      await commands.unassignUserTask(key, '');
-      return { status: 204 };
-    case 'PATCH ': {
-      await commands.updateUserTask(key, okChanges(body.changeset, false), optString(body, 'action') ?? '');
-      return { status: 204 };
-    }
-    case 'POST /completion':
-      await commands.completeUserTask(key, optObject(body, 'variables'), optString(body, 'action') ?? '');
-      return { status: 204 };
-  }
-  return undefined;
+    return {
+      status: 200,
+      body: {
+        formKey: String(form.key),
+        formId: form.formId,
+        version: form.version,
+        schema,
+        tenantId: form.tenantId,
+      },
+    };
+  });
+  router.add('POST', '/v2/user-tasks/:userTaskKey/assignment', async ({ params, body }) => {
+    const key = taskKey(params);
+    const assignee = body.assignee;
+    if (typeof assignee !== 'string' || !assignee) throw bad("Expected a non-empty 'assignee'");
+    const allowOverride = body.allowOverride !== false;
+    await commands.assignUserTask(key, assignee, allowOverride, optString(body, 'action') ?? '');
+    return { status: 204 };
+  });
+  router.add('DELETE', '/v2/user-tasks/:userTaskKey/assignee', async ({ params }) => {
+    await commands.unassignUserTask(taskKey(params), '');
+    return { status: 204 };
+  });
+  router.add('PATCH', '/v2/user-tasks/:userTaskKey', async ({ params, body }) => {
+    await commands.updateUserTask(taskKey(params), okChanges(body.changeset, false), optString(body, 'action') ?? '');
+    return { status: 204 };
+  });
+  router.add('POST', '/v2/user-tasks/:userTaskKey/completion', async ({ params, body }) => {
+    await commands.completeUserTask(taskKey(params), optObject(body, 'variables'), optString(body, 'action') ?? '');
+    return { status: 204 };
+  });
 }

@@ -29,6 +29,8 @@ export interface MultiInstanceState {
 export type Owned = 'job' | 'timer' | 'message' | 'signal' | 'incident';
 
 export interface ElementData {
+  /** The shape's version (ELEMENT_DATA_VERSION when written; absent in rows written before versioning: 1). */
+  v?: number;
   /** Flow scopes: tokens waiting at joining gateways, per gateway and incoming flow. */
   joins?: Record<string, Record<string, number>>;
   mi?: MultiInstanceState;
@@ -49,6 +51,43 @@ export interface ElementData {
   eventVariables?: Record<string, unknown>;
   /** Flow scopes: steps to run once the listed children (waiting for canceling listeners) have terminated. */
   afterTerminated?: { wait: number[]; step: Record<string, unknown> }[];
+}
+
+/**
+ * The version of the persisted element data (engine_element_instances.data) this engine writes.
+ * - 1: rows written before the field existed (no `v`); `afterTerminated` steps are the processor's
+ *   step objects (`{ t: 'activate' | 'scope' | …, pi, … }`).
+ * - 2: `v: 2`; otherwise as version 1.
+ * A change of the shape raises the version and adds its step to `readElementData`.
+ */
+export const ELEMENT_DATA_VERSION = 2;
+
+const STEP_KINDS = new Set(['activate', 'run', 'complete', 'flow', 'scope', 'trigger']);
+
+/**
+ * Reads an element's persisted data, accepting every earlier version (upgraded step by step to the
+ * current one) and refusing a newer one (written by a newer engine: reading it could lose state).
+ */
+export function readElementData(raw: unknown): ElementData {
+  if (raw === null || raw === undefined) return { v: ELEMENT_DATA_VERSION };
+  if (typeof raw !== 'object' || Array.isArray(raw))
+    throw new Error(`engine: element data is not a JSON object: ${JSON.stringify(raw).slice(0, 100)}`);
+  const data = raw as ElementData;
+  const version = data.v ?? 1;
+  if (!Number.isInteger(version) || version > ELEMENT_DATA_VERSION)
+    throw new Error(`engine: element data of version ${version}, but this engine reads up to ${ELEMENT_DATA_VERSION}`);
+  for (const w of data.afterTerminated ?? [])
+    if (!STEP_KINDS.has(w.step.t as string))
+      throw new Error(`engine: element data holds a step of unknown kind '${String(w.step.t)}'`);
+  // 1 → 2: the version field only.
+  data.v = ELEMENT_DATA_VERSION;
+  return data;
+}
+
+/** The data as written: always with the current version. */
+function versioned(data: ElementData): ElementData {
+  if (data.v !== ELEMENT_DATA_VERSION) data.v = ELEMENT_DATA_VERSION;
+  return data;
 }
 
 export interface ElementInstance {
@@ -87,7 +126,7 @@ export class InstanceState {
   ): InstanceState {
     const state = new InstanceState(pi, model);
     for (const e of elements) {
-      state.elements.set(e.key, { ...e, data: e.data ?? {} });
+      state.elements.set(e.key, { ...e, data: readElementData(e.data) });
       state.persistedElements.add(e.key);
     }
     for (const v of variables) {
@@ -176,7 +215,7 @@ export class InstanceState {
     for (const key of this.dirtyElements) {
       const e = this.elements.get(key);
       if (!e) continue;
-      if (this.persistedElements.has(key)) updates.push({ key, state: e.state, data: e.data });
+      if (this.persistedElements.has(key)) updates.push({ key, state: e.state, data: versioned(e.data) });
       else {
         inserts.push({
           key: e.key,
@@ -185,7 +224,7 @@ export class InstanceState {
           elementId: e.elementId,
           elementType: e.elementType,
           state: e.state,
-          data: e.data,
+          data: versioned(e.data),
         });
         this.persistedElements.add(key);
       }
