@@ -4,14 +4,15 @@ import type { Role } from '@contract/enums';
 export { ROLES, type Role } from '@contract/enums';
 
 /** Top-level sections of the application, in navigation order. */
-export const SECTIONS = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
+export const SECTIONS = ['portal', 'tasks', 'cases', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Which roles may open each section. */
 export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   admin: ['admin'],
   constructor: ['analyst', 'admin'],
-  tasks: ['operator', 'specialist'],
+  tasks: ['operator', 'specialist', 'manager', 'admin'],
+  cases: ['operator', 'manager', 'admin'],
   monitoring: ['manager'],
   scorecard: ['operator', 'specialist', 'manager', 'admin'],
   portal: ['citizen'],
@@ -37,6 +38,11 @@ export function homePathFor(roles: readonly Role[]): string {
 export function sectionsFor(roles: readonly Role[]): Section[] {
   return SECTIONS.filter((s) => SECTION_ROLES[s].some((r) => roles.includes(r)));
 }
+
+/** Who may register a case at the window (intake). */
+export const INTAKE_ROLES: readonly Role[] = ['operator', 'admin'];
+/** Who may open a case's page (a specialist reaches it from their task). */
+export const CASE_VIEW_ROLES: readonly Role[] = ['operator', 'specialist', 'manager', 'admin'];
 
 /** Whether the roles allow one of the required roles (no requirement: allowed). */
 export function hasAnyRole(roles: readonly Role[], required: readonly Role[] | undefined): boolean {

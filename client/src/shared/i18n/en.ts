@@ -54,6 +54,7 @@ const en: MessageSchema = {
   nav: {
     portal: 'Portal',
     tasks: 'Tasks',
+    cases: 'Cases',
     constructor: 'Constructor',
     monitoring: 'Monitoring',
     scorecard: 'Scorecard',

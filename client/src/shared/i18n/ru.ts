@@ -52,6 +52,7 @@ const ru = {
   nav: {
     portal: 'Портал',
     tasks: 'Задачи',
+    cases: 'Дела',
     constructor: 'Конструктор',
     monitoring: 'Мониторинг',
     scorecard: 'Показатели',

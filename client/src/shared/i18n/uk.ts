@@ -54,6 +54,7 @@ const uk: MessageSchema = {
   nav: {
     portal: 'Портал',
     tasks: 'Завдання',
+    cases: 'Справи',
     constructor: 'Конструктор',
     monitoring: 'Моніторинг',
     scorecard: 'Показники',

@@ -3,6 +3,7 @@ import {
   ConstructOutline,
   DesktopOutline,
   DocumentTextOutline,
+  FolderOpenOutline,
   GitNetworkOutline,
   GlobeOutline,
   ListOutline,
@@ -37,6 +38,7 @@ export const ADMIN_PAGES: NavItem[] = [
 export const NAV: Record<Section, NavItem> = {
   portal: { key: 'portal', path: '/portal', labelKey: 'nav.portal', icon: GlobeOutline },
   tasks: { key: 'tasks', path: '/tasks', labelKey: 'nav.tasks', icon: ListOutline },
+  cases: { key: 'cases', path: '/cases', labelKey: 'nav.cases', icon: FolderOpenOutline },
   constructor: { key: 'constructor', path: '/constructor', labelKey: 'nav.constructor', icon: ConstructOutline },
   monitoring: { key: 'monitoring', path: '/monitoring', labelKey: 'nav.monitoring', icon: PulseOutline },
   scorecard: { key: 'scorecard', path: '/scorecard', labelKey: 'nav.scorecard', icon: TrophyOutline },
