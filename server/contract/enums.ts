@@ -36,3 +36,68 @@ export const SERVICE_STATUSES = ['draft', 'published'] as const;
 export type ServiceStatus = (typeof SERVICE_STATUSES)[number];
 export const SERVICE_KIND_NAMES = ['service', 'package'] as const;
 export type ServiceKindName = (typeof SERVICE_KIND_NAMES)[number];
+
+/** The statuses of a case (issue 13). */
+export const CASE_STATUSES = [
+  'registered',
+  'inProgress',
+  'waitingForCorrections',
+  'resultReady',
+  'issued',
+  'refused',
+  'withdrawn',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** How an application reached Okno. */
+export const CASE_CHANNELS = ['window', 'portal', 'paper'] as const;
+export type CaseChannel = (typeof CASE_CHANNELS)[number];
+/** The state of one document of a case's checklist. */
+export const CASE_DOCUMENT_STATES = ['original', 'copy', 'uploaded', 'requested', 'missing'] as const;
+export type CaseDocumentState = (typeof CASE_DOCUMENT_STATES)[number];
+/** Who applies. */
+export const APPLICANT_KINDS = ['individual', 'soleTrader', 'legalEntity'] as const;
+export type ApplicantKind = (typeof APPLICANT_KINDS)[number];
+/** What a timeline entry records. */
+export const CASE_EVENT_KINDS = [
+  'registered',
+  'documents',
+  'processStarted',
+  'suspended',
+  'resumed',
+  'extended',
+  'correctionsRequested',
+  'resubmitted',
+  'comment',
+  'stepCompleted',
+  'statusChanged',
+] as const;
+export type CaseEventKind = (typeof CASE_EVENT_KINDS)[number];
+/** Units of a statutory term. */
+export const DEADLINE_UNIT_NAMES = ['workingDays', 'calendarDays'] as const;
+export type DeadlineUnitName = (typeof DEADLINE_UNIT_NAMES)[number];
+/** The states of a task row. `waitingForCorrections` is a flag on an open task (see `TaskItem`). */
+export const TASK_STATUSES = ['created', 'assigned', 'completed', 'canceled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+/** Which tasks a list shows: assigned to me, unassigned in my groups, my scope (manager/admin), completed. */
+export const TASK_VIEWS = ['mine', 'group', 'scope', 'completed'] as const;
+export type TaskListView = (typeof TASK_VIEWS)[number];
+/** Due filters: due today, overdue, at risk (due within 8 working hours and not overdue). */
+export const TASK_DUE_FILTERS = ['today', 'overdue', 'atRisk'] as const;
+export type TaskDueFilter = (typeof TASK_DUE_FILTERS)[number];
+export const TASK_SORTS = ['due', '-due', 'priority', '-priority', 'created', '-created'] as const;
+export type TaskSort = (typeof TASK_SORTS)[number];
+/** Columns a saved view may show. */
+export const TASK_COLUMNS = [
+  'caseNumber',
+  'applicantName',
+  'serviceTitle',
+  'name',
+  'status',
+  'assignee',
+  'candidateGroups',
+  'priority',
+  'created',
+  'due',
+  'department',
+] as const;
+export type TaskColumn = (typeof TASK_COLUMNS)[number];

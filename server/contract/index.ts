@@ -2,10 +2,12 @@
 import type { Endpoint, HttpMethod } from './common.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
+import { casesEndpoints } from './cases.js';
 import { healthEndpoints } from './health.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
 import { servicesEndpoints } from './services.js';
+import { tasksEndpoints } from './tasks.js';
 import { usersEndpoints } from './users.js';
 
 export const ENDPOINTS: readonly Endpoint[] = [
@@ -16,6 +18,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...auditEndpoints,
   ...servicesEndpoints,
   ...scorecardEndpoints,
+  ...casesEndpoints,
+  ...tasksEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({

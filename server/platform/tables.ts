@@ -21,6 +21,7 @@ import type { Tables } from 'knex/types/tables.js';
  * | org_units, employees, staff_groups, staff_group_members, windows       | `features/org/org.tables.ts`              |
  * | services, service_versions                                             | `features/services/services.tables.ts`    |
  * | sc_* (the scorecard)                                                   | `features/scorecard/scorecard.tables.ts`  |
+ * | tasks, step_facts, task_views                                          | `features/tasks/tasks.tables.ts`          |
  *
  * A declaration counts wherever its file is part of the compilation: `tsconfig.json` includes all of
  * `server/`, so every `*.tables.ts` is in; a new one needs no registration besides the line above.
