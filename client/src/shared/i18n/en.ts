@@ -585,7 +585,11 @@ const en: MessageSchema = {
     code: '2 to 64 characters: lower-case latin letters, digits and hyphens',
   },
   scorecard: scorecardEn,
+  tasks: tasksEn,
+  cases: casesEn,
 };
 
 import { en as scorecardEn } from '../../features/scorecard/scorecard.i18n';
+import { en as tasksEn } from '../../features/tasks/tasks.i18n';
+import { en as casesEn } from '../../features/cases/cases.i18n';
 export default en;

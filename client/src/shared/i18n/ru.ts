@@ -585,8 +585,12 @@ const ru = {
     code: 'От 2 до 64 символов: строчная латиница, цифры и дефис',
   },
   scorecard: scorecardRu,
+  tasks: tasksRu,
+  cases: casesRu,
 };
 
 import { ru as scorecardRu } from '../../features/scorecard/scorecard.i18n';
+import { ru as tasksRu } from '../../features/tasks/tasks.i18n';
+import { ru as casesRu } from '../../features/cases/cases.i18n';
 export default ru;
 export type MessageSchema = typeof ru;

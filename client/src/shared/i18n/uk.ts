@@ -587,7 +587,11 @@ const uk: MessageSchema = {
     code: 'Від 2 до 64 символів: мала латиниця, цифри та дефіс',
   },
   scorecard: scorecardUk,
+  tasks: tasksUk,
+  cases: casesUk,
 };
 
 import { uk as scorecardUk } from '../../features/scorecard/scorecard.i18n';
+import { uk as tasksUk } from '../../features/tasks/tasks.i18n';
+import { uk as casesUk } from '../../features/cases/cases.i18n';
 export default uk;
