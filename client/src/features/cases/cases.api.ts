@@ -20,13 +20,7 @@ import type {
 import type { Answers, Question, ReferenceDocument } from '@okno-moddle/index';
 
 // Every request and answer type is the API contract's (server/contract/cases.ts, services.ts).
-export {
-  APPLICANT_KINDS,
-  CASE_CHANNELS,
-  CASE_DOCUMENT_STATES,
-  CASE_EVENT_KINDS,
-  CASE_STATUSES,
-} from '@contract/enums';
+export { APPLICANT_KINDS, CASE_CHANNELS, CASE_DOCUMENT_STATES, CASE_EVENT_KINDS, CASE_STATUSES } from '@contract/enums';
 export type { ApplicantKind, CaseDocumentState, CaseEventKind, CaseStatus } from '@contract/enums';
 export type {
   Answers,

@@ -19,7 +19,11 @@ export const ru = {
   },
   docForm: { original: 'оригинал', copy: 'копия', originalAndCopy: 'оригинал и копия', uploaded: 'электронный' },
   supplier: { applicant: 'от заявителя', interagency: 'запрашивается ведомством' },
-  applicantKind: { individual: 'Физическое лицо', soleTrader: 'Индивидуальный предприниматель', legalEntity: 'Юридическое лицо' },
+  applicantKind: {
+    individual: 'Физическое лицо',
+    soleTrader: 'Индивидуальный предприниматель',
+    legalEntity: 'Юридическое лицо',
+  },
   unit: { workingDays: 'раб. дн.', calendarDays: 'календ. дн.' },
   list: {
     title: 'Дела',
@@ -64,7 +68,8 @@ export const ru = {
     back: 'Назад',
     register: 'Зарегистрировать дело',
     registered: 'Дело {number} зарегистрировано',
-    missingRequired: 'Не приняты обязательные документы: {n}. Дело можно зарегистрировать, они будут указаны в расписке.',
+    missingRequired:
+      'Не приняты обязательные документы: {n}. Дело можно зарегистрировать, они будут указаны в расписке.',
   },
   applicant: {
     title: 'Заявитель',
@@ -207,7 +212,11 @@ export const uk: typeof ru = {
   },
   docForm: { original: 'оригінал', copy: 'копія', originalAndCopy: 'оригінал і копія', uploaded: 'електронний' },
   supplier: { applicant: 'від заявника', interagency: 'запитує відомство' },
-  applicantKind: { individual: 'Фізична особа', soleTrader: 'Фізична особа — підприємець', legalEntity: 'Юридична особа' },
+  applicantKind: {
+    individual: 'Фізична особа',
+    soleTrader: 'Фізична особа — підприємець',
+    legalEntity: 'Юридична особа',
+  },
   unit: { workingDays: 'роб. дн.', calendarDays: 'календ. дн.' },
   list: {
     title: 'Справи',
@@ -252,7 +261,8 @@ export const uk: typeof ru = {
     back: 'Назад',
     register: 'Зареєструвати справу',
     registered: 'Справу {number} зареєстровано',
-    missingRequired: 'Не прийнято обов’язкових документів: {n}. Справу можна зареєструвати, їх буде зазначено в розписці.',
+    missingRequired:
+      'Не прийнято обов’язкових документів: {n}. Справу можна зареєструвати, їх буде зазначено в розписці.',
   },
   applicant: {
     title: 'Заявник',

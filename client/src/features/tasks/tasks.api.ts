@@ -5,7 +5,7 @@ import type {
   BulkAssignResult,
   DraftAnswer,
   ReturnTaskRequest,
-  TaskDetail,
+  TaskDetail as TaskDetailRecord,
   TaskItemDto,
   TaskListQuery,
   TaskView,
@@ -15,9 +15,11 @@ import type {
 // Every request and answer type is the API contract's (server/contract/tasks.ts).
 export { TASK_COLUMNS, TASK_DUE_FILTERS, TASK_SORTS, TASK_STATUSES, TASK_VIEWS } from '@contract/enums';
 export type { TaskColumn, TaskDueFilter, TaskListView, TaskSort, TaskStatus } from '@contract/enums';
-export type { BulkAssignResult, DraftAnswer, ReturnTaskRequest, TaskDetail, TaskView, TaskViewInput };
+export type { BulkAssignResult, DraftAnswer, ReturnTaskRequest, TaskView, TaskViewInput };
 /** A row of the list as the browser receives it (instants as ISO strings). */
 export type TaskRow = TaskItemDto;
+/** One task as the browser receives it: the contract's `TaskDetail` with its task's instants as ISO strings. */
+export type TaskDetail = Omit<TaskDetailRecord, 'task'> & { task: TaskRow };
 export type { Employee, StaffGroup };
 
 /** Calls of /api/tasks. */

@@ -57,7 +57,10 @@ export function dueState(due: string | null | undefined, now: Date, riskHours = 
 export type QueryState = Record<string, string | string[] | undefined>;
 
 /** Reads string filters from a route query (first value of repeated keys), ignoring unknown keys. */
-export function readQuery<K extends string>(query: Record<string, unknown>, keys: readonly K[]): Partial<Record<K, string>> {
+export function readQuery<K extends string>(
+  query: Record<string, unknown>,
+  keys: readonly K[],
+): Partial<Record<K, string>> {
   const out: Partial<Record<K, string>> = {};
   for (const k of keys) {
     const v = query[k];
