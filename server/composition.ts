@@ -1,5 +1,6 @@
 import type { BaseDeps } from './deps.js';
 import { AuditService } from './features/audit/audit.service.js';
+import { CasesService } from './features/cases/cases.service.js';
 import { EmployeeService } from './features/org/employee.service.js';
 import { GroupService } from './features/org/group.service.js';
 import { ImportService } from './features/org/import.service.js';
@@ -34,12 +35,14 @@ export interface FeatureServices {
     methodologies: MethodologyService;
     roadmap: RoadmapService;
   };
+  cases: CasesService;
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
-export function createFeatureServices({ db, engine, clock, config, validation }: BaseDeps): FeatureServices {
+export function createFeatureServices({ db, engine, clock, calendar, config, validation }: BaseDeps): FeatureServices {
   const knex = db.knex;
   const providers = defaultProviders();
+  const services = new ServicesService(knex, engine, clock, validation);
   return {
     users: new UsersService(knex),
     audit: new AuditService(knex),
@@ -50,7 +53,7 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
       windows: new WindowService(knex),
       importer: new ImportService(knex),
     },
-    services: new ServicesService(knex, engine, clock, validation),
+    services,
     scorecard: {
       matrices: new MatrixService(knex, providers, {
         country: config.CALENDAR_COUNTRY,
@@ -61,5 +64,15 @@ export function createFeatureServices({ db, engine, clock, config, validation }:
       methodologies: new MethodologyService(knex),
       roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),
     },
+    // The tasks feature's port (`tasks`) is wired here once TaskService exists.
+    cases: new CasesService(knex, {
+      engine,
+      clock,
+      calendar,
+      services,
+      timeZone: config.TIME_ZONE,
+      country: config.CALENDAR_COUNTRY,
+      engineInTransaction: db.kind === 'postgres',
+    }),
   };
 }

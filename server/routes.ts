@@ -8,6 +8,7 @@ import { scorecardRoutes } from './features/scorecard/scorecard.routes.js';
 import { orgRoutes } from './features/org/org.routes.js';
 import { usersRoutes } from './features/users/users.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
+import { casesRoutes } from './features/cases/cases.routes.js';
 
 /** Mounts every feature's router: one line per feature. */
 export function buildRouter(deps: AppDeps): Router<AppState> {
@@ -20,6 +21,7 @@ export function buildRouter(deps: AppDeps): Router<AppState> {
     auditRoutes,
     scorecardRoutes,
     servicesRoutes,
+    casesRoutes,
   ]) {
     const r = feature(deps);
     root.use(r.routes(), r.allowedMethods());

@@ -189,6 +189,9 @@ export function generatePackage(spec: PackageSpec): { xml: string; forms: FormDo
           '        <zeebe:ioMapping>',
           '          <zeebe:input source="=member.variant" target="variant" />',
           '          <zeebe:input source="=member.service" target="serviceCode" />',
+          // The member's own case, registered by cases with the parent (its number, deadline and department).
+          '          <zeebe:input source="=member.caseId" target="caseId" />',
+          '          <zeebe:input source="=member.caseNumber" target="caseNumber" />',
           '        </zeebe:ioMapping>',
         ].join('\n'),
         body: '      <bpmn:multiInstanceLoopCharacteristics>\n        <bpmn:extensionElements>\n          <zeebe:loopCharacteristics inputCollection="=members" inputElement="member" />\n        </bpmn:extensionElements>\n      </bpmn:multiInstanceLoopCharacteristics>',

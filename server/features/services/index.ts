@@ -1,0 +1,6 @@
+// The services feature's public surface for other features: the service (checklist of a published
+// service, its versions) and the row types of its tables.
+export { ServicesService, type ServiceCard } from './services.service.js';
+export type { ServiceRow, ServiceVersionRow } from './services.tables.js';
+export type { Checklist } from './services.schemas.js';
+export type { Locale } from './services.messages.js';
