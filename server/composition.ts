@@ -14,6 +14,7 @@ import { RoadmapService } from './features/scorecard/roadmap.service.js';
 import { defaultProviders } from './features/scorecard/scorecard.providers.js';
 import { AUTO_LOCK_AFTER } from './features/scorecard/scorecard.workers.js';
 import { ServicesService } from './features/services/services.service.js';
+import { TaskEngine, TaskService } from './features/tasks/index.js';
 import { UsersService } from './features/users/users.service.js';
 import { localYear } from './platform/clock.js';
 
@@ -36,13 +37,52 @@ export interface FeatureServices {
     roadmap: RoadmapService;
   };
   cases: CasesService;
+  /** The staff task list; `service.useCaseHooks(cases)` wires the case feature's port. */
+  tasks: { service: TaskService; engine: TaskEngine };
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
-export function createFeatureServices({ db, engine, clock, calendar, config, validation }: BaseDeps): FeatureServices {
+export function createFeatureServices({
+  db,
+  engine,
+  clock,
+  config,
+  validation,
+  calendar,
+  logger,
+}: BaseDeps): FeatureServices {
   const knex = db.knex;
   const providers = defaultProviders();
   const services = new ServicesService(knex, engine, clock, validation);
+  const taskEngine = new TaskEngine(engine);
+  const tasks = new TaskService(knex, { clock, calendar, engine: taskEngine, logger });
+  // Cases and tasks know each other through ports (tasks must not import cases): wired here once.
+  const cases = new CasesService(knex, {
+    engine,
+    clock,
+    calendar,
+    services,
+    timeZone: config.TIME_ZONE,
+    country: config.CALENDAR_COUNTRY,
+    engineInTransaction: db.kind === 'postgres',
+    tasks: {
+      caseResumed: (caseId, period, trx) => tasks.caseResumed(caseId, period, trx),
+      // The diagram's steps with their due and completion instants (late = completed or still open past due).
+      stepsOf: async (caseId) =>
+        (
+          await knex('tasks')
+            .where({ caseId })
+            .orderBy('createdAt')
+            .select('elementId', 'status', 'waitingForCorrections', 'dueAt', 'completedAt')
+        ).map((r) => ({
+          elementId: r.elementId,
+          status: r.waitingForCorrections && r.status !== 'completed' ? 'waitingForCorrections' : r.status,
+          due: r.dueAt,
+          completedAt: r.completedAt,
+        })),
+    },
+  });
+  tasks.useCaseHooks(cases);
   return {
     users: new UsersService(knex),
     audit: new AuditService(knex),
@@ -64,15 +104,7 @@ export function createFeatureServices({ db, engine, clock, calendar, config, val
       methodologies: new MethodologyService(knex),
       roadmap: new RoadmapService(knex, () => localYear(clock.now(), config.TIME_ZONE)),
     },
-    // The tasks feature's port (`tasks`) is wired here once TaskService exists.
-    cases: new CasesService(knex, {
-      engine,
-      clock,
-      calendar,
-      services,
-      timeZone: config.TIME_ZONE,
-      country: config.CALENDAR_COUNTRY,
-      engineInTransaction: db.kind === 'postgres',
-    }),
+    cases,
+    tasks: { service: tasks, engine: taskEngine },
   };
 }

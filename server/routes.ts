@@ -9,6 +9,7 @@ import { orgRoutes } from './features/org/org.routes.js';
 import { usersRoutes } from './features/users/users.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { casesRoutes } from './features/cases/cases.routes.js';
+import { tasksRoutes } from './features/tasks/tasks.routes.js';
 
 /** Mounts every feature's router: one line per feature. */
 export function buildRouter(deps: AppDeps): Router<AppState> {
@@ -22,6 +23,7 @@ export function buildRouter(deps: AppDeps): Router<AppState> {
     scorecardRoutes,
     servicesRoutes,
     casesRoutes,
+    tasksRoutes,
   ]) {
     const r = feature(deps);
     root.use(r.routes(), r.allowedMethods());

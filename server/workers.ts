@@ -1,5 +1,6 @@
 import type { AppDeps } from './deps.js';
 import { startScorecardWorkers } from './features/scorecard/scorecard.workers.js';
+import { startTasksWorkers } from './features/tasks/tasks.workers.js';
 
 /** A feature's running job workers. */
 export interface RunningWorkers {
@@ -8,7 +9,7 @@ export interface RunningWorkers {
 
 /** Starts every feature's job workers (one line per feature); stop() closes them all. */
 export function startWorkers(deps: AppDeps): RunningWorkers {
-  const running: RunningWorkers[] = [startScorecardWorkers(deps)];
+  const running: RunningWorkers[] = [startScorecardWorkers(deps), startTasksWorkers(deps)];
   return {
     async stop() {
       await Promise.allSettled(running.map((w) => w.stop()));

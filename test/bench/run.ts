@@ -9,8 +9,8 @@ async function main(): Promise<void> {
     .readdirSync(dir)
     .filter((f) => f.endsWith('.ts') && !['run.ts', 'load.ts'].includes(f))
     .map((f) => f.replace(/\.ts$/, ''));
-  // Options such as --quick stay in process.argv for the bench to read.
-  const names = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+  // Options such as --quick or --tasks 2000000 stay in process.argv for the bench to read.
+  const names = process.argv.slice(2).filter((a) => !a.startsWith('--') && !/^\d+$/.test(a));
   if (!names.length || names.some((n) => !available.includes(n))) {
     console.error(`usage: npm run bench -- <${available.join('|')}> [--quick]`);
     process.exit(2);

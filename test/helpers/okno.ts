@@ -20,6 +20,10 @@ export interface TestOkno extends RunningOkno {
   anonymous(): ApiClient;
   /** A client signed in as the given login (demo password by default). */
   signIn(login: string, password?: string): Promise<ApiClient>;
+  /** The database schema of this Okno (pass it to `startTestOkno` to start again on the same data). */
+  schema: string;
+  /** Stops without dropping the schema (a restart test starts a new Okno on it; its `stop()` drops it). */
+  halt(): Promise<void>;
 }
 
 /**
@@ -28,9 +32,9 @@ export interface TestOkno extends RunningOkno {
  */
 export async function startTestOkno(
   overrides: Record<string, string> = {},
-  opts: { now?: string } = {},
+  opts: { now?: string; schema?: string } = {},
 ): Promise<TestOkno> {
-  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const schema = opts.schema ?? `t_${crypto.randomBytes(6).toString('hex')}`;
   const config: Config = loadConfig({
     NODE_ENV: 'test',
     PORT: '0',
@@ -54,6 +58,8 @@ export async function startTestOkno(
   return {
     ...okno,
     clock,
+    schema,
+    halt: stop,
     async stop() {
       const knex = okno.deps.db.knex;
       if (okno.deps.db.kind === 'postgres') {
