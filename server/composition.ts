@@ -5,6 +5,9 @@ import { EmployeeService } from './features/org/employee.service.js';
 import { GroupService } from './features/org/group.service.js';
 import { ImportService } from './features/org/import.service.js';
 import { UnitService } from './features/org/unit.service.js';
+import { InstructionService } from './features/instructions/instructions.service.js';
+import { BuiltInInteragencyAdapter } from './features/interagency/interagency.adapter.js';
+import { InteragencyService } from './features/interagency/interagency.service.js';
 import { WindowService } from './features/org/window.service.js';
 import { MatrixApproval } from './features/scorecard/matrix.approval.js';
 import { MatrixService } from './features/scorecard/matrix.service.js';
@@ -13,8 +16,10 @@ import { PlanService } from './features/scorecard/plan.service.js';
 import { RoadmapService } from './features/scorecard/roadmap.service.js';
 import { defaultProviders } from './features/scorecard/scorecard.providers.js';
 import { AUTO_LOCK_AFTER } from './features/scorecard/scorecard.workers.js';
+import { parseBpmn } from './features/services/services.moddle.js';
 import { ServicesService } from './features/services/services.service.js';
 import { TaskEngine, TaskService } from './features/tasks/index.js';
+import { withTaskListeners } from './features/services/services.transforms.js';
 import { UsersService } from './features/users/users.service.js';
 import { localYear } from './platform/clock.js';
 
@@ -39,6 +44,8 @@ export interface FeatureServices {
   cases: CasesService;
   /** The staff task list; `service.useCaseHooks(cases)` wires the case feature's port. */
   tasks: { service: TaskService; engine: TaskEngine };
+  interagency: InteragencyService;
+  instructions: InstructionService;
 }
 
 /** Builds the feature services from the platform's parts (database, engine, clock, configuration). */
@@ -106,5 +113,25 @@ export function createFeatureServices({
     },
     cases,
     tasks: { service: tasks, engine: taskEngine },
+    interagency: new InteragencyService(knex, {
+      engine,
+      clock,
+      calendar,
+      adapter: new BuiltInInteragencyAdapter(),
+      // The published version's card says which documents come from other agencies.
+      cards: (code, version) =>
+        services.version(code, version).then(
+          (v) => v.card,
+          () => null,
+        ),
+      logger: logger.child({ component: 'interagency' }),
+    }),
+    instructions: new InstructionService(knex, {
+      engine,
+      clock,
+      calendar,
+      // Deployed with Okno's task listeners, so the task list records the instruction like any step.
+      prepare: async (xml) => withTaskListeners(await parseBpmn(xml)),
+    }),
   };
 }

@@ -10,6 +10,8 @@ import { usersRoutes } from './features/users/users.routes.js';
 import { auditRoutes } from './features/audit/audit.routes.js';
 import { casesRoutes } from './features/cases/cases.routes.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
+import { instructionsRoutes } from './features/instructions/instructions.routes.js';
+import { interagencyRoutes } from './features/interagency/interagency.routes.js';
 
 /** Mounts every feature's router: one line per feature. */
 export function buildRouter(deps: AppDeps): Router<AppState> {
@@ -24,6 +26,8 @@ export function buildRouter(deps: AppDeps): Router<AppState> {
     servicesRoutes,
     casesRoutes,
     tasksRoutes,
+    interagencyRoutes,
+    instructionsRoutes,
   ]) {
     const r = feature(deps);
     root.use(r.routes(), r.allowedMethods());

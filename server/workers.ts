@@ -1,4 +1,6 @@
 import type { AppDeps } from './deps.js';
+import { startInstructionWorkers } from './features/instructions/instructions.workers.js';
+import { startInteragencyWorkers } from './features/interagency/interagency.workers.js';
 import { startScorecardWorkers } from './features/scorecard/scorecard.workers.js';
 import { startTasksWorkers } from './features/tasks/tasks.workers.js';
 
@@ -9,7 +11,12 @@ export interface RunningWorkers {
 
 /** Starts every feature's job workers (one line per feature); stop() closes them all. */
 export function startWorkers(deps: AppDeps): RunningWorkers {
-  const running: RunningWorkers[] = [startScorecardWorkers(deps), startTasksWorkers(deps)];
+  const running: RunningWorkers[] = [
+    startScorecardWorkers(deps),
+    startTasksWorkers(deps),
+    startInteragencyWorkers(deps),
+    startInstructionWorkers(deps),
+  ];
   return {
     async stop() {
       await Promise.allSettled(running.map((w) => w.stop()));

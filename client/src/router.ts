@@ -89,6 +89,18 @@ export const routes: RouteRecordRaw[] = [
         meta: { roles: CASE_VIEW_ROLES, nav: 'cases', title: 'cases.view.title' },
       },
       {
+        path: 'interagency',
+        name: 'interagency',
+        component: () => import('./features/interagency/InteragencyView.vue'),
+        meta: { roles: SECTION_ROLES.interagency, nav: 'interagency', title: 'nav.interagency' },
+      },
+      {
+        path: 'instructions',
+        name: 'instructions',
+        component: () => import('./features/instructions/InstructionsView.vue'),
+        meta: { roles: SECTION_ROLES.instructions, nav: 'instructions', title: 'nav.instructions' },
+      },
+      {
         path: 'constructor',
         name: 'constructor',
         component: () => import('./features/constructor/ServiceListView.vue'),

@@ -101,3 +101,15 @@ export const TASK_COLUMNS = [
   'department',
 ] as const;
 export type TaskColumn = (typeof TASK_COLUMNS)[number];
+/** Inter-agency requests: pending (recorded, not yet sent) → sent → answered; overdue = sent, unanswered, past due. */
+export const INTERAGENCY_STATUSES = ['pending', 'sent', 'answered', 'overdue'] as const;
+export type InteragencyStatus = (typeof INTERAGENCY_STATUSES)[number];
+/** What the answering agency found. */
+export const INTERAGENCY_RESULTS = ['found', 'notFound'] as const;
+export type InteragencyResultName = (typeof INTERAGENCY_RESULTS)[number];
+/** An instruction (поручение) as the engine reports its user task. */
+export const INSTRUCTION_STATUSES = ['open', 'completed', 'canceled', 'unknown'] as const;
+export type InstructionStatus = (typeof INSTRUCTION_STATUSES)[number];
+/** Whose instructions a list shows. */
+export const INSTRUCTION_SCOPES = ['givenByMe', 'toMe', 'inScope'] as const;
+export type InstructionScope = (typeof INSTRUCTION_SCOPES)[number];

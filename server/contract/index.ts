@@ -4,6 +4,8 @@ import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
 import { casesEndpoints } from './cases.js';
 import { healthEndpoints } from './health.js';
+import { instructionsEndpoints } from './instructions.js';
+import { interagencyEndpoints } from './interagency.js';
 import { orgEndpoints } from './org.js';
 import { scorecardEndpoints } from './scorecard.js';
 import { servicesEndpoints } from './services.js';
@@ -20,6 +22,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...scorecardEndpoints,
   ...casesEndpoints,
   ...tasksEndpoints,
+  ...interagencyEndpoints,
+  ...instructionsEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({

@@ -24,6 +24,8 @@ import type { Tables } from 'knex/types/tables.js';
  * | tasks, step_facts, task_views                                          | `features/tasks/tasks.tables.ts`          |
  * | cases, case_counters, case_events, case_comments, case_suspensions,    | `features/cases/cases.tables.ts`          |
  * | case_extensions                                                        |                                           |
+ * | interagency_requests                                                   | `features/interagency/interagency.tables.ts` |
+ * | instructions                                                           | `features/instructions/instructions.tables.ts` |
  *
  * A declaration counts wherever its file is part of the compilation: `tsconfig.json` includes all of
  * `server/`, so every `*.tables.ts` is in; a new one needs no registration besides the line above.

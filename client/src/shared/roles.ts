@@ -4,7 +4,17 @@ import type { Role } from '@contract/enums';
 export { ROLES, type Role } from '@contract/enums';
 
 /** Top-level sections of the application, in navigation order. */
-export const SECTIONS = ['portal', 'tasks', 'cases', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
+export const SECTIONS = [
+  'portal',
+  'tasks',
+  'cases',
+  'interagency',
+  'instructions',
+  'constructor',
+  'monitoring',
+  'scorecard',
+  'admin',
+] as const;
 export type Section = (typeof SECTIONS)[number];
 
 /** Which roles may open each section. */
@@ -13,6 +23,8 @@ export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   constructor: ['analyst', 'admin'],
   tasks: ['operator', 'specialist', 'manager', 'admin'],
   cases: ['operator', 'manager', 'admin'],
+  interagency: ['operator', 'specialist', 'manager', 'admin'],
+  instructions: ['operator', 'specialist', 'manager', 'admin'],
   monitoring: ['manager'],
   scorecard: ['operator', 'specialist', 'manager', 'admin'],
   portal: ['citizen'],
@@ -43,6 +55,10 @@ export function sectionsFor(roles: readonly Role[]): Section[] {
 export const INTAKE_ROLES: readonly Role[] = ['operator', 'admin'];
 /** Who may open a case's page (a specialist reaches it from their task). */
 export const CASE_VIEW_ROLES: readonly Role[] = ['operator', 'specialist', 'manager', 'admin'];
+/** Who may answer an inter-agency request (operators read the journal of their office's cases). */
+export const INTERAGENCY_REPLY_ROLES: readonly Role[] = ['specialist', 'manager', 'admin'];
+/** Who may give an instruction (поручение). */
+export const INSTRUCT_ROLES: readonly Role[] = ['manager', 'admin'];
 
 /** Whether the roles allow one of the required roles (no requirement: allowed). */
 export function hasAnyRole(roles: readonly Role[], required: readonly Role[] | undefined): boolean {

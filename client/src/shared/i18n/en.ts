@@ -58,6 +58,8 @@ const en: MessageSchema = {
     constructor: 'Constructor',
     monitoring: 'Monitoring',
     scorecard: 'Scorecard',
+    interagency: 'Inter-agency requests',
+    instructions: 'Instructions',
     admin: 'Administration',
     org: 'Org structure',
     employees: 'Employees',
@@ -587,9 +589,13 @@ const en: MessageSchema = {
   scorecard: scorecardEn,
   tasks: tasksEn,
   cases: casesEn,
+  interagency: interagencyEn,
+  instructions: instructionsEn,
 };
 
 import { en as scorecardEn } from '../../features/scorecard/scorecard.i18n';
 import { en as tasksEn } from '../../features/tasks/tasks.i18n';
 import { en as casesEn } from '../../features/cases/cases.i18n';
+import { en as interagencyEn } from '../../features/interagency/interagency.i18n';
+import { en as instructionsEn } from '../../features/instructions/instructions.i18n';
 export default en;

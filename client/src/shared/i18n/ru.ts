@@ -56,6 +56,8 @@ const ru = {
     constructor: 'Конструктор',
     monitoring: 'Мониторинг',
     scorecard: 'Показатели',
+    interagency: 'Межведомственные запросы',
+    instructions: 'Поручения',
     admin: 'Администрирование',
     org: 'Оргструктура',
     employees: 'Сотрудники',
@@ -587,10 +589,14 @@ const ru = {
   scorecard: scorecardRu,
   tasks: tasksRu,
   cases: casesRu,
+  interagency: interagencyRu,
+  instructions: instructionsRu,
 };
 
 import { ru as scorecardRu } from '../../features/scorecard/scorecard.i18n';
 import { ru as tasksRu } from '../../features/tasks/tasks.i18n';
 import { ru as casesRu } from '../../features/cases/cases.i18n';
+import { ru as interagencyRu } from '../../features/interagency/interagency.i18n';
+import { ru as instructionsRu } from '../../features/instructions/instructions.i18n';
 export default ru;
 export type MessageSchema = typeof ru;

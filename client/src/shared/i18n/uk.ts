@@ -58,6 +58,8 @@ const uk: MessageSchema = {
     constructor: 'Конструктор',
     monitoring: 'Моніторинг',
     scorecard: 'Показники',
+    interagency: 'Міжвідомчі запити',
+    instructions: 'Доручення',
     admin: 'Адміністрування',
     org: 'Оргструктура',
     employees: 'Працівники',
@@ -589,9 +591,13 @@ const uk: MessageSchema = {
   scorecard: scorecardUk,
   tasks: tasksUk,
   cases: casesUk,
+  interagency: interagencyUk,
+  instructions: instructionsUk,
 };
 
 import { uk as scorecardUk } from '../../features/scorecard/scorecard.i18n';
 import { uk as tasksUk } from '../../features/tasks/tasks.i18n';
 import { uk as casesUk } from '../../features/cases/cases.i18n';
+import { uk as interagencyUk } from '../../features/interagency/interagency.i18n';
+import { uk as instructionsUk } from '../../features/instructions/instructions.i18n';
 export default uk;

@@ -1,5 +1,6 @@
 import type { Component } from 'vue';
 import {
+  ClipboardOutline,
   ConstructOutline,
   DesktopOutline,
   DocumentTextOutline,
@@ -12,6 +13,7 @@ import {
   PersonCircleOutline,
   PulseOutline,
   SettingsOutline,
+  SwapHorizontalOutline,
   TrophyOutline,
 } from '@vicons/ionicons5';
 import type { Section } from '../roles';
@@ -39,6 +41,8 @@ export const NAV: Record<Section, NavItem> = {
   portal: { key: 'portal', path: '/portal', labelKey: 'nav.portal', icon: GlobeOutline },
   tasks: { key: 'tasks', path: '/tasks', labelKey: 'nav.tasks', icon: ListOutline },
   cases: { key: 'cases', path: '/cases', labelKey: 'nav.cases', icon: FolderOpenOutline },
+  interagency: { key: 'interagency', path: '/interagency', labelKey: 'nav.interagency', icon: SwapHorizontalOutline },
+  instructions: { key: 'instructions', path: '/instructions', labelKey: 'nav.instructions', icon: ClipboardOutline },
   constructor: { key: 'constructor', path: '/constructor', labelKey: 'nav.constructor', icon: ConstructOutline },
   monitoring: { key: 'monitoring', path: '/monitoring', labelKey: 'nav.monitoring', icon: PulseOutline },
   scorecard: { key: 'scorecard', path: '/scorecard', labelKey: 'nav.scorecard', icon: TrophyOutline },

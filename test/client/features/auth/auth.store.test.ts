@@ -22,8 +22,14 @@ describe('home page and sections per role', () => {
   });
 
   it('shows every section any of the roles opens', () => {
-    expect(sectionsFor(['manager', 'specialist'])).toEqual(['tasks', 'monitoring', 'scorecard']);
-    expect(sectionsFor(['admin'])).toEqual(['constructor', 'scorecard', 'admin']);
+    expect(sectionsFor(['manager', 'specialist'])).toEqual([
+      'tasks',
+      'interagency',
+      'instructions',
+      'monitoring',
+      'scorecard',
+    ]);
+    expect(sectionsFor(['admin'])).toEqual(['interagency', 'instructions', 'constructor', 'scorecard', 'admin']);
     expect(sectionsFor(['citizen'])).toEqual(['portal']);
   });
 });
@@ -53,7 +59,7 @@ describe('auth store', () => {
     expect(auth.isSignedIn).toBe(true);
     expect(getCsrfToken()).toBe('csrf-1');
     expect(auth.homePath).toBe('/monitoring');
-    expect(auth.sections).toEqual(['tasks', 'monitoring', 'scorecard']);
+    expect(auth.sections).toEqual(['tasks', 'interagency', 'instructions', 'monitoring', 'scorecard']);
     expect(auth.can(['manager'])).toBe(true);
     expect(auth.can(['admin'])).toBe(false);
   });

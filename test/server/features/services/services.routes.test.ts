@@ -600,11 +600,9 @@ describe('services API', () => {
       .anonymous()
       .get(`/api/catalogue/services?search=${encodeURIComponent('многоквартирного дома')}`);
     expect(bySituation.body.items.map((s: { code: string }) => s.code)).toEqual(['advert-permit']);
-    const checklist = await okno
-      .anonymous()
-      .post('/api/catalogue/services/advert-permit/checklist', {
-        answers: { Q_ApplicantType: 'O_Individual', Q_Representative: 'O_Self', Q_Owner: 'O_Owner', Q_Size: 'O_Small' },
-      });
+    const checklist = await okno.anonymous().post('/api/catalogue/services/advert-permit/checklist', {
+      answers: { Q_ApplicantType: 'O_Individual', Q_Representative: 'O_Self', Q_Owner: 'O_Owner', Q_Size: 'O_Small' },
+    });
     expect(checklist.body.variant.code).toBe('standard');
     expect(checklist.body.documents.map((d: { title: string }) => d.title)).toContain(
       'Эскиз (дизайн-проект) рекламной конструкции с привязкой к месту установки (фотомонтаж)',
