@@ -74,7 +74,9 @@ describe('front office in the browser: intake at the window, the receipt, the ta
       // Then the live checklist holds the documents of EZayavYr, EPredstav and EReklBol and the large variant
       const checklist = page.locator('[data-test="intake-checklist"]');
       await checklist.locator('[data-doc="D_StrengthReport"]').waitFor();
-      const docs = await checklist.locator('[data-doc]').evaluateAll((els) => els.map((e) => e.getAttribute('data-doc')));
+      const docs = await checklist
+        .locator('[data-doc]')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-doc')));
       expect(docs).toEqual(
         expect.arrayContaining([
           'D_Application',
@@ -113,7 +115,10 @@ describe('front office in the browser: intake at the window, the receipt, the ta
       await form.locator('[data-test="rep-document"] input').fill('Доверенность № 12 от 01.06.2026');
       await shoot(page, 'intake-3-applicant');
       await form.locator('[data-test="intake-register"]').click();
-      await form.locator('.n-form-item-feedback--error, .n-form-item-feedback-wrapper .n-form-item-feedback').first().waitFor();
+      await form
+        .locator('.n-form-item-feedback--error, .n-form-item-feedback-wrapper .n-form-item-feedback')
+        .first()
+        .waitFor();
       await expect(page.locator('[data-test="intake-error"]').isVisible()).resolves.toBe(true);
       await shoot(page, 'intake-3-applicant-error');
       await form.locator('[data-test="applicant-ogrn"] input').fill(OGRN);
@@ -135,7 +140,11 @@ describe('front office in the browser: intake at the window, the receipt, the ta
       const states = Object.fromEntries(
         (detail.body.checklist as { code: string; state: string }[]).map((d) => [d.code, d.state]),
       );
-      expect(states).toMatchObject({ D_Application: 'original', D_PowerOfAttorney: 'copy', D_StrengthReport: 'original' });
+      expect(states).toMatchObject({
+        D_Application: 'original',
+        D_PowerOfAttorney: 'copy',
+        D_StrengthReport: 'original',
+      });
       await expect(page.locator('h1').innerText()).resolves.toContain(caseNumber);
 
       // When the operator opens the receipt's print view
@@ -161,6 +170,194 @@ describe('front office in the browser: intake at the window, the receipt, the ta
       const file = await download.path();
       const head = (await fs.readFile(file)).subarray(0, 5).toString('latin1');
       expect(head).toBe('%PDF-');
+    } finally {
+      await page.close();
+    }
+  });
+
+  /** The open tasks of the case for a client, by step (element id). */
+  const tasksOf = async (client: ApiClient, view: string) => {
+    const r = await client.get(`/api/tasks?view=${view}&caseNumber=${caseNumber}`);
+    expect(r.status).toBe(200);
+    return r.body.items as { id: number; elementId: string; status: string; overdue: boolean }[];
+  };
+  const waitForTask = async (client: ApiClient, view: string, elementId: string) => {
+    let found: { id: number } | undefined;
+    await expect
+      .poll(
+        async () => {
+          found = (await tasksOf(client, view)).find((t) => t.elementId === elementId && t.status !== 'completed');
+          return Boolean(found);
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBe(true);
+    return found!.id;
+  };
+
+  it('the operator claims and completes the intake step through its form; the inter-agency replies arrive', async () => {
+    const taskId = await waitForTask(operator, 'group', 'Task_Intake');
+    const page = await freshPage(browser);
+    try {
+      await signInThroughUi(page, okno.url, 'operator@okno.local');
+      // When the operator opens the group's unassigned tasks, filtered by the case number (a deep link)
+      await page.goto(`${okno.url}/tasks?view=group&caseNumber=${caseNumber}`);
+      await page.locator(`[data-test="claim-${taskId}"]`).waitFor();
+      await shoot(page, 'tasks-group');
+      await page.locator(`[data-test="claim-${taskId}"]`).click();
+      await page.locator(`[data-test="claim-${taskId}"]`).waitFor({ state: 'detached' });
+      // The filter stays in the URL
+      expect(new URL(page.url()).searchParams.get('caseNumber')).toBe(caseNumber);
+      await page.goto(`${okno.url}/tasks/${taskId}`);
+      const form = page.locator('[data-test="task-form"]');
+      await form.locator('.fjs-form').waitFor();
+      // The form-js viewer refuses an incomplete form before anything is sent
+      await page.locator('[data-test="task-complete"]').click();
+      await page.locator('[data-test="form-error"]').waitFor();
+      await expect(form.getByLabel('Заявитель (наименование или ФИО)').inputValue()).resolves.toBe(
+        'ООО «Наружная реклама»',
+      );
+      await form.getByLabel('Адрес места установки').fill('г. Москва, ул. Тверская, д. 1');
+      await form.getByLabel('Площадь информационного поля, м²').fill('18');
+      // form-js debounces a number field's update; a change within that pause would be overwritten by it
+      await page.waitForTimeout(600);
+      await form.getByLabel('Документы проверены по перечню').check();
+      await shoot(page, 'task-page');
+      await page.locator('[data-test="task-complete"]').click();
+      await page.waitForURL(`${okno.url}/tasks`);
+    } finally {
+      await page.close();
+    }
+
+    // Then the process sent its inter-agency requests; the answering agency replies through the journal
+    const admin = await okno.signIn('admin@okno.local');
+    let requests: { id: number; status: string }[] = [];
+    await expect
+      .poll(
+        async () => {
+          requests = (await admin.get(`/api/interagency/requests?caseId=${caseId}`)).body.items;
+          return requests.length;
+        },
+        { timeout: 20_000, interval: 300 },
+      )
+      .toBeGreaterThan(0);
+    for (const r of requests) {
+      const answer = await admin.post(`/api/interagency/requests/${r.id}/reply`, {
+        result: 'found',
+        text: 'Сведения представлены',
+      });
+      expect(answer.status).toBe(200);
+    }
+  });
+
+  it('a specialist of arch-permits claims the review and returns the case for corrections: the clock stops; the operator accepts the corrections: it runs again', async () => {
+    const specialist = await okno.signIn('specialist2@okno.local');
+    const taskId = await waitForTask(specialist, 'group', 'Task_Review');
+    const page = await freshPage(browser);
+    try {
+      await signInThroughUi(page, okno.url, 'specialist2@okno.local');
+      await page.goto(`${okno.url}/tasks?view=group`);
+      await page.locator(`[data-test="claim-${taskId}"]`).click();
+      await page.locator(`[data-test="claim-${taskId}"]`).waitFor({ state: 'detached' });
+      await page.locator('[data-test="tab-mine"]').click();
+      await page.locator(`[data-test="open-${taskId}"]`).click();
+      await page.waitForURL(`${okno.url}/tasks/${taskId}`);
+      await page.locator('[data-test="task-form"] .fjs-form').waitFor();
+      // When the specialist returns it: the strength report must be redone
+      await page.locator('[data-test="task-return"]').click();
+      const modal = page.locator('[data-test="return-modal"]');
+      await modal.locator('[data-test="return-reason"] textarea').fill('Заключение о прочности не подписано');
+      await modal.locator('[data-test="return-documents"]').click();
+      await page.locator('.n-base-select-option', { hasText: 'Заключение о прочности' }).click();
+      await page.keyboard.press('Escape');
+      await shoot(page, 'task-return-dialog');
+      await modal.locator('[data-test="return-submit"]').click();
+      await page.locator('[data-test="task-waiting"]').waitFor();
+    } finally {
+      await page.close();
+    }
+    // Then the case waits for corrections with its clock suspended
+    const returned = (await operator.get(`/api/cases/${caseId}`)).body;
+    expect(returned.status).toBe('waitingForCorrections');
+    expect(returned.deadline.suspended).toBe(true);
+    expect(returned.corrections.documents).toEqual(['D_StrengthReport']);
+
+    const op = await freshPage(browser);
+    try {
+      await signInThroughUi(op, okno.url, 'operator@okno.local');
+      await op.goto(`${okno.url}/cases/${caseId}`);
+      await op.locator('[data-test="clock-suspended"]').waitFor();
+      await op.locator('[data-test="case-corrections"]').waitFor();
+      await shoot(op, 'case-suspended');
+      // When the applicant brings the signed report and the operator accepts the corrections
+      await op.locator('[data-test="case-resubmit"]').click();
+      await op.locator('[data-test="resubmit-modal"]').getByText('Заключение о прочности').waitFor();
+      await op.locator('[data-test="resubmit-submit"]').click();
+      // Then the clock runs again
+      await op.locator('[data-test="clock-running"]').waitFor();
+      await expect(op.locator('[data-test="case-timeline"]').innerText()).resolves.toContain('Исправления приняты');
+    } finally {
+      await op.close();
+    }
+    const resumed = (await operator.get(`/api/cases/${caseId}`)).body;
+    expect(resumed.deadline.suspended).toBe(false);
+    expect(resumed.status).not.toBe('waitingForCorrections');
+  });
+
+  it('the specialist completes the review and the case reaches the commission approval; past its due time the step shows as overdue', async () => {
+    const specialist = await okno.signIn('specialist2@okno.local');
+    const review = await waitForTask(specialist, 'mine', 'Task_Review');
+    const page = await freshPage(browser);
+    try {
+      await signInThroughUi(page, okno.url, 'specialist2@okno.local');
+      await page.goto(`${okno.url}/tasks/${review}`);
+      const form = page.locator('[data-test="task-form"]');
+      await form.locator('.fjs-form').waitFor();
+      await form.getByLabel('Предоставить услугу').check();
+      await page.locator('[data-test="task-complete"]').click();
+      await page.waitForURL(`${okno.url}/tasks`);
+
+      // Then the case reaches the commission's approval step (variant "large")
+      const approval = await waitForTask(specialist, 'group', 'Task_CommissionApproval');
+      await expect
+        .poll(async () => (await specialist.get(`/api/cases/${caseId}/diagram`)).body.current, { timeout: 10_000 })
+        .toContain('Task_CommissionApproval');
+      await page.goto(`${okno.url}/cases/${caseId}`);
+      await page.locator('[data-test="case-diagram"] .okno-step-current').first().waitFor();
+      await expect(page.locator('[data-test="case-diagram"] .okno-step-done').count()).resolves.toBeGreaterThan(0);
+      await shoot(page, 'case-view');
+
+      // When the step's due time passes (the clock moves 20 days on)
+      okno.clock.advance(20 * 24 * 3_600_000);
+      // (sessions expired with the time that passed: sign in again)
+      await signInThroughUi(page, okno.url, 'specialist2@okno.local');
+      await page.goto(`${okno.url}/tasks?view=group`);
+      // Then its row is marked overdue in colour and in words, and the overdue filter finds it
+      const row = page.locator('tr', { has: page.locator(`[data-test="open-${approval}"]`) });
+      await row.locator('[data-test="due-overdue"]').waitFor();
+      await expect(row.locator('[data-test="due-overdue"]').innerText()).resolves.toContain('Просрочена');
+      await shoot(page, 'tasks-overdue');
+      await page.locator('[data-test="filter-due"]').click();
+      await page.locator('.n-base-select-option', { hasText: 'Просроченные' }).click();
+      await page.waitForURL(/due=overdue/);
+      await row.waitFor();
+      // And the current filters can be saved as a view shared with the group
+      await page.locator('[data-test="save-view"]').click();
+      await page.locator('[data-test="view-name"] input').fill('Просроченные согласования');
+      await page.locator('[data-test="view-submit"]').click();
+      await page.locator('[data-test="save-view-modal"]').waitFor({ state: 'detached' });
+      const views = await (await okno.signIn('specialist2@okno.local')).get('/api/tasks/views');
+      expect(views.body.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            name: 'Просроченные согласования',
+            filters: expect.objectContaining({ due: 'overdue', view: 'group' }),
+          }),
+        ]),
+      );
+      // And the case view marks the late step on the diagram
+      await page.goto(`${okno.url}/cases/${caseId}`);
+      await page.locator('[data-test="case-diagram"] .okno-step-late').first().waitFor();
     } finally {
       await page.close();
     }

@@ -101,7 +101,7 @@ export interface TaskListState {
   columns: TaskColumn[];
 }
 
-export const DEFAULT_COLUMNS: TaskColumn[] = ['caseNumber', 'name', 'applicantName', 'serviceTitle', 'status', 'due'];
+export const DEFAULT_COLUMNS: TaskColumn[] = ['caseNumber', 'name', 'applicantName', 'serviceTitle', 'due'];
 
 export function defaultState(): TaskListState {
   return {
