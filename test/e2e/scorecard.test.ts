@@ -276,13 +276,11 @@ describe('scorecard in the browser: an employee fills and confirms a matrix, the
           .first('f.value');
       expect((await stored())?.value).not.toBe(31);
 
-      await page
-        .locator('[data-test="facts-file"]')
-        .setInputFiles({
-          name: 'good.xlsx',
-          mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-          buffer: await xlsx([[specialistEmployee, 'applications-processed', nextMonth, 31]]),
-        });
+      await page.locator('[data-test="facts-file"]').setInputFiles({
+        name: 'good.xlsx',
+        mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+        buffer: await xlsx([[specialistEmployee, 'applications-processed', nextMonth, 31]]),
+      });
       await page.locator('[data-test="facts-checked"]').waitFor();
       expect((await stored())?.value).not.toBe(31);
       await page.locator('[data-test="facts-apply"]').click();

@@ -366,17 +366,15 @@ describe.skipIf(EXTERNAL)(
         bpmnProcessId: t.id('message-catch'),
         variables: { orderId: key },
       });
-      await t.db
-        .knex('engineMessages')
-        .insert({
-          key: 1,
-          name: t.id('payment-received'),
-          correlationKey: key,
-          variables: '{}',
-          expiresAt: new Date(Date.now() + 3_600_000),
-          correlatedProcessIds: '[]',
-          tenantId: '<default>',
-        });
+      await t.db.knex('engineMessages').insert({
+        key: 1,
+        name: t.id('payment-received'),
+        correlationKey: key,
+        variables: '{}',
+        expiresAt: new Date(Date.now() + 3_600_000),
+        correlatedProcessIds: '[]',
+        tenantId: '<default>',
+      });
       // when: an engine process on this database runs its consistency check
       const logged: { level: number; msg: string; processInstanceKey?: string; messageKey?: string }[] = [];
       const logger = pino(

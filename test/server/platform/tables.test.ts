@@ -55,7 +55,15 @@ const DECLARED: { [T in keyof Tables]: readonly string[] } = {
   ),
   case_events: columns<'case_events'>()('id', 'caseId', 'kind', 'at', 'actorId', 'data'),
   case_comments: columns<'case_comments'>()('id', 'caseId', 'authorId', 'text', 'createdAt'),
-  case_suspensions: columns<'case_suspensions'>()('id', 'caseId', 'from', 'to', 'reason', 'workingMinutes', 'createdBy'),
+  case_suspensions: columns<'case_suspensions'>()(
+    'id',
+    'caseId',
+    'from',
+    'to',
+    'reason',
+    'workingMinutes',
+    'createdBy',
+  ),
   case_extensions: columns<'case_extensions'>()(
     'id',
     'caseId',

@@ -20,7 +20,9 @@ describe('given the Russian production calendar in Moscow time', () => {
 
   it('when working minutes are counted over a weekend and a lunch, then only working hours count', () => {
     // Friday 17:00 → Monday 14:30 Moscow: 60 min on Friday, 09:00–13:00 and 14:00–14:30 on Monday.
-    expect(cal.workingMinutesBetween(new Date('2026-06-05T14:00:00Z'), new Date('2026-06-08T11:30:00Z'))).toBe(60 + 240 + 30);
+    expect(cal.workingMinutesBetween(new Date('2026-06-05T14:00:00Z'), new Date('2026-06-08T11:30:00Z'))).toBe(
+      60 + 240 + 30,
+    );
   });
 
   it('when working minutes are added across a holiday, then the holiday is skipped', () => {
