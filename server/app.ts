@@ -8,12 +8,34 @@ import type { AppDeps } from './deps.js';
 import { AppError } from './platform/errors.js';
 import { errorMiddleware } from './platform/http/errorMiddleware.js';
 import { sessionMiddleware } from './platform/http/session.js';
+import { textGuardMiddleware } from './platform/http/textGuard.js';
 import type { AppState } from './platform/http/context.js';
 import { buildRouter } from './routes.js';
 
+/**
+ * What the built client needs and nothing more: its own scripts (Vite emits no inline script and no
+ * eval), inline styles (naive-ui and bpmn-js/form-js set styles at run time), data:/blob: images
+ * (diagram exports, the favicon) and its own API.
+ */
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'self'",
+].join('; ');
+
+/** Browser features Okno never uses are switched off for the page and anything it embeds. */
+const PERMISSIONS_POLICY = 'camera=(), microphone=(), geolocation=(), payment=(), usb=()';
+
 /** Builds the Koa application: platform middleware, API routes and the built client. */
 export function createApp(deps: AppDeps): Koa<AppState> {
-  const app = new Koa<AppState>({ proxy: deps.config.isProduction });
+  const app = new Koa<AppState>({ proxy: deps.config.TRUST_PROXY });
   const { logger } = deps;
 
   app.use(async (ctx, next) => {
@@ -24,6 +46,11 @@ export function createApp(deps: AppDeps): Koa<AppState> {
     ctx.set('X-Content-Type-Options', 'nosniff');
     ctx.set('Referrer-Policy', 'same-origin');
     ctx.set('X-Frame-Options', 'SAMEORIGIN');
+    ctx.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    ctx.set('Permissions-Policy', PERMISSIONS_POLICY);
+    if (deps.config.isProduction) ctx.set('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
+    // Answers of the API are personal: never kept by the browser or a proxy (files too).
+    if (ctx.path.startsWith('/api/')) ctx.set('Cache-Control', 'no-store');
     try {
       await next();
     } finally {
@@ -57,6 +84,7 @@ export function createApp(deps: AppDeps): Koa<AppState> {
       },
     }),
   );
+  app.use(textGuardMiddleware());
   app.use(sessionMiddleware((hash) => deps.auth.loadSession(hash)));
 
   const router = buildRouter(deps);

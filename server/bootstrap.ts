@@ -91,6 +91,7 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       sessionTtlHours: config.SESSION_TTL_HOURS,
       loginMaxAttempts: config.LOGIN_MAX_ATTEMPTS,
       loginWindowMinutes: config.LOGIN_WINDOW_MINUTES,
+      country: config.CALENDAR_COUNTRY,
     });
     const running = embedded;
     const base: BaseDeps = {

@@ -91,7 +91,7 @@ export function createFeatureServices({
   });
   tasks.useCaseHooks(cases);
   return {
-    users: new UsersService(knex),
+    users: new UsersService(knex, config.CALENDAR_COUNTRY),
     audit: new AuditService(knex),
     org: {
       units: new UnitService(knex),

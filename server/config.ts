@@ -22,12 +22,16 @@ export const configSchema = z
     DATA_DIR: z.string().min(1).default('./data'),
     SEED_DEMO: bool.optional(),
     SEED_DEMO_PUBLISH: bool.optional(),
+    /** Demo accounts (with the password the README prints) are refused in production unless this forces them. */
+    SEED_DEMO_IN_PRODUCTION: bool.default(false),
     SESSION_TTL_HOURS: z.coerce
       .number()
       .positive()
       .max(24 * 30)
       .default(12),
     COOKIE_SECURE: bool.optional(),
+    /** Behind a reverse proxy: trust its X-Forwarded-For/-Proto/-Host (client IPs for lock-outs, audit). Never otherwise. */
+    TRUST_PROXY: bool.default(false),
     LOGIN_MAX_ATTEMPTS: z.coerce.number().int().min(1).default(10),
     LOGIN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
     ENGINE: z.enum(['embedded', 'external', 'none']).default('embedded'),
@@ -115,6 +119,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const raw = parsed.data;
   const isProduction = raw.NODE_ENV === 'production';
+  if (isProduction && (raw.SEED_DEMO || raw.SEED_DEMO_PUBLISH) && !raw.SEED_DEMO_IN_PRODUCTION) {
+    throw new ConfigError([
+      'SEED_DEMO: demo accounts share a published password and must never exist in production ' +
+        '(NODE_ENV=production); remove SEED_DEMO/SEED_DEMO_PUBLISH, or set SEED_DEMO_IN_PRODUCTION=true for a throw-away evaluation',
+    ]);
+  }
   return {
     ...raw,
     SEED_DEMO: raw.SEED_DEMO ?? !isProduction,

@@ -9,13 +9,16 @@ export const emailSchema = z
   .toLowerCase()
   .pipe(z.email({ message: 'Enter a valid e-mail address' }));
 
-/** Phone number normalised to +digits (10 to 15 digits). */
+/**
+ * A phone number: digits with an optional leading + (10 to 15 digits; spaces, brackets, dots and dashes
+ * dropped). The server stores it in E.164 read with the installation's country (libphonenumber-js):
+ * `8 900 123-45-67` is `+79001234567` in Russia.
+ */
 export const phoneSchema = z
   .string()
   .trim()
   .transform((v) => v.replace(/[\s()\-.]/g, ''))
-  .pipe(z.string().regex(/^\+?\d{10,15}$/, 'Enter a phone number with 10 to 15 digits'))
-  .transform((v) => (v.startsWith('+') ? v : `+${v}`));
+  .pipe(z.string().regex(/^\+?\d{10,15}$/, 'Enter a phone number with 10 to 15 digits'));
 
 export const passwordSchema = z
   .string()

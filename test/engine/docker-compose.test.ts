@@ -26,9 +26,16 @@ const compose = parse(read('docker-compose.yml')) as {
   volumes: Record<string, unknown>;
 };
 
-/** Compose interpolation with the defaults of the file (`${NAME:-default}`), as with no .env present. */
+/** What an operator must provide (`${NAME:?message}` in the file): compose refuses to start without it. */
+const PROVIDED: Record<string, string> = { OKNO_DB_PASSWORD: 'chosen-by-the-operator' };
+/** Compose interpolation with the defaults of the file (`${NAME:-default}`) and the required values above. */
 const interpolate = (value: string) =>
-  value.replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _name: string, fallback: string) => fallback);
+  value
+    .replace(/\$\{(\w+):-([^}]*)\}/g, (_m, _name: string, fallback: string) => fallback)
+    .replace(/\$\{(\w+):\?[^}]*\}/g, (_m, name: string) => {
+      if (!(name in PROVIDED)) throw new Error(`${name} is required by docker-compose.yml`);
+      return PROVIDED[name];
+    });
 const envOf = (service: Service): Record<string, string> => {
   const env = service.environment ?? {};
   const pairs = Array.isArray(env)
@@ -71,6 +78,15 @@ describe('deployment: docker-compose.yml and Dockerfile', () => {
       pg.POSTGRES_PASSWORD,
       `/${pg.POSTGRES_DB}`,
     ]);
+  });
+
+  it('given the production-like setup, then it asks for the database password, seeds no demo accounts and keeps the unprotected cluster on loopback', () => {
+    expect(read('docker-compose.yml')).not.toMatch(/OKNO_DB_PASSWORD:-/);
+    expect(read('docker-compose.yml')).toMatch(/POSTGRES_PASSWORD: \$\{OKNO_DB_PASSWORD:\?/);
+    const config = loadConfig(envOf(okno));
+    expect(config.SEED_DEMO).toBe(false);
+    expect(config.SEED_DEMO_PUBLISH).toBe(false);
+    for (const port of orchestration.ports ?? []) expect(port).toMatch(/^127\.0\.0\.1:/);
   });
 
   it('given the dependencies between services, then each waits for a service with a health check, and the Camunda cluster stores into that Elasticsearch', () => {

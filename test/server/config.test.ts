@@ -14,9 +14,13 @@ describe('config', () => {
     expect(c.DATABASE_URL).toBeUndefined();
   });
 
-  it('given production, then cookies are secure and demo data is off unless asked for', () => {
+  it('given production, then cookies are secure and demo data is off, refused when asked for unless forced', () => {
     expect(loadConfig({ NODE_ENV: 'production' })).toMatchObject({ COOKIE_SECURE: true, SEED_DEMO: false });
-    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true' }).SEED_DEMO).toBe(true);
+    expect(() => loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true' })).toThrow(/SEED_DEMO/);
+    expect(() => loadConfig({ NODE_ENV: 'production', SEED_DEMO_PUBLISH: 'true' })).toThrow(ConfigError);
+    expect(loadConfig({ NODE_ENV: 'production', SEED_DEMO: 'true', SEED_DEMO_IN_PRODUCTION: 'true' }).SEED_DEMO).toBe(
+      true,
+    );
     expect(loadConfig({ NODE_ENV: 'production' }).SEED_DEMO_PUBLISH).toBe(false);
     expect(loadConfig({ SEED_DEMO_PUBLISH: 'false' })).toMatchObject({ SEED_DEMO: true, SEED_DEMO_PUBLISH: false });
   });

@@ -49,7 +49,7 @@ export function authRoutes({ auth, config, clock }: AppDeps): Router<AppState> {
     const input = parse(registerSchema, ctx.request.body);
     const user = await auth.register(input, { ip: ctx.ip, requestId: ctx.state.requestId });
     const result = await auth.login(
-      { login: input.email ?? input.phone!, password: input.password },
+      { login: user.email ?? user.phone!, password: input.password },
       { ip: ctx.ip, userAgent: ctx.get('user-agent'), requestId: ctx.state.requestId },
     );
     ctx.cookies.set(SESSION_COOKIE, result.token, cookieOptions(result));

@@ -6,7 +6,9 @@ import { ConflictError, TooManyRequestsError, UnauthorizedError, ValidationError
 import type { Actor, SessionUser } from '../../platform/http/context.js';
 import { hashToken, randomToken, type LoadedSession } from '../../platform/http/session.js';
 import { User } from '../users/index.js';
-import { emailSchema, phoneSchema, type LoginInput, type RegisterInput } from './auth.schemas.js';
+import type { CountryCode } from 'libphonenumber-js';
+import type { LoginInput, RegisterInput } from './auth.schemas.js';
+import { normaliseLogin, normalisePhone } from './login.js';
 import { hashPassword, verifyDummy, verifyPassword } from './password.js';
 import type { EmployeeRow } from '../org/index.js';
 import type { UserRow } from '../users/index.js';
@@ -15,7 +17,12 @@ export interface AuthServiceOptions {
   sessionTtlHours: number;
   loginMaxAttempts: number;
   loginWindowMinutes: number;
+  /** The country national phone formats are read in (`+7…` for RU). */
+  country: CountryCode;
 }
+
+/** Sign-ins for logins that match no account, per IP and window, before that IP is refused (enumeration, spraying). */
+const UNKNOWN_LOGINS_PER_IP_FACTOR = 3;
 
 export interface LoginResult {
   token: string;
@@ -32,6 +39,8 @@ type SessionUserRow = Pick<UserRow, 'id' | 'fullName' | 'email' | 'phone' | 'rol
 /** Sign-in, sign-out, citizen registration and session lookup. */
 export class AuthService {
   private readonly limiter: RateLimiterMemory;
+  private readonly unknownLogins: RateLimiterMemory;
+  private readonly passwordChanges: RateLimiterMemory;
 
   constructor(
     private readonly knex: Knex,
@@ -42,43 +51,36 @@ export class AuthService {
       points: opts.loginMaxAttempts,
       duration: Math.round(opts.loginWindowMinutes * 60),
     });
+    this.unknownLogins = new RateLimiterMemory({
+      points: opts.loginMaxAttempts * UNKNOWN_LOGINS_PER_IP_FACTOR,
+      duration: Math.round(opts.loginWindowMinutes * 60),
+    });
+    this.passwordChanges = new RateLimiterMemory({
+      points: opts.loginMaxAttempts,
+      duration: Math.round(opts.loginWindowMinutes * 60),
+    });
   }
 
-  /** Finds a user by e-mail or phone, whichever the login looks like. */
-  private findByLogin(login: string) {
-    const email = emailSchema.safeParse(login);
-    if (email.success) return User.query(this.knex).whereRaw('lower(email) = ?', [email.data]).first();
-    const phone = phoneSchema.safeParse(login);
-    if (phone.success) return User.query(this.knex).where('phone', phone.data).first();
+  /** Finds a user by e-mail or phone (in E.164), whichever the normalised login is. */
+  private findByLogin(login: ReturnType<typeof normaliseLogin>) {
+    if (login.kind === 'email') return User.query(this.knex).whereRaw('lower(email) = ?', [login.value]).first();
+    if (login.kind === 'phone') return User.query(this.knex).where('phone', login.value).first();
     return Promise.resolve(undefined);
   }
 
   /** Checks credentials (rate-limited per IP and login) and opens a session. */
   async login(input: LoginInput, meta: { ip: string; userAgent: string; requestId: string }): Promise<LoginResult> {
-    const key = `${meta.ip}|${input.login.toLowerCase()}`;
-    const state = await this.limiter.get(key);
-    if (state && state.remainingPoints <= 0) {
-      throw new TooManyRequestsError(
-        'Too many failed sign-in attempts. Try again later.',
-        Math.ceil(state.msBeforeNext / 1000),
-      );
-    }
-    const user = await this.findByLogin(input.login);
+    const login = normaliseLogin(input.login, this.opts.country);
+    const key = `${meta.ip}|${login.value}`;
+    await refuseWhenSpent(this.limiter, key);
+    await refuseWhenSpent(this.unknownLogins, meta.ip);
+    const user = await this.findByLogin(login);
     const ok = user
       ? await verifyPassword(user.passwordHash, input.password)
       : (await verifyDummy(input.password), false);
     if (!user || !ok || !user.isActive) {
-      try {
-        await this.limiter.consume(key);
-      } catch (res) {
-        if (res instanceof RateLimiterRes) {
-          throw new TooManyRequestsError(
-            'Too many failed sign-in attempts. Try again later.',
-            Math.ceil(res.msBeforeNext / 1000),
-          );
-        }
-        throw res;
-      }
+      await spend(this.limiter, key);
+      if (!user) await spend(this.unknownLogins, meta.ip);
       throw new UnauthorizedError('Wrong e-mail/phone or password', 'invalid_credentials');
     }
     await this.limiter.delete(key);
@@ -117,6 +119,7 @@ export class AuthService {
   /** Registers a citizen account (staff accounts are created by administrators). */
   async register(input: RegisterInput, meta: { ip: string; requestId: string }): Promise<SessionUser> {
     const passwordHash = await hashPassword(input.password);
+    if (input.phone) input = { ...input, phone: normalisePhone(input.phone, this.opts.country) };
     return this.knex.transaction(async (trx) => {
       await AuthService.assertLoginFree(trx, input);
       const [row] = await trx('users')
@@ -152,12 +155,21 @@ export class AuthService {
     actor: Actor,
     keepSessionHash?: string,
   ): Promise<void> {
+    const key = String(userId);
+    await refuseWhenSpent(this.passwordChanges, key, 'Too many wrong current passwords. Try again later.');
     const user = await User.query(this.knex).findById(userId);
     if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+      await spend(this.passwordChanges, key, 'Too many wrong current passwords. Try again later.');
       throw new ValidationError('Current password is wrong', [
         { path: 'currentPassword', message: 'Current password is wrong' },
       ]);
     }
+    if (newPassword === currentPassword) {
+      throw new ValidationError('The new password must differ from the current one', [
+        { path: 'newPassword', message: 'The new password must differ from the current one' },
+      ]);
+    }
+    await this.passwordChanges.delete(key);
     const passwordHash = await hashPassword(newPassword);
     await this.knex.transaction(async (trx) => {
       await trx('users').where({ id: userId }).update({ passwordHash, updatedAt: trx.fn.now() });
@@ -237,5 +249,24 @@ export class AuthService {
       if (await q.first('id')) fields.push({ path: 'phone', message: 'This phone is already registered' });
     }
     if (fields.length) throw new ConflictError('An account with this login already exists', { fields });
+  }
+}
+
+const TOO_MANY = 'Too many failed sign-in attempts. Try again later.';
+
+/** 429 with Retry-After when the key has no attempts left in its window. */
+async function refuseWhenSpent(limiter: RateLimiterMemory, key: string, message = TOO_MANY): Promise<void> {
+  const state = await limiter.get(key);
+  if (state && state.remainingPoints <= 0)
+    throw new TooManyRequestsError(message, Math.ceil(state.msBeforeNext / 1000));
+}
+
+/** Counts one failed attempt; 429 when it was the last one allowed. */
+async function spend(limiter: RateLimiterMemory, key: string, message = TOO_MANY): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (res) {
+    if (res instanceof RateLimiterRes) throw new TooManyRequestsError(message, Math.ceil(res.msBeforeNext / 1000));
+    throw res;
   }
 }

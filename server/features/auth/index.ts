@@ -2,3 +2,4 @@
 export { emailSchema, passwordSchema, phoneSchema } from './auth.schemas.js';
 export { AuthService } from './auth.service.js';
 export { hashPassword } from './password.js';
+export { normaliseLogin, normalisePhone } from './login.js';

@@ -61,8 +61,8 @@ export function applicantIssues(a: ApplicantInput, country: CalendarCountry, pre
 /**
  * РНОКПП (реєстраційний номер облікової картки платника податків, 10 digits): the check digit is
  * (Σ dᵢ·wᵢ for i = 1..9, w = −1, 5, 7, 9, 4, 6, 10, 5, 7) mod 11 mod 10.
- * Source: the DRFO numbering algorithm as described in «Реєстраційний номер облікової картки платника
- * податків», uk.wikipedia.org (section «Структура»), and the State Tax Service's checker.
+ * Source: «Контрольне число», uk.wikipedia.org, section «Номери РНОКПП» (the State Register of
+ * individual taxpayers' numbering: digits 1–5 the date of birth, 6–8 a serial, 9 the sex, 10 the check digit).
  */
 export function isRnokpp(code: string): boolean {
   if (!/^\d{10}$/.test(code)) return false;
@@ -74,8 +74,9 @@ export function isRnokpp(code: string): boolean {
 /**
  * ЄДРПОУ code (8 digits): weights 1..7 (or 7, 1..6 for codes from 30000000 to 60000000); if the sum
  * mod 11 is 10, the weights are raised by 2 and the sum taken again; a second 10 gives check digit 0.
- * Source: «Код ЄДРПОУ», uk.wikipedia.org (section «Контрольний розряд»), after the State Statistics
- * Service's rules for the Unified State Register of Enterprises and Organisations of Ukraine.
+ * Source: «Контрольне число», uk.wikipedia.org, section «Номери ЄДРПОУ» (the State Statistics Service's
+ * rule for the Unified State Register of Enterprises and Organisations); checked against real codes,
+ * e.g. 14360570 and 40075815 in the tests.
  */
 export function isEdrpou(code: string): boolean {
   if (!/^\d{8}$/.test(code)) return false;

@@ -238,18 +238,24 @@ export class CasesService implements CaseHooks {
           caseNumber: m.number,
         })),
       };
+      return { parent, memberCases, variables };
+    };
+    /** The process started: its key, the event and the audit entry (written only once the engine took the case). */
+    const started = async (trx: Knex.Transaction, w: Awaited<ReturnType<typeof write>>, key: string) => {
+      await trx('cases').where({ id: w.parent.id }).update({ processInstanceKey: key });
+      await this.event(trx, w.parent.id, 'processStarted', registeredAt, viewer.id, { processInstanceKey: key });
       await audit(trx, actor, {
         action: 'register',
         entity: 'case',
-        entityId: parent.id,
+        entityId: w.parent.id,
         after: {
-          number: parent.number,
+          number: w.parent.number,
           service: version.code,
           version: version.version,
-          members: memberCases.map((m) => m.number),
+          processInstanceKey: key,
+          members: w.memberCases.map((m) => m.number),
         },
       });
-      return { parent, memberCases, variables };
     };
 
     let created: Awaited<ReturnType<typeof write>>;
@@ -259,10 +265,7 @@ export class CasesService implements CaseHooks {
         created = await this.knex.transaction(async (trx) => {
           const w = await write(trx);
           startedKey = await this.startProcess(version, w.variables);
-          await trx('cases').where({ id: w.parent.id }).update({ processInstanceKey: startedKey });
-          await this.event(trx, w.parent.id, 'processStarted', registeredAt, viewer.id, {
-            processInstanceKey: startedKey,
-          });
+          await started(trx, w, startedKey);
           return w;
         });
       } catch (err) {
@@ -274,16 +277,18 @@ export class CasesService implements CaseHooks {
       created = await this.knex.transaction(write);
       try {
         const key = await this.startProcess(version, created.variables);
-        await this.knex.transaction(async (trx) => {
-          await trx('cases').where({ id: created.parent.id }).update({ processInstanceKey: key });
-          await this.event(trx, created.parent.id, 'processStarted', registeredAt, viewer.id, {
-            processInstanceKey: key,
-          });
-        });
+        await this.knex.transaction((trx) => started(trx, created, key));
       } catch (err) {
+        // Undo the committed case: its rows go, and its numbers are given back unless a later one was taken.
         await this.knex.transaction(async (trx) => {
+          const numbers = [created.parent.number, ...created.memberCases.map((m) => m.number)].sort().reverse();
           await trx('cases').where({ parentId: created.parent.id }).delete();
           await trx('cases').where({ id: created.parent.id }).delete();
+          for (const n of numbers) {
+            const [year, seq] = n.split('-').map(Number);
+            await trx('case_counters').where({ year, last: seq }).decrement('last', 1);
+          }
+          await trx('case_counters').where({ last: 0 }).delete();
         });
         throw err;
       }
@@ -584,7 +589,7 @@ export class CasesService implements CaseHooks {
         });
       }
     });
-    await this.refreshOutcome(caseId, actor);
+    await this.refreshOutcome(caseId, actor, step.variables);
   }
 
   /**
@@ -592,7 +597,12 @@ export class CasesService implements CaseHooks {
    * the process decided so (`decision` other than "approve", as the sample models' gateways read it) and
    * `resultReady` otherwise. Returns the status.
    */
-  async refreshOutcome(caseId: number, actor: Actor | null = null): Promise<CaseStatus | undefined> {
+  async refreshOutcome(
+    caseId: number,
+    actor: Actor | null = null,
+    /** The variables the last completed step produced (their `decision` counts when the engine has none). */
+    stepVariables: Record<string, unknown> = {},
+  ): Promise<CaseStatus | undefined> {
     const row = await this.knex('cases').where({ id: caseId }).first();
     if (!row?.processInstanceKey || STAFF_CLOSED.includes(row.status)) return row?.status;
     const sdk = this.opts.engine.sdk();
@@ -610,7 +620,7 @@ export class CasesService implements CaseHooks {
       ),
     ).catch(() => undefined);
     const decisionRaw = vars?.items?.[0]?.value;
-    const decision = typeof decisionRaw === 'string' ? safeJson(decisionRaw) : decisionRaw;
+    const decision = (typeof decisionRaw === 'string' ? safeJson(decisionRaw) : decisionRaw) ?? stepVariables.decision;
     const refused = decision !== undefined && decision !== null && decision !== 'approve';
     const status: CaseStatus = refused ? 'refused' : 'resultReady';
     const at = this.opts.clock.now();
@@ -653,6 +663,8 @@ export class CasesService implements CaseHooks {
         .then((r) => r.items ?? [])
         .catch(() => []);
       for (const el of items) {
+        // The process itself is an element instance too; the diagram marks its steps.
+        if (String(el.type) === 'PROCESS' || String(el.elementId) === row.serviceCode) continue;
         const elementId = String(el.elementId);
         if (String(el.state) === 'ACTIVE') current.add(elementId);
         else if (String(el.state) === 'COMPLETED') done.add(elementId);

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { loadWorkbook } from '../../platform/xlsx.js';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { AppError } from '../../platform/errors.js';
 
@@ -49,10 +50,11 @@ function readCsv(buffer: Buffer): string[][] {
 }
 
 async function readXlsx(buffer: Buffer): Promise<string[][]> {
-  const workbook = new ExcelJS.Workbook();
+  let workbook: ExcelJS.Workbook;
   try {
-    await workbook.xlsx.load(buffer as unknown as ExcelJS.Buffer);
-  } catch {
+    workbook = await loadWorkbook(buffer);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 413) throw err;
     throw badFile('The XLSX file cannot be read');
   }
   const sheet = workbook.worksheets[0];

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { neutraliseFormulas } from '../../platform/xlsx.js';
 import { IMPORT_COLUMNS } from './import.columns.js';
 import type { ImportEntity } from './org.schemas.js';
 
@@ -42,5 +43,6 @@ export async function importTemplate(entity: ImportEntity): Promise<Buffer> {
     title:
       'Rows are matched by the key column(s); existing records are updated, new ones created. An empty cell leaves a stored value unchanged. Any error: nothing is imported.',
   });
+  neutraliseFormulas(wb);
   return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../../deps.js';
+import { sendDownload } from '../../platform/http/download.js';
 import { actorOf, type AppState, type Role } from '../../platform/http/context.js';
 import { allow } from '../../platform/http/policy.js';
 import { parse } from '../../platform/http/validate.js';
@@ -135,9 +136,11 @@ export function orgRoutes({ features }: AppDeps): Router<AppState> {
   });
   router.get('/import/:entity/template', allow.roles('admin'), async (ctx) => {
     const { entity } = parse(importParamsSchema, ctx.params);
-    ctx.set('Content-Disposition', `attachment; filename="okno-import-${entity}.xlsx"`);
-    ctx.type = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-    ctx.body = await importTemplate(entity);
+    sendDownload(ctx, {
+      filename: `okno-import-${entity}.xlsx`,
+      type: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      body: await importTemplate(entity),
+    });
   });
   router.post('/import/:entity', allow.roles('admin'), async (ctx) => {
     const { entity } = parse(importParamsSchema, ctx.params);

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { loadWorkbook, neutraliseFormulas } from '../../platform/xlsx.js';
 import { AppError } from '../../platform/errors.js';
 import type { MatrixView } from './matrix.service.js';
 import type { IndicatorFactInput } from './scorecard.schemas.js';
@@ -158,6 +159,7 @@ export async function matrixToXlsx(m: MatrixView): Promise<{ filename: string; b
   signature('С матрицей ознакомлен(а), результат подтверждаю (сотрудник)', 'confirmed');
   signature('Согласовано (непосредственный руководитель)', 'agreed');
   signature('Утверждено (руководитель)', 'approved');
+  neutraliseFormulas(wb);
   const buffer = Buffer.from(await wb.xlsx.writeBuffer());
   return { filename: `matrix-${m.employee.personnelNumber ?? m.employee.id}-${m.month}.xlsx`, buffer };
 }
@@ -184,12 +186,7 @@ export interface RawFactRow {
 
 /** Reads an XLSX of indicator facts: columns employeeId, indicator, month (YYYY-MM), value or date. */
 export async function readFactsXlsx(buffer: Buffer): Promise<RawFactRow[]> {
-  const wb = new ExcelJS.Workbook();
-  try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
-    throw new AppError(400, 'bad_file', 'The file is not a readable XLSX workbook');
-  }
+  const wb = await loadWorkbook(buffer);
   const ws = wb.worksheets[0];
   if (!ws) throw new AppError(400, 'bad_file', 'The workbook has no sheets');
   const cols = new Map<number, keyof IndicatorFactInput>();

@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { loadWorkbook, neutraliseFormulas } from '../../platform/xlsx.js';
 import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
 import { AppError, ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
@@ -178,6 +179,7 @@ export class MethodologyService {
         }
       }
     }
+    neutraliseFormulas(wb);
     return { filename: `methodology-${m.code}.xlsx`, buffer: Buffer.from(await wb.xlsx.writeBuffer()) };
   }
 
@@ -262,10 +264,11 @@ export class MethodologyService {
 
 /** Reads the XLSX layout back into a methodology document (validated by the caller). */
 async function readXlsx(buffer: Buffer): Promise<unknown> {
-  const wb = new ExcelJS.Workbook();
+  let wb: ExcelJS.Workbook;
   try {
-    await wb.xlsx.load(buffer as unknown as ArrayBuffer);
-  } catch {
+    wb = await loadWorkbook(buffer);
+  } catch (err) {
+    if (err instanceof AppError && err.status === 413) throw err;
     throw badFile('The file is not a readable XLSX workbook');
   }
   const info = wb.getWorksheet('methodology');

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import multer from '@koa/multer';
+import { sendDownload } from '../../platform/http/download.js';
 import type { AppDeps } from '../../deps.js';
 import { AppError, ValidationError, type FieldIssue } from '../../platform/errors.js';
 import { actorOf, type AppContext, type AppState, type Role } from '../../platform/http/context.js';
@@ -59,10 +60,7 @@ function uploaded(ctx: AppContext): Buffer {
 
 /** Sends a file download. */
 function download(ctx: AppContext, file: { filename: string; buffer: Buffer }, type: string): void {
-  ctx.set('Content-Disposition', `attachment; filename="${file.filename}"`);
-  ctx.set('Cache-Control', 'no-store');
-  ctx.type = type;
-  ctx.body = file.buffer;
+  sendDownload(ctx, { filename: file.filename, type, body: file.buffer });
 }
 
 /** /api/scorecard: employee matrices and their workflow, indicators and rules, annual plans, facts, methodology, roadmap. */

@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import type { AppDeps } from '../../deps.js';
+import { sendDownload } from '../../platform/http/download.js';
 import { actorOf, type AppContext, type AppState } from '../../platform/http/context.js';
 import { allow } from '../../platform/http/policy.js';
 import { parse } from '../../platform/http/validate.js';
@@ -101,8 +102,11 @@ export function servicesRoutes({ features }: AppDeps): Router<AppState> {
   router.get('/api/services/:code/export', analyst(), async (ctx) => {
     const { version } = parse(versionQuery, ctx.query, 'Query');
     const bundle = await services.exportBundle(ctx.params.code, version);
-    ctx.set('Content-Disposition', `attachment; filename="${bundle.code}${version ? `-v${version}` : ''}.okno.json"`);
-    ctx.body = bundle;
+    sendDownload(ctx, {
+      filename: `${bundle.code}${version ? `-v${version}` : ''}.okno.json`,
+      type: 'application/json',
+      body: bundle,
+    });
   });
 
   router.get('/api/catalogue/services', allow.public(), async (ctx) => {

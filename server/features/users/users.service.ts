@@ -2,11 +2,12 @@ import type { Knex } from 'knex';
 import { audit } from '../../platform/audit.js';
 import { ConflictError, NotFoundError, ValidationError } from '../../platform/errors.js';
 import type { Actor } from '../../platform/http/context.js';
-import { AuthService, hashPassword } from '../auth/index.js';
+import { AuthService, hashPassword, normalisePhone } from '../auth/index.js';
 import { applySort, containsPattern, paginate, type Page } from '../../platform/http/paging.js';
 import type { UserCreate, UserListQuery, UserPatch } from './users.schemas.js';
 
 import type { UserItem } from '../../contract/users.js';
+import type { CountryCode } from 'libphonenumber-js';
 
 /** What the user endpoints answer is the API contract's (server/contract/users.ts). */
 export type { UserItem };
@@ -21,7 +22,11 @@ const SORT_COLUMNS = {
 
 /** Staff accounts managed by administrators: create, edit, (de)activate, reset passwords. */
 export class UsersService {
-  constructor(private readonly knex: Knex) {}
+  constructor(
+    private readonly knex: Knex,
+    /** The country national phone formats are read in: phones are stored in E.164. */
+    private readonly country: CountryCode = 'RU',
+  ) {}
 
   private baseQuery(db: Knex | Knex.Transaction) {
     return db('users as u')
@@ -65,6 +70,7 @@ export class UsersService {
   /** Creates a staff account with the given roles and initial password. */
   async create(input: UserCreate, actor: Actor): Promise<UserItem> {
     const passwordHash = await hashPassword(input.password);
+    if (input.phone) input = { ...input, phone: normalisePhone(input.phone, this.country) };
     return this.knex.transaction(async (trx) => {
       await AuthService.assertLoginFree(trx, input);
       if (input.employeeId) await this.assertEmployeeFree(trx, input.employeeId);
@@ -87,6 +93,7 @@ export class UsersService {
 
   /** Edits a user; an admin cannot drop their own admin role or deactivate themselves; deactivation ends sessions. */
   async update(id: number, patch: UserPatch, actor: Actor): Promise<UserItem> {
+    if (patch.phone) patch = { ...patch, phone: normalisePhone(patch.phone, this.country) };
     return this.knex.transaction(async (trx) => {
       const before = await this.get(id, trx);
       if (id === actor.userId) {

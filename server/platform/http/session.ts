@@ -42,21 +42,27 @@ export function sessionMiddleware(load: (idHash: string) => Promise<LoadedSessio
     }
     if (!SAFE_METHODS.has(ctx.method) && ctx.path.startsWith('/api/')) {
       const origin = ctx.get('origin');
-      if (origin && new URL(origin).host !== ctx.host) {
+      if (origin && hostOf(origin) !== ctx.host) {
         throw new ForbiddenError('Cross-origin request refused');
       }
       if (ctx.state.csrfToken) {
-        const sent = ctx.get(CSRF_HEADER);
-        const expected = ctx.state.csrfToken;
-        if (
-          !sent ||
-          sent.length !== expected.length ||
-          !crypto.timingSafeEqual(Buffer.from(sent), Buffer.from(expected))
-        ) {
+        const sent = Buffer.from(ctx.get(CSRF_HEADER));
+        const expected = Buffer.from(ctx.state.csrfToken);
+        // Compared as bytes: a header with non-ASCII characters has another byte length and is refused, never thrown on.
+        if (!sent.length || sent.length !== expected.length || !crypto.timingSafeEqual(sent, expected)) {
           throw new ForbiddenError('Missing or invalid CSRF token', 'csrf_failed');
         }
       }
     }
     await next();
   };
+}
+
+/** The host of an Origin header value, or null when it is not a URL (a malformed Origin is foreign). */
+function hostOf(origin: string): string | null {
+  try {
+    return new URL(origin).host;
+  } catch {
+    return null;
+  }
 }

@@ -2,6 +2,7 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiClient } from '../../../helpers/api.js';
 import { startTestOkno, type TestOkno } from '../../../helpers/okno.js';
+import { zipOf } from '../../../helpers/zip.js';
 
 /** A multipart form with one file in the field "file". */
 function fileForm(content: string | Buffer, name: string, type = 'text/csv'): FormData {
@@ -28,6 +29,14 @@ describe('org import', () => {
   });
   afterAll(async () => {
     await okno?.stop();
+  });
+
+  it('given an XLSX that inflates to 60 MB (a zip bomb), when imported, then 413 and nothing is read', async () => {
+    const bomb = await zipOf([{ name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(60 * 1024 * 1024) }]);
+    const xlsxType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    const res = await admin.upload('/api/org/import/units', fileForm(bomb, 'units.xlsx', xlsxType));
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('file_too_large');
   });
 
   it('given a CSV of units with Russian headers and ";", when imported, then units are created and updated in one go and audited once', async () => {

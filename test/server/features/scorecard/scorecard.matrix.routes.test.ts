@@ -508,6 +508,20 @@ describe('scorecard matrices over HTTP', () => {
     expect(texts).toContain('ИТОГО результат матрицы, %');
   });
 
+  it('given a personnel number in Cyrillic with a quote, when the matrix is exported, then the file name is encoded (RFC 5987) and the download works', async () => {
+    const before = await admin.get(`/api/org/employees/${specialistEmployeeId}`);
+    expect(
+      (await admin.patch(`/api/org/employees/${specialistEmployeeId}`, { personnelNumber: 'Т-1005"' })).status,
+    ).toBe(200);
+    try {
+      const res = await specialist.get(`/api/scorecard/matrices/${matrixId}/export.xlsx`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-disposition')).toContain(`filename*=UTF-8''matrix-%D0%A2-1005%22-`);
+    } finally {
+      await admin.patch(`/api/org/employees/${specialistEmployeeId}`, { personnelNumber: before.body.personnelNumber });
+    }
+  });
+
   it('given an annual plan, when the employee adds a task with a bad monthly breakdown, then 400 on that month; a valid one shows up in the plan', async () => {
     const year = Number(MONTH.slice(0, 4));
     const bad = await specialist.post('/api/scorecard/plans', {
