@@ -44,6 +44,7 @@ export async function up(knex: Knex): Promise<void> {
   const open = `status in ('created', 'assigned')`;
   await knex.raw(`create index tasks_mine on tasks (assignee_id, due_at, id) where ${open}`);
   await knex.raw(`create index tasks_group on tasks using gin (candidate_groups) where status = 'created'`);
+  await knex.raw(`create index tasks_candidate_users on tasks using gin (candidate_users) where status = 'created'`);
   await knex.raw(`create index tasks_group_due on tasks (due_at, id) where status = 'created'`);
   await knex.raw(`create index tasks_scope on tasks (department_id, due_at, id) where ${open}`);
   await knex.raw(`create index tasks_open_due on tasks (due_at, id) where ${open}`);

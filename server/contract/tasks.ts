@@ -117,7 +117,13 @@ export const taskItemSchema = z.strictObject({
 export type TaskItem = z.infer<typeof taskItemSchema>;
 export type TaskItemDto = z.input<typeof taskItemSchema>;
 
-export const taskPageSchema = pageSchema(taskItemSchema);
+/**
+ * One page of tasks. `total` counts at most TASK_TOTAL_CAP matches (a count of a few hundred thousand rows
+ * costs more than the page); `totalCapped` says the real number is larger.
+ */
+export const taskPageSchema = pageSchema(taskItemSchema).extend({ totalCapped: z.boolean() });
+export type TaskPage = z.infer<typeof taskPageSchema>;
+export const TASK_TOTAL_CAP = 10_000;
 
 /** One task with what its screen needs: the form schema (form-js JSON), the variables the form shows and the draft. */
 export const taskDetailSchema = z.strictObject({

@@ -224,6 +224,17 @@ export async function run(): Promise<void> {
       }
     })();
     const operators = clients.filter((_, i) => i % logins.length < 2);
+    // One operator alone first (the cost of the path itself), then all operators at once.
+    const alone = { claims: [] as number[], completes: [] as number[] };
+    for (const id of ours.splice(0, 20)) {
+      let t0 = performance.now();
+      await operators[0].post(`/api/tasks/${id}/claim`);
+      alone.claims.push(performance.now() - t0);
+      t0 = performance.now();
+      await operators[0].post(`/api/tasks/${id}/complete`, { variables: INTAKE });
+      alone.completes.push(performance.now() - t0);
+    }
+    console.log(`claim, one operator alone: ${stats(alone.claims).text}; complete: ${stats(alone.completes).text}`);
     const claims: number[] = [];
     const completes: number[] = [];
     let failed = 0;

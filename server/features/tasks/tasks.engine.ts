@@ -60,8 +60,8 @@ export class TaskEngine {
         await fn();
         return;
       } catch (err) {
-        if (attempt < 30 && busy(err)) {
-          await sleep(100);
+        if (attempt < 150 && busy(err)) {
+          await sleep(20);
           continue;
         }
         throw translate(err, what);

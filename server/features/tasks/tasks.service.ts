@@ -19,17 +19,19 @@ import type {
   TaskDetail,
   TaskItem,
   TaskListQuery,
+  TaskPage,
   TaskView,
   TaskViewInput,
 } from '../../contract/tasks.js';
-import type { Page } from '../../contract/common.js';
-import { completeSchema, taskListQuerySchema, taskViewInputSchema } from '../../contract/tasks.js';
+import { completeSchema, TASK_TOTAL_CAP, taskListQuerySchema, taskViewInputSchema } from '../../contract/tasks.js';
 import type { TaskEngine, TaskCorrections } from './tasks.engine.js';
 import { checkFormVariables, formKeys } from './tasks.forms.js';
 import type { CorrectionRequest, TaskRow } from './tasks.tables.js';
 
 /** Working minutes ahead within which an open task counts as at risk (one working day). */
 export const AT_RISK_MINUTES = 8 * 60;
+/** How long a viewer's groups and managed units are reused (a change of membership shows within this). */
+const VIEWER_TTL_MS = 5_000;
 
 /**
  * The port through which the task list tells the case feature what happened to a case's step
@@ -109,6 +111,10 @@ export class TaskService {
   private hooks: CaseHooks | undefined;
   private readonly departments = new Map<string, { id: number | null; at: number }>();
   private trigram: Promise<boolean> | undefined;
+  /** Tasks this process is completing (engine called, row not yet written): their hook is called by `complete`. */
+  private readonly completing = new Set<number>();
+  /** Viewers' groups and scope, for a few seconds (a list request should not cost two more queries). */
+  private readonly viewers = new Map<number, { at: number; viewer: Promise<Viewer> }>();
 
   constructor(
     private readonly knex: Knex,
@@ -118,7 +124,7 @@ export class TaskService {
   }
 
   /** Wires the case feature's port (the composition root calls it once both services exist). */
-  useCaseHooks(hooks: CaseHooks): void {
+  useCaseHooks(hooks: CaseHooks | undefined): void {
     this.hooks = hooks;
   }
 
@@ -172,7 +178,7 @@ export class TaskService {
       } else if (e.event === 'completing' && open) {
         const by = userIdOf(e.assignee) ?? row.assigneeId;
         await this.markCompleted(trx, row, by, now);
-        if (row.caseId !== null && this.hooks) {
+        if (row.caseId !== null && this.hooks && !this.completing.has(row.id)) {
           const hooks = this.hooks;
           const caseId = row.caseId;
           const step = { taskId: row.id, elementId: row.elementId, variables: {} };
@@ -256,7 +262,18 @@ export class TaskService {
   // Reading
   // ---------------------------------------------------------------------------------------------
 
-  private async viewer(user: SessionUser, db: Knex | Knex.Transaction = this.knex): Promise<Viewer> {
+  private viewer(user: SessionUser): Promise<Viewer> {
+    const key = user.id;
+    const cached = this.viewers.get(key);
+    if (cached && performance.now() - cached.at < VIEWER_TTL_MS) return cached.viewer.then((v) => ({ ...v, user }));
+    const viewer = this.loadViewer(user);
+    viewer.catch(() => this.viewers.delete(key));
+    if (this.viewers.size > 10_000) this.viewers.clear();
+    this.viewers.set(key, { at: performance.now(), viewer });
+    return viewer;
+  }
+
+  private async loadViewer(user: SessionUser, db: Knex | Knex.Transaction = this.knex): Promise<Viewer> {
     const groups =
       user.employeeId === null
         ? []
@@ -305,7 +322,7 @@ export class TaskService {
   }
 
   /** GET /api/tasks: one page of a view with filters and sort. */
-  async list(user: SessionUser, input: TaskListQuery): Promise<Page<TaskItem>> {
+  async list(user: SessionUser, input: TaskListQuery): Promise<TaskPage> {
     const query = taskListQuerySchema.parse(input);
     const v = await this.viewer(user);
     const now = this.now();
@@ -376,11 +393,22 @@ export class TaskService {
         .orderByRaw(`${sort.column} ${sort.desc ? 'desc' : 'asc'} nulls last, id ${sort.desc ? 'desc' : 'asc'}`)
         .limit(query.pageSize)
         .offset(offset),
-      q.clone().count({ n: '*' }).first(),
+      // Counted up to the cap + 1 (an index-only walk that stops there), not the whole match.
+      this.knex
+        .from(
+          q
+            .clone()
+            .select(this.knex.raw('1'))
+            .limit(TASK_TOTAL_CAP + 1)
+            .as('m'),
+        )
+        .count<{ n: string | number }[]>({ n: '*' }),
     ]);
+    const total = Number(count[0]?.n ?? 0);
     return {
       items: await this.items(rows, now),
-      total: Number(count?.n ?? 0),
+      total: Math.min(total, TASK_TOTAL_CAP),
+      totalCapped: total > TASK_TOTAL_CAP,
       page: query.page,
       pageSize: query.pageSize,
     };
@@ -594,19 +622,27 @@ export class TaskService {
       const issues: FieldIssue[] = checkFormVariables(form, variables);
       if (issues.length) throw new ValidationError('Fill in the form', issues);
     }
-    await this.opts.engine.complete(row.userTaskKey, variables);
-    const now = this.now();
-    const item = await this.knex.transaction(async (trx) => {
-      const locked = (await trx('tasks').where({ id }).forUpdate().first())!;
-      if ((OPEN as readonly string[]).includes(locked.status)) await this.markCompleted(trx, locked, user.id, now);
-      await audit(trx, actor, { action: 'complete', entity: 'task', entityId: id, after: { variables } });
-      return this.item(id, trx);
-    });
-    if (row.caseId !== null && this.hooks)
-      await this.hooks
-        .stepCompleted(row.caseId, { taskId: id, elementId: row.elementId, variables }, actor)
-        .catch((err: unknown) => this.opts.logger?.warn({ err, caseId: row.caseId }, 'case hook stepCompleted failed'));
-    return item;
+    // The completing listener may record the completion first; then it leaves the case hook to us.
+    this.completing.add(id);
+    try {
+      await this.opts.engine.complete(row.userTaskKey, variables);
+      const now = this.now();
+      const item = await this.knex.transaction(async (trx) => {
+        const locked = (await trx('tasks').where({ id }).forUpdate().first())!;
+        if ((OPEN as readonly string[]).includes(locked.status)) await this.markCompleted(trx, locked, user.id, now);
+        await audit(trx, actor, { action: 'complete', entity: 'task', entityId: id, after: { variables } });
+        return this.item(id, trx);
+      });
+      if (row.caseId !== null && this.hooks)
+        await this.hooks
+          .stepCompleted(row.caseId, { taskId: id, elementId: row.elementId, variables }, actor)
+          .catch((err: unknown) =>
+            this.opts.logger?.warn({ err, caseId: row.caseId }, 'case hook stepCompleted failed'),
+          );
+      return item;
+    } finally {
+      this.completing.delete(id);
+    }
   }
 
   /** PUT /api/tasks/:id/draft: keeps the form's values until the task is completed. */
@@ -775,7 +811,7 @@ export class TaskService {
   }
 
   private async ownView(user: SessionUser, id: number, trx: Knex.Transaction) {
-    const v = await this.viewer(user, trx);
+    const v = await this.loadViewer(user, trx);
     const row = await trx('task_views').where({ id }).forUpdate().first();
     if (!row || (row.ownerId !== user.id && !(row.sharedWithGroup && v.groups.includes(row.sharedWithGroup))))
       throw new NotFoundError('View');

@@ -410,6 +410,47 @@ describe('given the published advert-permit service and cases started through th
       shared.body.id,
     ]);
   });
+  it('when the case feature is wired through CaseHooks, then a return calls correctionsRequested in the same transaction and a completion calls stepCompleted once', async () => {
+    const calls: { hook: string; caseId: number; detail: unknown; inTransaction?: boolean }[] = [];
+    const service = okno.deps.features.tasks.service;
+    service.useCaseHooks({
+      async correctionsRequested(caseId, request, _actor, trx) {
+        const row = await trx('tasks').where({ id: request.taskId }).first('waitingForCorrections');
+        calls.push({
+          hook: 'correctionsRequested',
+          caseId,
+          detail: request,
+          inTransaction: row?.waitingForCorrections,
+        });
+      },
+      async stepCompleted(caseId, step) {
+        calls.push({ hook: 'stepCompleted', caseId, detail: step });
+      },
+    });
+    try {
+      const caseId = await startCase('Хуков Павел');
+      const t = await taskOf(operator, caseId);
+      await operator.post(`/api/tasks/${t.id}/claim`);
+      await operator.post(`/api/tasks/${t.id}/return`, { reason: 'Нет эскиза', documents: ['D_Sketch'] });
+      await okno.deps.db.knex.transaction((trx) =>
+        service.caseResumed(caseId, { suspendedFrom: new Date(TEST_NOW), resumedAt: new Date(TEST_NOW) }, trx),
+      );
+      expect((await operator.post(`/api/tasks/${t.id}/complete`, { variables: INTAKE })).status).toBe(200);
+      await sleep(500);
+      expect(calls).toEqual([
+        {
+          hook: 'correctionsRequested',
+          caseId,
+          detail: { taskId: t.id, reason: 'Нет эскиза', fields: [], documents: ['D_Sketch'] },
+          inTransaction: true,
+        },
+        { hook: 'stepCompleted', caseId, detail: { taskId: t.id, elementId: 'Task_Intake', variables: INTAKE } },
+      ]);
+    } finally {
+      service.useCaseHooks(undefined);
+    }
+  });
+
   it('when listing with filters, sort and paging, then the page, the total and the order follow', async () => {
     const names = ['Фильтров Алексей', 'Фильтрова Мария', 'Сортов Борис'];
     const cases = [];
@@ -508,5 +549,5 @@ describe('given Okno stopped while the engine creates a task', () => {
     } finally {
       await second.stop();
     }
-  });
+  }, 120_000);
 });
