@@ -106,6 +106,8 @@ export async function startOkno(config: Config, logger: Logger, opts: StartOptio
       engineHealth: running ? () => running.health() : undefined,
     };
     const deps: AppDeps = { ...base, features: createFeatureServices(base) };
+    // Administrators' calendar overrides apply to every deadline from the first request and job on.
+    await deps.features.calendar.load();
 
     if (config.SEED_DEMO) {
       const seeded = await seedDemo(db.knex);

@@ -1,6 +1,7 @@
 import type { BaseDeps } from './deps.js';
 import { AuditService } from './features/audit/audit.service.js';
 import { CasesService } from './features/cases/cases.service.js';
+import { CalendarService } from './features/calendar/calendar.service.js';
 import { EmployeeService } from './features/org/employee.service.js';
 import { GroupService } from './features/org/group.service.js';
 import { ImportService } from './features/org/import.service.js';
@@ -35,6 +36,8 @@ export interface FeatureServices {
     importer: ImportService;
   };
   services: ServicesService;
+  /** The production calendar's overrides, kept in `deps.calendar` (load() at start). */
+  calendar: CalendarService;
   scorecard: {
     matrices: MatrixService;
     plans: PlanService;
@@ -101,6 +104,7 @@ export function createFeatureServices({
       importer: new ImportService(knex),
     },
     services,
+    calendar: new CalendarService(knex, calendar, clock),
     scorecard: {
       matrices: new MatrixService(knex, providers, {
         country: config.CALENDAR_COUNTRY,

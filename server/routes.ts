@@ -12,6 +12,7 @@ import { casesRoutes } from './features/cases/cases.routes.js';
 import { tasksRoutes } from './features/tasks/tasks.routes.js';
 import { instructionsRoutes } from './features/instructions/instructions.routes.js';
 import { interagencyRoutes } from './features/interagency/interagency.routes.js';
+import { calendarRoutes } from './features/calendar/calendar.routes.js';
 
 /** Mounts every feature's router: one line per feature. */
 export function buildRouter(deps: AppDeps): Router<AppState> {
@@ -28,6 +29,7 @@ export function buildRouter(deps: AppDeps): Router<AppState> {
     tasksRoutes,
     interagencyRoutes,
     instructionsRoutes,
+    calendarRoutes,
   ]) {
     const r = feature(deps);
     root.use(r.routes(), r.allowedMethods());

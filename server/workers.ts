@@ -1,6 +1,7 @@
 import type { AppDeps } from './deps.js';
 import { startInstructionWorkers } from './features/instructions/instructions.workers.js';
 import { startInteragencyWorkers } from './features/interagency/interagency.workers.js';
+import { startCalendarWorkers } from './features/calendar/calendar.workers.js';
 import { startScorecardWorkers } from './features/scorecard/scorecard.workers.js';
 import { startTasksWorkers } from './features/tasks/tasks.workers.js';
 
@@ -16,6 +17,7 @@ export function startWorkers(deps: AppDeps): RunningWorkers {
     startTasksWorkers(deps),
     startInteragencyWorkers(deps),
     startInstructionWorkers(deps),
+    startCalendarWorkers(deps),
   ];
   return {
     async stop() {

@@ -227,6 +227,12 @@ export const routes: RouteRecordRaw[] = [
             meta: { roles: adminRoles, nav: 'admin-users', title: 'nav.users' },
           },
           {
+            path: 'calendar',
+            name: 'admin-calendar',
+            component: () => import('./features/calendar/CalendarView.vue'),
+            meta: { roles: adminRoles, nav: 'admin-calendar', title: 'nav.calendar' },
+          },
+          {
             path: 'audit',
             name: 'admin-audit',
             component: () => import('./features/admin/AuditView.vue'),

@@ -113,3 +113,21 @@ export type InstructionStatus = (typeof INSTRUCTION_STATUSES)[number];
 /** Whose instructions a list shows. */
 export const INSTRUCTION_SCOPES = ['givenByMe', 'toMe', 'inScope'] as const;
 export type InstructionScope = (typeof INSTRUCTION_SCOPES)[number];
+/** An administrator's override of a day of the production calendar. */
+export const CALENDAR_OVERRIDE_KINDS = ['dayOff', 'workingDay'] as const;
+export type CalendarOverrideKind = (typeof CALENDAR_OVERRIDE_KINDS)[number];
+/**
+ * Why a day of the working calendar is off or worked: a weekend, a public holiday, a holiday's move to
+ * the next working day (Labour Code), a Government decree's transfer (a weekday off / a weekend worked),
+ * a presidential non-working day (2020–2021), an administrator's override.
+ */
+export const CALENDAR_DAY_REASONS = [
+  'weekend',
+  'holiday',
+  'holidayMove',
+  'transfer',
+  'transferWorkingDay',
+  'nonWorkingDay',
+  'override',
+] as const;
+export type CalendarDayReason = (typeof CALENDAR_DAY_REASONS)[number];

@@ -3,6 +3,7 @@ import type { Endpoint, HttpMethod } from './common.js';
 import { auditEndpoints } from './audit.js';
 import { authEndpoints } from './auth.js';
 import { casesEndpoints } from './cases.js';
+import { calendarEndpoints } from './calendar.js';
 import { healthEndpoints } from './health.js';
 import { instructionsEndpoints } from './instructions.js';
 import { interagencyEndpoints } from './interagency.js';
@@ -24,6 +25,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   ...tasksEndpoints,
   ...interagencyEndpoints,
   ...instructionsEndpoints,
+  ...calendarEndpoints,
 ];
 
 const compiled = ENDPOINTS.map((e) => ({

@@ -81,13 +81,15 @@ export function systemClock(): AdjustableClock {
 }
 
 /** Parts of an instant in a time zone, through the platform's ICU data (Intl). */
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
 function zonedParts(at: Date, timeZone: string): { year: number; month: number; day: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(at);
+  // Building a DateTimeFormat costs far more than formatting with it: one per time zone.
+  let fmt = dayFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dayFormats.set(timeZone, fmt);
+  }
+  const parts = fmt.formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   return { year: get('year'), month: get('month'), day: get('day') };
 }

@@ -26,6 +26,7 @@ import type { Tables } from 'knex/types/tables.js';
  * | case_extensions                                                        |                                           |
  * | interagency_requests                                                   | `features/interagency/interagency.tables.ts` |
  * | instructions                                                           | `features/instructions/instructions.tables.ts` |
+ * | calendar_overrides                                                     | `features/calendar/calendar.tables.ts`    |
  *
  * A declaration counts wherever its file is part of the compilation: `tsconfig.json` includes all of
  * `server/`, so every `*.tables.ts` is in; a new one needs no registration besides the line above.

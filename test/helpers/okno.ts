@@ -34,6 +34,8 @@ export async function startTestOkno(
   overrides: Record<string, string> = {},
   opts: { now?: string; schema?: string } = {},
 ): Promise<TestOkno> {
+  // A given schema belongs to another test Okno (a restart, a second process): it drops it, this one does not.
+  const ownsSchema = opts.schema === undefined;
   const schema = opts.schema ?? `t_${crypto.randomBytes(6).toString('hex')}`;
   const config: Config = loadConfig({
     NODE_ENV: 'test',
@@ -62,7 +64,7 @@ export async function startTestOkno(
     halt: stop,
     async stop() {
       const knex = okno.deps.db.knex;
-      if (okno.deps.db.kind === 'postgres') {
+      if (ownsSchema && okno.deps.db.kind === 'postgres') {
         await knex.raw('DROP SCHEMA IF EXISTS ?? CASCADE', [schema]).catch(() => undefined);
       }
       await stop();

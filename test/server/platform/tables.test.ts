@@ -87,6 +87,17 @@ const DECLARED: { [T in keyof Tables]: readonly string[] } = {
     'requestId',
     'ip',
   ),
+  calendar_overrides: columns<'calendar_overrides'>()(
+    'id',
+    'country',
+    'day',
+    'kind',
+    'note',
+    'createdBy',
+    'updatedBy',
+    'createdAt',
+    'updatedAt',
+  ),
   employees: columns<'employees'>()(
     'id',
     'createdAt',

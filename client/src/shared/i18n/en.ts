@@ -67,6 +67,7 @@ const en: MessageSchema = {
     windows: 'Service windows',
     users: 'Users',
     audit: 'Audit log',
+    calendar: 'Calendar',
     menu: 'Menu',
   },
   auth: {
@@ -591,6 +592,7 @@ const en: MessageSchema = {
   cases: casesEn,
   interagency: interagencyEn,
   instructions: instructionsEn,
+  calendar: calendarEn,
 };
 
 import { en as scorecardEn } from '../../features/scorecard/scorecard.i18n';
@@ -598,4 +600,5 @@ import { en as tasksEn } from '../../features/tasks/tasks.i18n';
 import { en as casesEn } from '../../features/cases/cases.i18n';
 import { en as interagencyEn } from '../../features/interagency/interagency.i18n';
 import { en as instructionsEn } from '../../features/instructions/instructions.i18n';
+import { en as calendarEn } from '../../features/calendar/calendar.i18n';
 export default en;

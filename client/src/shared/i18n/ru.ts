@@ -65,6 +65,7 @@ const ru = {
     windows: 'Окна приёма',
     users: 'Пользователи',
     audit: 'Журнал аудита',
+    calendar: 'Календарь',
     menu: 'Меню',
   },
   auth: {
@@ -591,6 +592,7 @@ const ru = {
   cases: casesRu,
   interagency: interagencyRu,
   instructions: instructionsRu,
+  calendar: calendarRu,
 };
 
 import { ru as scorecardRu } from '../../features/scorecard/scorecard.i18n';
@@ -598,5 +600,6 @@ import { ru as tasksRu } from '../../features/tasks/tasks.i18n';
 import { ru as casesRu } from '../../features/cases/cases.i18n';
 import { ru as interagencyRu } from '../../features/interagency/interagency.i18n';
 import { ru as instructionsRu } from '../../features/instructions/instructions.i18n';
+import { ru as calendarRu } from '../../features/calendar/calendar.i18n';
 export default ru;
 export type MessageSchema = typeof ru;

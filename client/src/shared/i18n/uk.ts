@@ -67,6 +67,7 @@ const uk: MessageSchema = {
     windows: 'Вікна прийому',
     users: 'Користувачі',
     audit: 'Журнал аудиту',
+    calendar: 'Календар',
     menu: 'Меню',
   },
   auth: {
@@ -593,6 +594,7 @@ const uk: MessageSchema = {
   cases: casesUk,
   interagency: interagencyUk,
   instructions: instructionsUk,
+  calendar: calendarUk,
 };
 
 import { uk as scorecardUk } from '../../features/scorecard/scorecard.i18n';
@@ -600,4 +602,5 @@ import { uk as tasksUk } from '../../features/tasks/tasks.i18n';
 import { uk as casesUk } from '../../features/cases/cases.i18n';
 import { uk as interagencyUk } from '../../features/interagency/interagency.i18n';
 import { uk as instructionsUk } from '../../features/instructions/instructions.i18n';
+import { uk as calendarUk } from '../../features/calendar/calendar.i18n';
 export default uk;

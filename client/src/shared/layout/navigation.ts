@@ -1,6 +1,7 @@
 import type { Component } from 'vue';
 import {
   ClipboardOutline,
+  CalendarOutline,
   ConstructOutline,
   DesktopOutline,
   DocumentTextOutline,
@@ -33,6 +34,7 @@ export const ADMIN_PAGES: NavItem[] = [
   { key: 'admin-groups', path: '/admin/groups', labelKey: 'nav.groups', icon: PeopleCircleOutline },
   { key: 'admin-windows', path: '/admin/windows', labelKey: 'nav.windows', icon: DesktopOutline },
   { key: 'admin-users', path: '/admin/users', labelKey: 'nav.users', icon: PersonCircleOutline },
+  { key: 'admin-calendar', path: '/admin/calendar', labelKey: 'nav.calendar', icon: CalendarOutline },
   { key: 'admin-audit', path: '/admin/audit', labelKey: 'nav.audit', icon: DocumentTextOutline },
 ];
 
