@@ -62,9 +62,15 @@ export async function up(knex: Knex): Promise<void> {
   // Similar names (trigrams) where the extension exists (PostgreSQL; the embedded PGlite may lack it).
   const trgm = await knex.raw<{ rows: unknown[] }>(`select 1 from pg_available_extensions where name = 'pg_trgm'`);
   if (trgm.rows.length) {
-    // In public, so that a test schema dropped with CASCADE does not take the extension with it.
-    await knex.raw('create extension if not exists pg_trgm schema public');
-    await knex.raw(`create index tasks_applicant_trgm on tasks using gin (applicant_name public.gin_trgm_ops)`);
+    // In public, so that a test schema dropped with CASCADE does not take the extension with it. In a
+    // savepoint: where the extension is listed but cannot be created (no rights, PGlite without it) the
+    // list falls back to prefix search.
+    await knex
+      .transaction(async (sp) => {
+        await sp.raw('create extension if not exists pg_trgm schema public');
+        await sp.raw(`create index tasks_applicant_trgm on tasks using gin (applicant_name public.gin_trgm_ops)`);
+      })
+      .catch(() => undefined);
   }
 
   await knex.schema.createTable('step_facts', (t) => {

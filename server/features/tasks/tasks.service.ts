@@ -692,8 +692,9 @@ export class TaskService {
 
   /**
    * The case was resubmitted after corrections: its open tasks' due dates move by the suspended working
-   * time (in the engine first, then here) and the returned task can be completed again. Called by
-   * `CasesService.resubmit()` inside its transaction.
+   * time and the returned task can be completed again. Called by `CasesService.resubmit()` inside its
+   * transaction; the engine's due dates are moved once that transaction commits (the embedded engine
+   * needs a connection of its own, and PGlite has one), and the updating listener confirms them here.
    */
   async caseResumed(
     caseId: number,
@@ -703,10 +704,11 @@ export class TaskService {
     const cal = this.opts.calendar;
     const minutes = cal.workingMinutesBetween(span.suspendedFrom, span.resumedAt);
     const open = await trx('tasks').where({ caseId }).whereIn('status', OPEN).forUpdate().select('*');
+    const moved: { key: string; due: string }[] = [];
     for (const t of open) {
       const dueAt = t.dueAt && minutes > 0 ? cal.addWorkingMinutes(t.dueAt, minutes) : t.dueAt;
       if (dueAt && t.dueAt && dueAt.getTime() !== t.dueAt.getTime())
-        await this.opts.engine.setDueDate(t.userTaskKey, dueAt.toISOString());
+        moved.push({ key: t.userTaskKey, due: dueAt.toISOString() });
       await trx('tasks')
         .where({ id: t.id })
         .update({
@@ -717,6 +719,14 @@ export class TaskService {
           updatedAt: span.resumedAt,
         });
     }
+    if (moved.length)
+      trx.executionPromise
+        .then(async () => {
+          for (const m of moved) await this.opts.engine.setDueDate(m.key, m.due);
+        })
+        .catch((err: unknown) =>
+          this.opts.logger?.warn({ err, caseId }, 'due dates moved in the task list, not yet in the engine'),
+        );
   }
 
   /** The steps of a case's diagram: element ids done, current (open) and late (open past due, or completed late). */
