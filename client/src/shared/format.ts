@@ -1,3 +1,5 @@
+import { timeZone } from './clock';
+
 /** Formats an ISO date or timestamp for the current language (dates only when `withTime` is false). */
 export function formatDate(value: string | null | undefined, locale: string, withTime = false): string {
   if (!value) return '—';
@@ -35,4 +37,16 @@ export function fromIsoDay(day: string | null | undefined): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(day);
   if (!m) return null;
   return new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3])).getTime();
+}
+
+/** Formats an instant as a short date and time in the users' time zone (the server's, see shared/clock.ts), without seconds. */
+export function formatInstant(value: string | null | undefined, locale: string): string {
+  if (!value) return '—';
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime())) return value;
+  return new Intl.DateTimeFormat(localeTag(locale), {
+    dateStyle: 'short',
+    timeStyle: 'short',
+    timeZone: timeZone(),
+  }).format(d);
 }

@@ -166,6 +166,9 @@ export class InstructionService {
           due: input.due,
           dueAt,
           priority,
+          // When it was given, by the product's clock (the column default would be the wall clock).
+          createdAt: now,
+          updatedAt: now,
         };
         await trx('instructions').insert(row);
         await audit(trx, actor, { action: 'instruction.create', entity: 'instruction', entityId: id, after: row });

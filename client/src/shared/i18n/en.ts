@@ -58,7 +58,7 @@ const en: MessageSchema = {
     constructor: 'Constructor',
     monitoring: 'Monitoring',
     scorecard: 'Scorecard',
-    interagency: 'Inter-agency requests',
+    interagency: 'Agency requests',
     instructions: 'Instructions',
     admin: 'Administration',
     org: 'Org structure',

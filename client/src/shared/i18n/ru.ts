@@ -56,7 +56,7 @@ const ru = {
     constructor: 'Конструктор',
     monitoring: 'Мониторинг',
     scorecard: 'Показатели',
-    interagency: 'Межведомственные запросы',
+    interagency: 'Запросы в ведомства',
     instructions: 'Поручения',
     admin: 'Администрирование',
     org: 'Оргструктура',

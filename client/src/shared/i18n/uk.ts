@@ -58,7 +58,7 @@ const uk: MessageSchema = {
     constructor: 'Конструктор',
     monitoring: 'Моніторинг',
     scorecard: 'Показники',
-    interagency: 'Міжвідомчі запити',
+    interagency: 'Запити до відомств',
     instructions: 'Доручення',
     admin: 'Адміністрування',
     org: 'Оргструктура',

@@ -58,6 +58,8 @@ describe('given the housing manager and employees inside and outside their depar
       priority: 70,
       status: 'open',
       overdue: false,
+      // The product's clock (it runs on from TEST_NOW), not the wall clock.
+      createdAt: expect.stringMatching(/^2026-06-15T07:0/),
     });
 
     const rest = okno.deps.engine.sdk()!.getOrchestrationClusterApiClient();

@@ -200,6 +200,19 @@ describe('given the advertising permit published and a case of a legal entity wa
     expect(twice.status).toBe(409);
   });
 
+  it('when the applicant brought every such document, then nothing is requested and the case goes straight on', async () => {
+    const { caseId, processInstanceKey } = await startCase({
+      situations: ['EZayavYr'],
+      documents: ['D_Egrul', 'D_Egrn', 'D_FeePaid'].map((code) => ({ code, title: code, state: 'copy' })),
+    });
+    await eventually(async () => {
+      const s = await elementStates(processInstanceKey);
+      return s.get('Task_Review') === 'ACTIVE' ? s : undefined;
+    }, 'the case to reach Task_Review without requests');
+    const journal = await specialist.get<InteragencyPage>(`/api/interagency/requests?caseId=${caseId}`);
+    expect(journal.body.total).toBe(0);
+  });
+
   it('when a reply is empty or its result unknown, then 400 names the field', async () => {
     const { caseId } = await startCase({ situations: ['EZayavYr'] });
     const [row] = await journalOf(specialist, caseId, 3);
