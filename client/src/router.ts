@@ -1,7 +1,7 @@
 import { createRouter, createWebHistory, type RouteRecordRaw, type Router, type RouterHistory } from 'vue-router';
 import type { Pinia } from 'pinia';
 import { useAuthStore } from './features/auth/auth.store';
-import { SECTION_ROLES, type Role } from './shared/roles';
+import { CASE_VIEW_ROLES, INTAKE_ROLES, SECTION_ROLES, type Role } from './shared/roles';
 import AppLayout from './shared/layout/AppLayout.vue';
 import LoginView from './features/auth/LoginView.vue';
 
@@ -37,6 +37,14 @@ export const routes: RouteRecordRaw[] = [
     meta: { public: true, guestOnly: true, title: 'auth.registerTitle' },
   },
   {
+    // The receipt's print view: no navigation around it (A4, print CSS).
+    path: '/cases/:id(\\d+)/receipt',
+    name: 'case-receipt',
+    component: () => import('./features/cases/ReceiptView.vue'),
+    props: (r) => ({ id: Number(r.params.id) }),
+    meta: { roles: CASE_VIEW_ROLES, title: 'cases.receipt.title' },
+  },
+  {
     path: '/',
     component: AppLayout,
     children: [
@@ -53,6 +61,32 @@ export const routes: RouteRecordRaw[] = [
         name: 'tasks',
         component: () => import('./features/tasks/TasksView.vue'),
         meta: { roles: SECTION_ROLES.tasks, nav: 'tasks', title: 'nav.tasks' },
+      },
+      {
+        path: 'tasks/:id(\\d+)',
+        name: 'task',
+        component: () => import('./features/tasks/TaskPageView.vue'),
+        props: (r) => ({ id: Number(r.params.id) }),
+        meta: { roles: SECTION_ROLES.tasks, nav: 'tasks', title: 'tasks.page.title' },
+      },
+      {
+        path: 'cases',
+        name: 'cases',
+        component: () => import('./features/cases/CasesListView.vue'),
+        meta: { roles: SECTION_ROLES.cases, nav: 'cases', title: 'nav.cases' },
+      },
+      {
+        path: 'cases/new',
+        name: 'case-new',
+        component: () => import('./features/cases/IntakeView.vue'),
+        meta: { roles: INTAKE_ROLES, nav: 'cases', title: 'cases.intake.title' },
+      },
+      {
+        path: 'cases/:id(\\d+)',
+        name: 'case',
+        component: () => import('./features/cases/CaseView.vue'),
+        props: (r) => ({ id: Number(r.params.id) }),
+        meta: { roles: CASE_VIEW_ROLES, nav: 'cases', title: 'cases.view.title' },
       },
       {
         path: 'interagency',

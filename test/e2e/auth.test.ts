@@ -4,16 +4,16 @@ import { startTestOkno, type TestOkno } from '../helpers/okno.js';
 import { codeSentTo } from '../helpers/messages.js';
 import { freshPage, launchBrowser, signInThroughUi, type TestBrowser } from './browser.js';
 
-const ALL_NAV = ['portal', 'tasks', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
+const ALL_NAV = ['portal', 'tasks', 'cases', 'constructor', 'monitoring', 'scorecard', 'admin'] as const;
 
 /** Each demo account, the page it lands on and the sections its navigation shows. */
 const ROLE_CASES: { login: string; home: string; nav: (typeof ALL_NAV)[number][] }[] = [
-  { login: 'admin@okno.local', home: '/admin/org', nav: ['constructor', 'scorecard', 'admin'] },
+  { login: 'admin@okno.local', home: '/admin/org', nav: ['tasks', 'cases', 'constructor', 'scorecard', 'admin'] },
   { login: 'analyst@okno.local', home: '/constructor', nav: ['constructor'] },
-  { login: 'operator@okno.local', home: '/tasks', nav: ['tasks', 'scorecard'] },
+  { login: 'operator@okno.local', home: '/tasks', nav: ['tasks', 'cases', 'scorecard'] },
   { login: 'specialist@okno.local', home: '/tasks', nav: ['tasks', 'scorecard'] },
   // manager + specialist: the first role in the home order (specialist) decides the home; both sections show.
-  { login: 'manager@okno.local', home: '/monitoring', nav: ['tasks', 'monitoring', 'scorecard'] },
+  { login: 'manager@okno.local', home: '/monitoring', nav: ['tasks', 'cases', 'monitoring', 'scorecard'] },
   { login: 'citizen@okno.local', home: '/portal', nav: ['portal'] },
 ];
 

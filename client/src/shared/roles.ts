@@ -7,6 +7,7 @@ export { ROLES, type Role } from '@contract/enums';
 export const SECTIONS = [
   'portal',
   'tasks',
+  'cases',
   'interagency',
   'instructions',
   'constructor',
@@ -20,7 +21,8 @@ export type Section = (typeof SECTIONS)[number];
 export const SECTION_ROLES: Record<Section, readonly Role[]> = {
   admin: ['admin'],
   constructor: ['analyst', 'admin'],
-  tasks: ['operator', 'specialist'],
+  tasks: ['operator', 'specialist', 'manager', 'admin'],
+  cases: ['operator', 'manager', 'admin'],
   interagency: ['operator', 'specialist', 'manager', 'admin'],
   instructions: ['operator', 'specialist', 'manager', 'admin'],
   monitoring: ['manager'],
@@ -49,6 +51,10 @@ export function sectionsFor(roles: readonly Role[]): Section[] {
   return SECTIONS.filter((s) => SECTION_ROLES[s].some((r) => roles.includes(r)));
 }
 
+/** Who may register a case at the window (intake). */
+export const INTAKE_ROLES: readonly Role[] = ['operator', 'admin'];
+/** Who may open a case's page (a specialist reaches it from their task). */
+export const CASE_VIEW_ROLES: readonly Role[] = ['operator', 'specialist', 'manager', 'admin'];
 /** Who may answer an inter-agency request (operators read the journal of their office's cases). */
 export const INTERAGENCY_REPLY_ROLES: readonly Role[] = ['specialist', 'manager', 'admin'];
 /** Who may give an instruction (поручение). */

@@ -54,6 +54,7 @@ const en: MessageSchema = {
   nav: {
     portal: 'Portal',
     tasks: 'Tasks',
+    cases: 'Cases',
     constructor: 'Constructor',
     monitoring: 'Monitoring',
     scorecard: 'Scorecard',
@@ -596,13 +597,17 @@ const en: MessageSchema = {
     code: '2 to 64 characters: lower-case latin letters, digits and hyphens',
   },
   scorecard: scorecardEn,
-  calendar: calendarEn,
+  tasks: tasksEn,
+  cases: casesEn,
   interagency: interagencyEn,
   instructions: instructionsEn,
+  calendar: calendarEn,
 };
 
 import { en as scorecardEn } from '../../features/scorecard/scorecard.i18n';
-import { en as calendarEn } from '../../features/calendar/calendar.i18n';
+import { en as tasksEn } from '../../features/tasks/tasks.i18n';
+import { en as casesEn } from '../../features/cases/cases.i18n';
 import { en as interagencyEn } from '../../features/interagency/interagency.i18n';
 import { en as instructionsEn } from '../../features/instructions/instructions.i18n';
+import { en as calendarEn } from '../../features/calendar/calendar.i18n';
 export default en;

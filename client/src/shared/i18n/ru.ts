@@ -52,6 +52,7 @@ const ru = {
   nav: {
     portal: 'Портал',
     tasks: 'Задачи',
+    cases: 'Дела',
     constructor: 'Конструктор',
     monitoring: 'Мониторинг',
     scorecard: 'Показатели',
@@ -596,14 +597,18 @@ const ru = {
     code: 'От 2 до 64 символов: строчная латиница, цифры и дефис',
   },
   scorecard: scorecardRu,
-  calendar: calendarRu,
+  tasks: tasksRu,
+  cases: casesRu,
   interagency: interagencyRu,
   instructions: instructionsRu,
+  calendar: calendarRu,
 };
 
 import { ru as scorecardRu } from '../../features/scorecard/scorecard.i18n';
-import { ru as calendarRu } from '../../features/calendar/calendar.i18n';
+import { ru as tasksRu } from '../../features/tasks/tasks.i18n';
+import { ru as casesRu } from '../../features/cases/cases.i18n';
 import { ru as interagencyRu } from '../../features/interagency/interagency.i18n';
 import { ru as instructionsRu } from '../../features/instructions/instructions.i18n';
+import { ru as calendarRu } from '../../features/calendar/calendar.i18n';
 export default ru;
 export type MessageSchema = typeof ru;

@@ -54,6 +54,7 @@ const uk: MessageSchema = {
   nav: {
     portal: 'Портал',
     tasks: 'Завдання',
+    cases: 'Справи',
     constructor: 'Конструктор',
     monitoring: 'Моніторинг',
     scorecard: 'Показники',
@@ -599,13 +600,17 @@ const uk: MessageSchema = {
     code: 'Від 2 до 64 символів: мала латиниця, цифри та дефіс',
   },
   scorecard: scorecardUk,
-  calendar: calendarUk,
+  tasks: tasksUk,
+  cases: casesUk,
   interagency: interagencyUk,
   instructions: instructionsUk,
+  calendar: calendarUk,
 };
 
 import { uk as scorecardUk } from '../../features/scorecard/scorecard.i18n';
-import { uk as calendarUk } from '../../features/calendar/calendar.i18n';
+import { uk as tasksUk } from '../../features/tasks/tasks.i18n';
+import { uk as casesUk } from '../../features/cases/cases.i18n';
 import { uk as interagencyUk } from '../../features/interagency/interagency.i18n';
 import { uk as instructionsUk } from '../../features/instructions/instructions.i18n';
+import { uk as calendarUk } from '../../features/calendar/calendar.i18n';
 export default uk;

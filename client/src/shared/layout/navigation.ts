@@ -1,10 +1,11 @@
 import type { Component } from 'vue';
 import {
-  CalendarOutline,
   ClipboardOutline,
+  CalendarOutline,
   ConstructOutline,
   DesktopOutline,
   DocumentTextOutline,
+  FolderOpenOutline,
   GitNetworkOutline,
   GlobeOutline,
   ListOutline,
@@ -41,6 +42,7 @@ export const ADMIN_PAGES: NavItem[] = [
 export const NAV: Record<Section, NavItem> = {
   portal: { key: 'portal', path: '/portal', labelKey: 'nav.portal', icon: GlobeOutline },
   tasks: { key: 'tasks', path: '/tasks', labelKey: 'nav.tasks', icon: ListOutline },
+  cases: { key: 'cases', path: '/cases', labelKey: 'nav.cases', icon: FolderOpenOutline },
   interagency: { key: 'interagency', path: '/interagency', labelKey: 'nav.interagency', icon: SwapHorizontalOutline },
   instructions: { key: 'instructions', path: '/instructions', labelKey: 'nav.instructions', icon: ClipboardOutline },
   constructor: { key: 'constructor', path: '/constructor', labelKey: 'nav.constructor', icon: ConstructOutline },

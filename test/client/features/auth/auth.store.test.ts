@@ -24,12 +24,23 @@ describe('home page and sections per role', () => {
   it('shows every section any of the roles opens', () => {
     expect(sectionsFor(['manager', 'specialist'])).toEqual([
       'tasks',
+      'cases',
       'interagency',
       'instructions',
       'monitoring',
       'scorecard',
     ]);
-    expect(sectionsFor(['admin'])).toEqual(['interagency', 'instructions', 'constructor', 'scorecard', 'admin']);
+    expect(sectionsFor(['admin'])).toEqual([
+      'tasks',
+      'cases',
+      'interagency',
+      'instructions',
+      'constructor',
+      'scorecard',
+      'admin',
+    ]);
+    expect(sectionsFor(['operator'])).toEqual(['tasks', 'cases', 'interagency', 'instructions', 'scorecard']);
+    expect(sectionsFor(['specialist'])).toEqual(['tasks', 'interagency', 'instructions', 'scorecard']);
     expect(sectionsFor(['citizen'])).toEqual(['portal']);
   });
 });
@@ -59,7 +70,7 @@ describe('auth store', () => {
     expect(auth.isSignedIn).toBe(true);
     expect(getCsrfToken()).toBe('csrf-1');
     expect(auth.homePath).toBe('/monitoring');
-    expect(auth.sections).toEqual(['tasks', 'interagency', 'instructions', 'monitoring', 'scorecard']);
+    expect(auth.sections).toEqual(['tasks', 'cases', 'interagency', 'instructions', 'monitoring', 'scorecard']);
     expect(auth.can(['manager'])).toBe(true);
     expect(auth.can(['admin'])).toBe(false);
   });
