@@ -26,7 +26,7 @@ export const INSTRUCTION_PROCESS_ID = 'okno-instruction';
 export const INSTRUCTION_TASK_ID = 'Task_Instruction';
 export const INSTRUCTION_BPMN_FILE = path.resolve(
   path.dirname(fileURLToPath(import.meta.url)),
-  '../../../workflows/instruction.bpmn',
+  '../../../workflows/instructions/instruction.bpmn',
 );
 const DEFAULT_PRIORITY = 50;
 const ENGINE_TIMEOUT_MS = 10_000;
@@ -46,7 +46,7 @@ const deployments = new WeakMap<Camunda8, Promise<void>>();
 
 /**
  * Instructions (поручения): a manager gives an employee of their org subtree an ad-hoc task with a
- * deadline. Each runs as an instance of workflows/instruction.bpmn, whose one user task is assigned to
+ * deadline. Each runs as an instance of workflows/instructions/instruction.bpmn, whose one user task is assigned to
  * the employee's user, so the task list (the `tasks` projection) shows it like any step.
  */
 export class InstructionService {

@@ -1,6 +1,6 @@
 import type { Table, Timestamps, TimestampWrite } from '../../platform/tables.js';
 
-/** `instructions`: ad-hoc tasks (поручения) a manager gives an employee; each runs as an instance of workflows/instruction.bpmn. */
+/** `instructions`: ad-hoc tasks (поручения) a manager gives an employee; each runs as an instance of workflows/instructions/instruction.bpmn. */
 export interface InstructionRow extends Timestamps {
   id: number;
   processInstanceKey: string | null;

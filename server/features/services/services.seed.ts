@@ -47,6 +47,8 @@ export async function loadSampleServices(dir = WORKFLOWS_DIR, formsDir = FORMS_D
     .sort()) {
     const xml = fs.readFileSync(path.join(dir, file), 'utf8');
     const { model } = await parseBpmn(xml);
+    // Only regulations (with an okno:service card) are sample services; Okno's own processes live in subfolders.
+    if (!model.meta) continue;
     const formIds = [...new Set(model.userTasks.map((t) => t.formId).filter((x): x is string => Boolean(x)))];
     out.push({
       file,
