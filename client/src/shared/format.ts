@@ -1,13 +1,18 @@
 import { timeZone } from './clock';
 
-/** Formats an ISO date or timestamp for the current language (dates only when `withTime` is false). */
+/**
+ * Formats an ISO date or timestamp for the current language (dates only when `withTime` is false), in the
+ * office's time zone (the server's, from the session) whatever the browser's: a step due at 18:00 in Moscow
+ * reads 18:00 everywhere. A calendar date ('YYYY-MM-DD') is shown as that date.
+ */
 export function formatDate(value: string | null | undefined, locale: string, withTime = false): string {
   if (!value) return '—';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return value;
+  const zone = /^\d{4}-\d{2}-\d{2}$/.test(value) ? 'UTC' : timeZone();
   return new Intl.DateTimeFormat(
     localeTag(locale),
-    withTime ? { dateStyle: 'short', timeStyle: 'medium' } : { dateStyle: 'medium' },
+    withTime ? { dateStyle: 'short', timeStyle: 'medium', timeZone: zone } : { dateStyle: 'medium', timeZone: zone },
   ).format(d);
 }
 
