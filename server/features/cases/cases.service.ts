@@ -952,7 +952,9 @@ export class CasesService implements CaseHooks {
           : [];
         const sub = this.opts.tasks.caseIdsOfGroups(groups);
         clauses.push((w) => w.orWhereIn('id', sub));
-      } else if (viewer.unitId !== null) {
+      }
+      // A specialist also sees the cases of their own department (the work coming to them), whatever the step.
+      if (viewer.unitId !== null) {
         const department = tree.ancestry(viewer.unitId).findLast((u) => tree.byId.get(u)?.kind === 'department');
         if (department !== undefined) {
           const units = tree.subtree(department);
