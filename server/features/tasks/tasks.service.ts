@@ -27,6 +27,7 @@ import { completeSchema, TASK_TOTAL_CAP, taskListQuerySchema, taskViewInputSchem
 import type { TaskEngine, TaskCorrections } from './tasks.engine.js';
 import { checkFormVariables, formKeys } from './tasks.forms.js';
 import type { CorrectionRequest, TaskRow } from './tasks.tables.js';
+import { INSTRUCTION_PROCESS_ID } from '../instructions/index.js';
 
 /** Working minutes ahead within which an open task counts as at risk (one working day). */
 export const AT_RISK_MINUTES = 8 * 60;
@@ -207,7 +208,8 @@ export class TaskService {
         processDefinitionKey: e.processDefinitionKey,
         bpmnProcessId: e.bpmnProcessId,
         elementId: e.elementId,
-        name: e.name ?? e.elementId,
+        // An instruction (поручение) is listed under its own title; a case's step under the step's name.
+        name: (e.bpmnProcessId === INSTRUCTION_PROCESS_ID ? str(v.title) : null) ?? e.name ?? e.elementId,
         formId: e.formId,
         status: assigneeId === null ? 'created' : 'assigned',
         candidateGroups: e.candidateGroups,

@@ -4,7 +4,7 @@ import { STEP_HEADERS, TASK_LISTENER_JOB_TYPES } from '../services/index.js';
 import type { ListenerEvent } from './tasks.service.js';
 
 /** The process variables the projection reads (front-office.md: set by `cases` when it starts a case). */
-const CASE_VARIABLES = ['caseId', 'caseNumber', 'serviceCode', 'serviceTitle', 'applicantName'];
+const CASE_VARIABLES = ['caseId', 'caseNumber', 'serviceCode', 'serviceTitle', 'applicantName', 'title'];
 
 const list = (raw: string | undefined): string[] => {
   if (!raw) return [];

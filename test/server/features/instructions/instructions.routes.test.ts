@@ -77,13 +77,15 @@ describe('given the housing manager and employees inside and outside their depar
       priority: 70,
     });
     expect(new Date(String(task.dueDate)).toISOString()).toBe('2026-06-19T15:00:00.000Z');
-    // Deployed with Okno's task listeners: the creating listener's job is there for the tasks projection.
-    // (The gateway has no job search; the embedded engine's table is read directly.)
-    const jobs = await okno.deps.db.knex.raw<{ rows: { n: string }[] }>(
-      'select count(*) as n from engine_jobs where process_instance_key = ? and type = ?',
-      [res.body.processInstanceKey, 'okno-task-created'],
-    );
-    expect(Number(jobs.rows[0].n)).toBe(1);
+    // Deployed with Okno's task listeners: the tasks projection lists it in the employee's task list under its title.
+    const specialistTasks = await okno.signIn('specialist@okno.local');
+    const listed = await eventually(async () => {
+      const r = await specialistTasks.get('/api/tasks?view=mine');
+      return (r.body.items as { name: string; due: string | null; caseId: number | null }[]).find(
+        (t) => t.name === 'Подготовить справку по очереди',
+      );
+    }, 'the instruction in the task list');
+    expect(listed).toMatchObject({ due: '2026-06-19T15:00:00.000Z', caseId: null });
 
     const given = await manager.get<InstructionPage>('/api/instructions?scope=givenByMe');
     expect(given.body.items.map((i) => i.id)).toContain(res.body.id);
