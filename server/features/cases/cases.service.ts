@@ -577,9 +577,11 @@ export class CasesService implements CaseHooks {
     const row = await this.knex('cases').where({ id: caseId }).first();
     if (!row) return;
     await this.knex.transaction(async (trx) => {
+      // The variables the step produced (its form's fields) are kept with the event: the case view shows them.
       await this.event(trx, caseId, 'stepCompleted', at, actor?.userId ?? null, {
         taskId: step.taskId,
         elementId: step.elementId,
+        variables: step.variables,
       });
       if (row.status === 'registered') {
         await trx('cases').where({ id: caseId, status: 'registered' }).update({ status: 'inProgress', updatedAt: at });

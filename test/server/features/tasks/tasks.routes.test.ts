@@ -247,6 +247,15 @@ describe('given the published advert-permit service and cases registered at the 
       .where({ entity: 'task', entityId: String(task.id) })
       .pluck('action');
     expect(actions).toEqual(expect.arrayContaining(['claim', 'draft', 'complete']));
+    // The case's timeline keeps what the step produced (the case view shows it).
+    const timeline = (await operator.get(`/api/cases/${caseId}`)).body.timeline as {
+      kind: string;
+      data: Record<string, unknown>;
+    }[];
+    expect(timeline.find((e) => e.kind === 'stepCompleted')?.data).toMatchObject({
+      elementId: 'Task_Intake',
+      variables: { installationAddress: 'ул. Ленина, 1', infoFieldArea: 12 },
+    });
 
     // The process goes on: the inter-agency requests, answered in Okno's journal, send the reply.
     const requests = await eventually(async () => {
