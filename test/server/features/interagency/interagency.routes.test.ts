@@ -62,8 +62,10 @@ describe('given the advertising permit published and a case of a legal entity wa
     return eventually(async () => {
       const res = await client.get<InteragencyPage>(`/api/interagency/requests?caseId=${caseId}&sort=caseNumber`);
       expect(res.status).toBe(200);
-      return res.body.total >= expected ? res.body.items : undefined;
-    }, `${expected} journal rows of case ${caseId}`);
+      // Recorded first ('pending'), then handed to the adapter ('sent'): wait until the adapter has them all.
+      const sent = res.body.items.every((r) => r.status !== 'pending');
+      return res.body.total >= expected && sent ? res.body.items : undefined;
+    }, `${expected} journal rows of case ${caseId}, sent`);
   }
 
   async function elementStates(processInstanceKey: string): Promise<Map<string, string>> {
